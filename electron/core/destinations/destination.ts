@@ -1,0 +1,64 @@
+// The boundary between the engine and a platform. A destination runs the steps of its protocol;
+// the engine gives it durable step storage, a throttled body and a cancellation signal, and
+// decides from the thrown error (delivery-errors.ts) whether to retry, fail or ask for review.
+import type { Readable } from 'node:stream';
+import type { ConnectionTest } from '../../../shared/contract.js';
+import type { CallDraft, CallResult, DestinationKind, FieldIssue, RecordingInfo } from '../../../shared/model.js';
+import type { Logger } from '../logger.js';
+
+export interface DeliveryJob {
+  id: string;
+  destination: string;
+  recording: RecordingInfo;
+  /** Canonical call, folder defaults and the person's edits already merged in. */
+  call: CallDraft;
+}
+
+/**
+ * Durable outputs of completed steps. `commit` writes through to the outbox before returning,
+ * under the job's lease (it throws LeaseLostError when the lease is gone), so after a crash the
+ * next attempt sees every step that finished and repeats none of them.
+ */
+export interface StepStore {
+  get<T = unknown>(step: string): T | undefined;
+  commit(step: string, output: unknown): void;
+  /** Forgets a step so it runs again (e.g. an expired presigned URL). */
+  clear(step: string): void;
+}
+
+export interface DeliveryContext {
+  job: DeliveryJob;
+  steps: StepStore;
+  signal: AbortSignal;
+  log: Logger;
+  now(): number;
+  /**
+   * The recording's bytes from `start`, throttled by the shared bandwidth bucket, counted for
+   * progress, and aborted with a TransientError when no byte moves for the stall timeout.
+   */
+  openBody(start?: number): Readable;
+}
+
+export interface DeliveryOutcome {
+  remoteId: string | null;
+  result: CallResult | null;
+  /** True when results appear later and should be polled with fetchResult. */
+  pollResults: boolean;
+}
+
+export interface Destination {
+  readonly name: string;
+  readonly kind: DestinationKind;
+  /** Canonical call fields this destination needs and accepts, for the review form. */
+  readonly fields: { required: string[]; optional: string[] };
+  /** Checks the call against the platform's request schema before any request is sent. */
+  validate(job: Pick<DeliveryJob, 'recording' | 'call'>): FieldIssue[];
+  /** Runs the remaining steps. Throws TransientError, PermanentError or ReviewError. */
+  deliver(ctx: DeliveryContext): Promise<DeliveryOutcome>;
+  /** Polls the platform for results; null while it has none yet. */
+  fetchResult?(remoteId: string, ctx: { signal: AbortSignal; callId: string }): Promise<CallResult | null>;
+  /** The cheapest authenticated request that proves base URL and credentials. */
+  testConnection(signal: AbortSignal): Promise<ConnectionTest>;
+  /** Reachability only: true when the server answers at all. Never throws. */
+  probe(signal: AbortSignal): Promise<boolean>;
+}

@@ -1,0 +1,174 @@
+// The configuration file's schema. Secrets may be written literally or as `env:NAME`; the host
+// resolves references, and the renderer only ever sees the masked form (see SettingsView).
+import { z } from 'zod';
+import { CallDraft } from './model.js';
+
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'use letters, digits, dot, dash or underscore (max 63)');
+const baseUrl = z.url({ protocol: /^https?$/, message: 'expected an http(s) URL such as https://api.example.com/v1' });
+const secret = z.string().min(1, 'a secret may not be empty; write the value or env:NAME');
+
+/** Platform fields by the platform's own names, e.g. {"agent_id": "agent-7"}. */
+const platformDefaults = z.record(z.string(), z.unknown()).default({});
+
+const common = {
+  name,
+  baseUrl,
+  defaults: platformDefaults,
+  /** Max transfers at once for this destination. */
+  concurrency: z.number().int().min(1).max(32).optional(),
+  enabled: z.boolean().default(true),
+};
+
+export const DestinationConfig = z.discriminatedUnion('kind', [
+  z.object({ ...common, kind: z.literal('comswise'), auth: z.object({ token: secret }).strict() }).strict(),
+  z.object({ ...common, kind: z.literal('callab'), auth: z.object({ token: secret }).strict() }).strict(),
+  z
+    .object({
+      ...common,
+      kind: z.literal('agent-calls'),
+      auth: z.object({ apiKey: secret, apiSecret: secret }).strict(),
+    })
+    .strict(),
+  z
+    .object({
+      ...common,
+      kind: z.literal('cx'),
+      auth: z.object({ username: secret, password: secret }).strict(),
+    })
+    .strict(),
+  z.object({ ...common, kind: z.literal('add-calls'), auth: z.object({ apiKey: secret }).strict() }).strict(),
+  z
+    .object({
+      ...common,
+      kind: z.literal('tus'),
+      auth: z
+        .object({ headers: z.record(z.string(), secret).default({}) })
+        .strict()
+        .default({ headers: {} }),
+      /** Bytes per PATCH request; one request streams this many at most. */
+      chunkSizeBytes: z
+        .number()
+        .int()
+        .min(64 * 1024)
+        .optional(),
+    })
+    .strict(),
+]);
+export type DestinationConfig = z.infer<typeof DestinationConfig>;
+
+export const AfterDelivery = z.union([
+  z.literal('leave'),
+  z.literal('delete'),
+  z.object({ moveTo: z.string().min(1) }).strict(),
+]);
+export type AfterDelivery = z.infer<typeof AfterDelivery>;
+
+export const FolderConfig = z
+  .object({
+    path: z.string().min(1, 'give the folder path'),
+    destination: name,
+    /** A preset name (freepbx, 3cx, ringcentral, zoom-cc, dashed-numeric) or a template string. */
+    template: z.string().min(1).optional(),
+    /** IANA time zone the recorder writes local times in, e.g. Asia/Kolkata. */
+    timezone: z.string().min(1).default('UTC'),
+    /** Default region for phone numbers without a country code (ISO 3166 alpha-2, e.g. IN). */
+    region: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'expected a two-letter country code such as US or IN')
+      .optional(),
+    recursive: z.boolean().default(true),
+    include: z.array(z.string()).default(['**/*.{wav,mp3,m4a,webm,mp4,ogg,opus,flac}']),
+    exclude: z.array(z.string()).default([]),
+    quietPeriodMs: z.number().int().min(0).max(600_000).default(3000),
+    polling: z.boolean().default(false),
+    /** Every recording waits in needs-review until a person confirms it. */
+    review: z.boolean().default(false),
+    afterDelivery: AfterDelivery.default('leave'),
+    /** Canonical call fields applied when nothing else supplies them, e.g. {"direction": "inbound"}. */
+    defaults: CallDraft.omit({ callId: true }).partial().default({}),
+    /** comswise only: create the call in-progress as soon as a recording appears. */
+    liveCalls: z.boolean().default(false),
+  })
+  .strict();
+export type FolderConfig = z.infer<typeof FolderConfig>;
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time such as 08:00');
+
+export const BandwidthConfig = z
+  .object({
+    /** Bytes per second outside any schedule window; null means unlimited. */
+    defaultBytesPerSec: z.number().int().positive().nullable().default(null),
+    schedule: z
+      .array(
+        z
+          .object({
+            from: hhmm,
+            to: hhmm,
+            /** 0 = Sunday … 6 = Saturday; all days when omitted. */
+            days: z.array(z.number().int().min(0).max(6)).optional(),
+            bytesPerSec: z.number().int().positive().nullable(),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
+export type BandwidthConfig = z.infer<typeof BandwidthConfig>;
+
+export const Config = z
+  .object({
+    destinations: z.array(DestinationConfig).default([]),
+    folders: z.array(FolderConfig).default([]),
+    bandwidth: BandwidthConfig.default({ defaultBytesPerSec: null, schedule: [] }),
+    concurrency: z
+      .object({
+        global: z.number().int().min(1).max(64).default(4),
+        perDestination: z.number().int().min(1).max(32).default(2),
+      })
+      .strict()
+      .default({ global: 4, perDestination: 2 }),
+    notifications: z
+      .object({
+        reviewWaiting: z.boolean().default(true),
+        destinationFailingAfterMin: z.number().int().min(1).default(30),
+      })
+      .strict()
+      .default({ reviewWaiting: true, destinationFailingAfterMin: 30 }),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const names = new Set<string>();
+    cfg.destinations.forEach((d, i) => {
+      if (names.has(d.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['destinations', i, 'name'],
+          message: `destination name "${d.name}" is used twice; names must be unique`,
+        });
+      }
+      names.add(d.name);
+    });
+    cfg.folders.forEach((f, i) => {
+      if (!names.has(f.destination)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['folders', i, 'destination'],
+          message: `no destination named "${f.destination}"; define it under "destinations" or fix the name`,
+        });
+      }
+    });
+  });
+export type Config = z.infer<typeof Config>;
+export type ConfigInput = z.input<typeof Config>;
+
+/** Turns zod issues into one message per line, each naming the field path. */
+export function describeIssues(error: z.ZodError, root = ''): string {
+  return error.issues
+    .map((i) => {
+      const path = [root, ...i.path.map(String)].filter(Boolean).join('.');
+      return `${path || '(top level)'}: ${i.message}`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,64 @@
+// Host side of the contract: one dispatcher shared by the Electron IPC binding and the headless
+// HTTP server. It parses the channel name and the input, runs the handler, and always answers
+// with an envelope, so no host ever forwards a raw exception or an unparsed value.
+import {
+  channels,
+  isChannelName,
+  type ChannelArgs,
+  type ChannelName,
+  type ChannelOutput,
+  type Envelope,
+  type ErrorCode,
+} from './contract.js';
+import { describeIssues } from './config.js';
+
+export type ContractHandlers = {
+  [C in ChannelName]: (args: ChannelArgs<C>) => Promise<ChannelOutput<C>> | ChannelOutput<C>;
+};
+
+/** Throw from a handler to answer with a specific code and a message a person can act on. */
+export class HandlerError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HandlerError';
+  }
+}
+
+export interface ContractDispatcher {
+  dispatch(channel: unknown, input: unknown): Promise<Envelope>;
+}
+
+export function createContractDispatcher(
+  handlers: ContractHandlers,
+  onInternalError: (channel: string, error: unknown) => void = () => {},
+): ContractDispatcher {
+  return {
+    async dispatch(channel, input) {
+      if (!isChannelName(channel)) {
+        return { ok: false, error: { code: 'bad-input', message: `Unknown channel ${String(channel).slice(0, 60)}.` } };
+      }
+      const parsed = channels[channel].input.safeParse(input ?? {});
+      if (!parsed.success) {
+        return {
+          ok: false,
+          error: { code: 'bad-input', message: `Invalid input for ${channel}:\n${describeIssues(parsed.error)}` },
+        };
+      }
+      try {
+        const handler = handlers[channel] as (args: unknown) => unknown;
+        const value = await handler(parsed.data);
+        return { ok: true, value };
+      } catch (error) {
+        if (error instanceof HandlerError) return { ok: false, error: { code: error.code, message: error.message } };
+        onInternalError(channel, error);
+        return {
+          ok: false,
+          error: { code: 'internal', message: `${channel} failed: ${error instanceof Error ? error.message : 'unknown error'}` },
+        };
+      }
+    },
+  };
+}

@@ -1,0 +1,255 @@
+// The one contract between the renderer and a host (Electron IPC or headless HTTP + SSE).
+// Every call is `domain:verb` with an input and an output schema; every pushed event has a schema.
+// Hosts parse every input; the client parses every output. Types are inferred from here only.
+import { z } from 'zod';
+import {
+  BandwidthConfig,
+  Config,
+  DestinationConfig,
+  FolderConfig,
+} from './config.js';
+import {
+  CallDraft,
+  CallPatch,
+  DestinationKind,
+  FieldIssue,
+  IsoUtc,
+  JobDetail,
+  JobState,
+  JobSummary,
+  stateCounts,
+} from './model.js';
+
+const JobId = z.string().min(1).max(100);
+const JobIds = z.array(JobId).min(1).max(10_000);
+const Empty = z.object({}).strict().default({});
+const Updated = z.object({ updated: z.number().int().nonnegative() });
+
+export const QueueListInput = z
+  .object({
+    states: z.array(JobState).optional(),
+    destination: z.string().optional(),
+    folder: z.string().optional(),
+    /** Matches file name, phone numbers and call id (case-insensitive substring). */
+    search: z.string().max(200).optional(),
+    /** Call time range, inclusive, ISO UTC. */
+    since: IsoUtc.optional(),
+    until: IsoUtc.optional(),
+    /** Opaque cursor from a previous page's nextCursor. */
+    cursor: z.string().max(200).optional(),
+    limit: z.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+export type QueueListInput = z.input<typeof QueueListInput>;
+
+/** A secret as the renderer sees it: never the value, only whether it is set and its tail. */
+export const MaskedSecret = z.object({ set: z.boolean(), hint: z.string().nullable() });
+export type MaskedSecret = z.infer<typeof MaskedSecret>;
+
+export const DestinationView = z.object({
+  name: z.string(),
+  kind: DestinationKind,
+  baseUrl: z.string(),
+  defaults: z.record(z.string(), z.unknown()),
+  concurrency: z.number().int().optional(),
+  enabled: z.boolean(),
+  /** Same keys as the config's auth, values masked. */
+  auth: z.record(z.string(), z.union([MaskedSecret, z.record(z.string(), MaskedSecret)])),
+});
+export type DestinationView = z.infer<typeof DestinationView>;
+
+export const SettingsView = z.object({
+  destinations: z.array(DestinationView),
+  folders: z.array(FolderConfig),
+  bandwidth: BandwidthConfig,
+  concurrency: Config.shape.concurrency,
+  notifications: Config.shape.notifications,
+  /** Where the settings are saved, for the person to know. */
+  source: z.string(),
+});
+export type SettingsView = z.infer<typeof SettingsView>;
+
+/**
+ * A destination as the settings form sends it. Secrets are write-only: an auth value left out
+ * (or a header left out for tus) keeps the stored one.
+ */
+export const DestinationInput = z.object({
+  name: z.string(),
+  kind: DestinationKind,
+  baseUrl: z.string(),
+  defaults: z.record(z.string(), z.unknown()).optional(),
+  concurrency: z.number().int().optional(),
+  enabled: z.boolean().optional(),
+  auth: z.record(z.string(), z.union([z.string(), z.record(z.string(), z.string())])).optional(),
+});
+export type DestinationInput = z.infer<typeof DestinationInput>;
+
+export const SettingsUpdate = z
+  .object({
+    destinations: z.array(DestinationInput).optional(),
+    folders: z.array(FolderConfig.partial().extend({ path: z.string(), destination: z.string() })).optional(),
+    bandwidth: BandwidthConfig.optional(),
+    concurrency: Config.shape.concurrency.optional(),
+    notifications: Config.shape.notifications.optional(),
+  })
+  .strict();
+export type SettingsUpdate = z.input<typeof SettingsUpdate>;
+
+export const DestinationHealth = z.object({
+  name: z.string(),
+  kind: DestinationKind,
+  online: z.boolean(),
+  paused: z.boolean(),
+  lastSuccessAt: IsoUtc.nullable(),
+  lastError: z.string().nullable(),
+  offlineSince: IsoUtc.nullable(),
+});
+export type DestinationHealth = z.infer<typeof DestinationHealth>;
+
+export const FolderStatus = z.object({
+  path: z.string(),
+  destination: z.string(),
+  available: z.boolean(),
+  error: z.string().nullable(),
+  filesSeen: z.number().int().nonnegative(),
+});
+export type FolderStatus = z.infer<typeof FolderStatus>;
+
+export const Dashboard = z.object({
+  counts: stateCounts,
+  oldestWaitingAt: IsoUtc.nullable(),
+  /** Deliveries per bucket; hour = 12 × 5 min, day = 24 × 1 h, oldest first. */
+  throughputHour: z.array(z.object({ at: IsoUtc, done: z.number().int(), failed: z.number().int() })),
+  throughputDay: z.array(z.object({ at: IsoUtc, done: z.number().int(), failed: z.number().int() })),
+  failuresByReason: z.array(z.object({ reason: z.string(), count: z.number().int() })),
+  destinations: z.array(DestinationHealth),
+  folders: z.array(FolderStatus),
+  paused: z.boolean(),
+});
+export type Dashboard = z.infer<typeof Dashboard>;
+
+export const MetadataPreview = z.object({
+  fields: CallDraft.partial(),
+  /** Which source supplied each field: filename, sidecar, folder-default, probe, mtime. */
+  sources: z.record(z.string(), z.string()),
+  missing: z.array(FieldIssue),
+  error: z.string().nullable(),
+});
+export type MetadataPreview = z.infer<typeof MetadataPreview>;
+
+export const ConnectionTest = z.object({
+  status: z.enum(['ok', 'unreachable', 'bad-credentials', 'error']),
+  message: z.string(),
+  latencyMs: z.number().nonnegative().nullable(),
+});
+export type ConnectionTest = z.infer<typeof ConnectionTest>;
+
+function channel<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
+  return { input, output };
+}
+
+export const channels = {
+  'queue:list': channel(
+    QueueListInput,
+    z.object({ items: z.array(JobSummary), nextCursor: z.string().nullable(), total: z.number().int() }),
+  ),
+  'queue:stats': channel(Empty, z.object({ counts: stateCounts, paused: z.boolean() })),
+  'job:get': channel(z.object({ id: JobId }).strict(), JobDetail),
+  'job:retry': channel(z.object({ ids: JobIds }).strict(), Updated),
+  'job:pause': channel(z.object({ ids: JobIds }).strict(), Updated),
+  'job:resume': channel(z.object({ ids: JobIds }).strict(), Updated),
+  'job:cancel': channel(z.object({ ids: JobIds }).strict(), Updated),
+  'job:move-to-front': channel(z.object({ ids: JobIds }).strict(), Updated),
+  /** Sends a delivered recording again on purpose, as a new job with a new callId suffix. */
+  'job:resend': channel(z.object({ ids: JobIds }).strict(), Updated),
+  /** Saves the person's edits; when nothing is missing any more the job is queued. */
+  'job:update-call': channel(
+    z.object({ id: JobId, call: CallPatch, queue: z.boolean().default(true) }).strict(),
+    z.object({ job: JobDetail, issues: z.array(FieldIssue) }),
+  ),
+  /** Queues files a person dropped on the window. */
+  'files:enqueue': channel(
+    z.object({ paths: z.array(z.string().min(1)).min(1).max(1000), destination: z.string() }).strict(),
+    z.object({
+      queued: z.number().int(),
+      duplicates: z.number().int(),
+      errors: z.array(z.object({ path: z.string(), message: z.string() })),
+    }),
+  ),
+  'engine:pause': channel(Empty, z.object({ paused: z.boolean() })),
+  'engine:resume': channel(Empty, z.object({ paused: z.boolean() })),
+  'destination:pause': channel(z.object({ name: z.string() }).strict(), z.object({ paused: z.boolean() })),
+  'destination:resume': channel(z.object({ name: z.string() }).strict(), z.object({ paused: z.boolean() })),
+  'destination:test': channel(
+    z.object({ name: z.string().optional(), draft: DestinationInput.optional() }).strict(),
+    ConnectionTest,
+  ),
+  'dashboard:get': channel(Empty, Dashboard),
+  'settings:get': channel(Empty, SettingsView),
+  'settings:update': channel(SettingsUpdate, SettingsView),
+  'metadata:preview': channel(
+    z
+      .object({
+        fileName: z.string().min(1),
+        folder: FolderConfig.partial().extend({ destination: z.string() }),
+      })
+      .strict(),
+    MetadataPreview,
+  ),
+  /** Field list of a destination kind's call form: which canonical fields it requires. */
+  'destination:schema': channel(
+    z.object({ name: z.string() }).strict(),
+    z.object({
+      kind: DestinationKind,
+      required: z.array(z.string()),
+      optional: z.array(z.string()),
+    }),
+  ),
+  /** Desktop only: native folder picker. Headless answers null. */
+  'dialog:pick-folder': channel(Empty, z.object({ path: z.string().nullable() })),
+} as const;
+
+export const QueueChanged = z.object({
+  /** Jobs changed since the last event; empty with `reset` when too many changed to list. */
+  ids: z.array(z.string()),
+  reset: z.boolean(),
+  counts: stateCounts,
+  at: IsoUtc,
+});
+export type QueueChanged = z.infer<typeof QueueChanged>;
+
+export const events = {
+  'queue:changed': QueueChanged,
+  'settings:changed': z.object({ at: IsoUtc }),
+  /** Something a person must act on (review waiting, destination failing). */
+  'attention:changed': z.object({ reviewWaiting: z.number().int(), failingDestinations: z.array(z.string()) }),
+} as const;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+export type ChannelInput<C extends ChannelName> = z.input<Channels[C]['input']>;
+export type ChannelArgs<C extends ChannelName> = z.output<Channels[C]['input']>;
+export type ChannelOutput<C extends ChannelName> = z.output<Channels[C]['output']>;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export const channelNames = Object.keys(channels) as ChannelName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isChannelName(value: unknown): value is ChannelName {
+  return typeof value === 'string' && Object.hasOwn(channels, value);
+}
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && Object.hasOwn(events, value);
+}
+
+/** Every reply crosses a boundary as an envelope, never as a thrown error. */
+export const ErrorCode = z.enum(['bad-input', 'not-found', 'conflict', 'unavailable', 'internal']);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+export const Envelope = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: z.object({ code: ErrorCode, message: z.string() }) }),
+]);
+export type Envelope = z.infer<typeof Envelope>;
+
+export { DestinationConfig };
