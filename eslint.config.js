@@ -8,13 +8,24 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 const noElectron = {
-  paths: [{ name: 'electron', message: 'The core and shared code run under plain Node: the shell passes in what it needs.' }],
+  paths: [
+    { name: 'electron', message: 'The core and shared code run under plain Node: the shell passes in what it needs.' },
+  ],
   patterns: [{ group: ['electron/*'], message: 'The core and shared code never import electron.' }],
 };
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'dist-electron/', 'release/', 'test-results/', 'playwright-report/', '.callrelay-demo/', '.bench-tmp/'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'dist-electron/',
+      'release/',
+      'test-results/',
+      'playwright-report/',
+      '.callrelay-demo/',
+      '.bench-tmp/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -39,7 +50,10 @@ export default tseslint.config(
           ...noElectron,
           patterns: [
             ...noElectron.patterns,
-            { group: ['**/electron/**', '**/renderer/**', 'node:*'], message: 'shared/ is the contract: pure, no app or Node imports.' },
+            {
+              group: ['**/electron/**', '**/renderer/**', 'node:*'],
+              message: 'shared/ is the contract: pure, no app or Node imports.',
+            },
           ],
         },
       ],
@@ -56,7 +70,10 @@ export default tseslint.config(
         {
           paths: noElectron.paths,
           patterns: [
-            { group: ['**/electron/**', 'electron/*'], message: 'The renderer talks to a host only through the contract client.' },
+            {
+              group: ['**/electron/**', 'electron/*'],
+              message: 'The renderer talks to a host only through the contract client.',
+            },
             { group: ['node:*'], message: 'The renderer runs in a browser sandbox.' },
           ],
         },

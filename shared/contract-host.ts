@@ -56,7 +56,10 @@ export function createContractDispatcher(
         onInternalError(channel, error);
         return {
           ok: false,
-          error: { code: 'internal', message: `${channel} failed: ${error instanceof Error ? error.message : 'unknown error'}` },
+          error: {
+            code: 'internal',
+            message: `${channel} failed: ${error instanceof Error ? error.message : 'unknown error'}`,
+          },
         };
       }
     },

@@ -2,12 +2,7 @@
 // Every call is `domain:verb` with an input and an output schema; every pushed event has a schema.
 // Hosts parse every input; the client parses every output. Types are inferred from here only.
 import { z } from 'zod';
-import {
-  BandwidthConfig,
-  Config,
-  DestinationConfig,
-  FolderConfig,
-} from './config.js';
+import { BandwidthConfig, Config, DestinationConfig, FolderConfig } from './config.js';
 import {
   CallDraft,
   CallPatch,

@@ -23,7 +23,10 @@ export type DestinationKind = z.infer<typeof DestinationKind>;
 export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex SHA-256');
 
 /** ISO 8601 timestamp in UTC with a `Z` suffix, e.g. 2024-02-28T10:30:00Z. */
-export const IsoUtc = z.iso.datetime({ offset: false, message: 'expected an ISO 8601 UTC time such as 2024-02-28T10:30:00Z' });
+export const IsoUtc = z.iso.datetime({
+  offset: false,
+  message: 'expected an ISO 8601 UTC time such as 2024-02-28T10:30:00Z',
+});
 
 /** E.164: a plus sign and 8 to 15 digits, e.g. +15550000000. */
 export const E164 = z.string().regex(/^\+[1-9]\d{7,14}$/, 'expected an E.164 phone number such as +15550000000');
@@ -147,10 +150,7 @@ export const JobDetail = JobSummary.extend({
 export type JobDetail = z.infer<typeof JobDetail>;
 
 export const stateCounts = z.object(
-  Object.fromEntries(jobStates.map((s) => [s, z.number().int().nonnegative()])) as Record<
-    JobState,
-    z.ZodNumber
-  >,
+  Object.fromEntries(jobStates.map((s) => [s, z.number().int().nonnegative()])) as Record<JobState, z.ZodNumber>,
 );
 export type StateCounts = Record<JobState, number>;
 

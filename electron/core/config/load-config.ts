@@ -1,0 +1,61 @@
+// Reads and checks the config file. Every problem is reported at start with the field's path and
+// what to do, so a bad config never half-starts: unknown kinds, missing folders, missing secrets.
+import fs from 'node:fs';
+import { Config, describeIssues, type ConfigInput } from '../../../shared/config.js';
+
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly file: string | null,
+  ) {
+    super(file ? `Config ${file}:\n${message}` : message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses config text. An absent file is an empty config (the person adds destinations in the UI). */
+export function parseConfig(text: string, file: string | null): Config {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`not valid JSON (${(error as Error).message}); check commas and quotes.`, file);
+  }
+  const parsed = Config.safeParse(json);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error), file);
+  return parsed.data;
+}
+
+export function readConfigFile(file: string): Config {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Config.parse({});
+    throw new ConfigError(`cannot be read: ${(error as Error).message}`, file);
+  }
+  return parseConfig(text, file);
+}
+
+/** Problems that depend on the machine rather than the file's shape. */
+export function checkFolders(config: Config, file: string | null): void {
+  const problems: string[] = [];
+  config.folders.forEach((folder, i) => {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(folder.path);
+    } catch {
+      problems.push(`folders.${i}.path: the folder "${folder.path}" does not exist; create it or fix the path.`);
+      return;
+    }
+    if (!stat.isDirectory()) problems.push(`folders.${i}.path: "${folder.path}" is a file, not a folder.`);
+  });
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'), file);
+}
+
+/** Writes atomically (temp file + rename) so a crash never leaves half a config; owner-only. */
+export function writeConfigFile(file: string, config: ConfigInput): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}

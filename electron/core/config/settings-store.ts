@@ -1,0 +1,159 @@
+// Owns the config at runtime: loads it, resolves secret references, gives the renderer a masked
+// view, and applies the settings form's changes (secrets write-only) back to the file.
+import { Config, DestinationConfig, describeIssues, type ConfigInput } from '../../../shared/config.js';
+import type { DestinationInput, MaskedSecret, SettingsUpdate, SettingsView } from '../../../shared/contract.js';
+import { HandlerError } from '../../../shared/contract-host.js';
+import { checkFolders, ConfigError, readConfigFile, writeConfigFile } from './load-config.js';
+
+export interface SecretHandling {
+  /** Turns a stored value (literal, env:NAME, safe:…) into the secret; throws with a clear message. */
+  resolve(stored: string, field: string): string;
+  /** Turns a secret typed in the settings form into what is written to the config file. */
+  store(plain: string): string;
+  mask(plain: string): MaskedSecret;
+}
+
+export interface SettingsStore {
+  /** The config as written (secrets as references). */
+  raw(): Config;
+  /** The config with every secret resolved, for building destinations. Never leaves the host. */
+  resolved(): Config;
+  view(): SettingsView;
+  update(patch: SettingsUpdate): Config;
+  /** Every resolved secret value, for log redaction. */
+  secretValues(): string[];
+}
+
+type Auth = Record<string, string | Record<string, string>>;
+
+function mapAuth(auth: Auth, fn: (value: string, key: string) => string, prefix: string): Auth {
+  const out: Auth = {};
+  for (const [key, value] of Object.entries(auth)) {
+    if (typeof value === 'string') out[key] = fn(value, `${prefix}.${key}`);
+    else out[key] = mapAuth(value, fn, `${prefix}.${key}`) as Record<string, string>;
+  }
+  return out;
+}
+
+function collect(auth: Auth, into: string[]): void {
+  for (const value of Object.values(auth)) {
+    if (typeof value === 'string') into.push(value);
+    else collect(value, into);
+  }
+}
+
+export function createSettingsStore(options: {
+  file: string;
+  secrets: SecretHandling;
+  /** Demo and tests: start from this config instead of the file, still saving changes to it. */
+  initial?: Config;
+  checkFolderPaths?: boolean;
+}): SettingsStore {
+  const { file, secrets } = options;
+
+  function resolveAll(config: Config): Config {
+    const problems: string[] = [];
+    const destinations = config.destinations.map((d, i) => {
+      const auth = mapAuth(
+        d.auth as Auth,
+        (value, field) => {
+          try {
+            return secrets.resolve(value, field);
+          } catch (error) {
+            problems.push(`${field}: ${(error as Error).message}`);
+            return '';
+          }
+        },
+        `destinations.${i}.auth`,
+      );
+      return { ...d, auth } as DestinationConfig;
+    });
+    if (problems.length > 0) throw new ConfigError(problems.join('\n'), file);
+    return { ...config, destinations };
+  }
+
+  function load(config: Config): { raw: Config; resolved: Config } {
+    if (options.checkFolderPaths !== false) checkFolders(config, file);
+    return { raw: config, resolved: resolveAll(config) };
+  }
+
+  let state = load(options.initial ?? readConfigFile(file));
+
+  function mergeDestination(input: DestinationInput, index: number): unknown {
+    const existing = state.raw.destinations.find((d) => d.name === input.name && d.kind === input.kind);
+    const oldAuth = (existing?.auth ?? {}) as Auth;
+    const auth: Auth = { ...oldAuth };
+    for (const [key, value] of Object.entries(input.auth ?? {})) {
+      if (typeof value === 'string') {
+        if (value !== '') auth[key] = secrets.store(value);
+      } else {
+        const old = (oldAuth[key] as Record<string, string> | undefined) ?? {};
+        const merged: Record<string, string> = {};
+        // A header map replaces the old one; an empty value keeps the stored header of that name.
+        for (const [h, v] of Object.entries(value)) {
+          if (v !== '') merged[h] = secrets.store(v);
+          else if (old[h] !== undefined) merged[h] = old[h];
+        }
+        auth[key] = merged;
+      }
+    }
+    const { auth: _ignored, ...rest } = input;
+    void index;
+    return { ...(existing ?? {}), ...rest, auth };
+  }
+
+  return {
+    raw: () => state.raw,
+    resolved: () => state.resolved,
+    view() {
+      const cfg = state.resolved;
+      return {
+        destinations: cfg.destinations.map((d) => ({
+          name: d.name,
+          kind: d.kind,
+          baseUrl: d.baseUrl,
+          defaults: d.defaults,
+          concurrency: d.concurrency,
+          enabled: d.enabled,
+          auth: Object.fromEntries(
+            Object.entries(d.auth as Auth).map(([key, value]) => [
+              key,
+              typeof value === 'string'
+                ? secrets.mask(value)
+                : Object.fromEntries(Object.entries(value).map(([h, v]) => [h, secrets.mask(v)])),
+            ]),
+          ),
+        })),
+        folders: cfg.folders,
+        bandwidth: cfg.bandwidth,
+        concurrency: cfg.concurrency,
+        notifications: cfg.notifications,
+        source: file,
+      };
+    },
+    update(patch) {
+      const next: ConfigInput = {
+        ...state.raw,
+        ...(patch.destinations ? { destinations: patch.destinations.map(mergeDestination) as never } : {}),
+        ...(patch.folders ? { folders: patch.folders as never } : {}),
+        ...(patch.bandwidth ? { bandwidth: patch.bandwidth } : {}),
+        ...(patch.concurrency ? { concurrency: patch.concurrency } : {}),
+        ...(patch.notifications ? { notifications: patch.notifications } : {}),
+      };
+      const parsed = Config.safeParse(next);
+      if (!parsed.success) throw new HandlerError('bad-input', describeIssues(parsed.error));
+      try {
+        state = load(parsed.data);
+      } catch (error) {
+        throw new HandlerError('bad-input', error instanceof ConfigError ? error.message : String(error));
+      }
+      writeConfigFile(file, parsed.data);
+      return parsed.data;
+    },
+    secretValues() {
+      const values: string[] = [];
+      for (const d of state.resolved.destinations) collect(d.auth as Auth, values);
+      return values.filter((v) => v.length > 0);
+    },
+  };
+}
