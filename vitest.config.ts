@@ -6,7 +6,6 @@ export default defineConfig({
   test: {
     // Playwright specs live in test/e2e and test/electron and run under `playwright test`.
     include: ['test/unit/**/*.test.{ts,tsx}', 'test/integration/**/*.test.ts', 'test/renderer/**/*.test.{ts,tsx}'],
-    environmentMatchGlobs: undefined,
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
