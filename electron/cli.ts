@@ -1,0 +1,261 @@
+// `callrelay serve | sandbox | enqueue | status | doctor` — the headless entry point.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import pino from 'pino';
+import { Config } from '../shared/config.js';
+import { jobStates } from '../shared/model.js';
+import { configFile as defaultConfigFile, defaultDataDir, outboxFile } from './core/config/default-paths.js';
+import { ConfigError, readConfigFile } from './core/config/load-config.js';
+import { createCore, type Core } from './core/create-core.js';
+import type { Logger } from './core/logger.js';
+import { openOutbox } from './core/outbox/outbox.js';
+import { startSandbox } from './headless/sandbox/sandbox.js';
+import { HostStartError, startHttpHost } from './headless/serve/http-host.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const RENDERER_DIR = path.resolve(here, '..', 'dist', 'renderer');
+
+const USAGE = `callrelay — deliver call recordings to call-analytics platforms
+
+Usage:
+  callrelay serve [--config FILE] [--data DIR] [--host 127.0.0.1] [--port 4170] [--token T]
+  callrelay serve --demo [--data DIR]      built-in sandbox, watches DIR/recordings
+  callrelay sandbox [--host 127.0.0.1] [--port 4180]
+  callrelay enqueue FILE... --destination NAME [--config FILE] [--data DIR]
+  callrelay status [--data DIR] [--json]
+  callrelay doctor [--config FILE] [--data DIR]
+
+Options:
+  --data DIR      data folder (outbox, config); default ${defaultDataDir()}
+                  (--demo defaults to ./.callrelay-demo)
+  --config FILE   config file; default DATA/config.json
+  --host HOST     address to bind; anything but loopback requires --token
+  --port N        port (0 picks a free one)
+  --token T       require "Authorization: Bearer T" (or ?token=T) on the API; env CALLRELAY_TOKEN
+  --json          machine-readable output
+  -h, --help      this help
+`;
+
+const options = {
+  config: { type: 'string' },
+  data: { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  token: { type: 'string' },
+  destination: { type: 'string' },
+  demo: { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+class UsageError extends Error {}
+
+function createLogger(): Logger {
+  return pino({ level: process.env.LOG_LEVEL ?? 'info', base: undefined }, pino.destination(2)) as unknown as Logger;
+}
+
+function parsePort(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be 0–65535, not "${value}".`);
+  return port;
+}
+
+function onSignals(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`\n${signal}: finishing in-flight steps…`);
+    stop()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => handler('SIGINT'));
+  process.on('SIGTERM', () => handler('SIGTERM'));
+}
+
+async function serve(values: Record<string, string | boolean | undefined>): Promise<void> {
+  const logger = createLogger();
+  const host = (values.host as string | undefined) ?? '127.0.0.1';
+  const token = (values.token as string | undefined) ?? process.env.CALLRELAY_TOKEN ?? null;
+  const port = parsePort(values.port as string | undefined, 4170);
+  let core: Core;
+  let sandbox: Awaited<ReturnType<typeof startSandbox>> | null = null;
+
+  if (values.demo) {
+    const dataDir = path.resolve((values.data as string | undefined) ?? '.callrelay-demo');
+    const recordings = path.join(dataDir, 'recordings');
+    fs.mkdirSync(recordings, { recursive: true });
+    sandbox = await startSandbox({ dataDir: path.join(dataDir, 'sandbox') });
+    const initialConfig = Config.parse({
+      destinations: sandbox.destinationConfigs(),
+      folders: [{ path: recordings, destination: 'comswise', quietPeriodMs: 1000 }],
+    });
+    core = createCore({ dataDir, configFile: defaultConfigFile(dataDir), initialConfig, logger });
+    console.log(`Sandbox (emulated platforms): ${sandbox.url}`);
+    console.log(`Drop recordings into:         ${recordings}`);
+  } else {
+    const dataDir = path.resolve((values.data as string | undefined) ?? defaultDataDir());
+    core = createCore({ dataDir, configFile: values.config as string | undefined, logger });
+  }
+  await core.start();
+  const hostServer = await startHttpHost({
+    dispatcher: core.dispatcher,
+    subscribe: (event, listener) => core.on(event, listener),
+    staticDir: RENDERER_DIR,
+    host,
+    port,
+    token,
+    logger,
+  });
+  const shown = token ? `${hostServer.url}#token=${encodeURIComponent(token)}` : hostServer.url;
+  console.log(`CallRelay is running:        ${shown}`);
+  onSignals(async () => {
+    await hostServer.close();
+    await core.stop();
+    await sandbox?.close();
+  });
+}
+
+async function sandboxCommand(values: Record<string, string | boolean | undefined>): Promise<void> {
+  const sandbox = await startSandbox({
+    host: (values.host as string | undefined) ?? '127.0.0.1',
+    port: parsePort(values.port as string | undefined, 4180),
+    dataDir: path.resolve((values.data as string | undefined) ?? '.callrelay-sandbox'),
+  });
+  console.log(`Sandbox listening on ${sandbox.url}`);
+  console.log('Destinations it emulates (paste into your config):');
+  console.log(JSON.stringify({ destinations: sandbox.destinationConfigs() }, null, 2));
+  onSignals(() => sandbox.close());
+}
+
+function status(values: Record<string, string | boolean | undefined>): void {
+  const dataDir = path.resolve((values.data as string | undefined) ?? defaultDataDir());
+  const file = outboxFile(dataDir);
+  if (!fs.existsSync(file)) throw new UsageError(`No outbox at ${file}: nothing was queued yet, or --data is wrong.`);
+  const outbox = openOutbox({ file, clock: { now: () => Date.now() }, logger: createLogger() });
+  try {
+    const counts = outbox.counts();
+    if (values.json) {
+      console.log(JSON.stringify({ dataDir, counts }));
+    } else {
+      for (const state of jobStates) console.log(`${state.padEnd(14)} ${counts[state]}`);
+    }
+  } finally {
+    outbox.close();
+  }
+}
+
+async function enqueue(values: Record<string, string | boolean | undefined>, files: string[]): Promise<void> {
+  if (files.length === 0) throw new UsageError('Name at least one file to enqueue.');
+  const destination = values.destination as string | undefined;
+  if (!destination) throw new UsageError('Choose a destination with --destination NAME.');
+  const dataDir = path.resolve((values.data as string | undefined) ?? defaultDataDir());
+  const core = createCore({ dataDir, configFile: values.config as string | undefined, logger: createLogger() });
+  try {
+    const reply = await core.dispatcher.dispatch('files:enqueue', {
+      paths: files.map((f) => path.resolve(f)),
+      destination,
+    });
+    if (!reply.ok) throw new UsageError(reply.error.message);
+    const value = reply.value as { queued: number; duplicates: number; errors: { path: string; message: string }[] };
+    console.log(`queued ${value.queued}, already known ${value.duplicates}`);
+    for (const e of value.errors) console.error(`${e.path}: ${e.message}`);
+    if (value.errors.length > 0) process.exitCode = 1;
+  } finally {
+    await core.stop();
+  }
+}
+
+async function doctor(values: Record<string, string | boolean | undefined>): Promise<void> {
+  const dataDir = path.resolve((values.data as string | undefined) ?? defaultDataDir());
+  const file = (values.config as string | undefined) ?? defaultConfigFile(dataDir);
+  let failed = false;
+  const report = (ok: boolean, what: string) => {
+    if (!ok) failed = true;
+    console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  };
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  report(major > 20 || (major === 20 && minor >= 19), `Node.js ${process.versions.node} (needs 20.19 or newer)`);
+  try {
+    const { default: Database } = await import('better-sqlite3');
+    new Database(':memory:').close();
+    report(true, 'better-sqlite3 loads');
+  } catch (error) {
+    report(false, `better-sqlite3 does not load (${(error as Error).message}); run: npm rebuild better-sqlite3`);
+  }
+  try {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.accessSync(dataDir, fs.constants.W_OK);
+    report(true, `data folder ${dataDir} is writable`);
+  } catch (error) {
+    report(false, `data folder ${dataDir}: ${(error as Error).message}`);
+  }
+  report(fs.existsSync(path.join(RENDERER_DIR, 'index.html')), 'user interface built (npm run build:renderer)');
+  let core: Core | null = null;
+  try {
+    readConfigFile(file);
+    core = createCore({ dataDir, configFile: file, logger: createLogger() });
+    report(true, `config ${file} is valid`);
+    const settings = await core.dispatcher.dispatch('settings:get', {});
+    const names = settings.ok ? (settings.value as { destinations: { name: string }[] }).destinations : [];
+    for (const { name } of names) {
+      const test = await core.dispatcher.dispatch('destination:test', { name });
+      const value = test.ok ? (test.value as { status: string; message: string }) : null;
+      report(
+        value?.status === 'ok',
+        `destination ${name}: ${value ? value.message : test.ok ? '' : test.error.message}`,
+      );
+    }
+  } catch (error) {
+    report(false, error instanceof ConfigError ? error.message : `config: ${(error as Error).message}`);
+  } finally {
+    await core?.stop();
+  }
+  if (failed) process.exitCode = 1;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  const { values, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  switch (command) {
+    case 'serve':
+      return serve(values);
+    case 'sandbox':
+      return sandboxCommand(values);
+    case 'status':
+      return status(values);
+    case 'enqueue':
+      return enqueue(values, positionals);
+    case 'doctor':
+      return doctor(values);
+    default:
+      throw new UsageError(`Unknown command "${command}". Run callrelay --help.`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof UsageError || error instanceof HostStartError) {
+    console.error(`callrelay: ${error.message}`);
+  } else if (error instanceof Error && 'code' in error && error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    console.error(`callrelay: ${error.message}\n\n${USAGE}`);
+  } else {
+    console.error('callrelay: unexpected error:', error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,204 @@
+// The composition root: one place that builds the core from its parts, for both hosts (the
+// Electron main process and `callrelay serve`). Everything the core needs from its host comes in
+// through the options: paths, secret handling, logger, clock.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Dispatcher } from 'undici';
+import type { Config } from '../../shared/config.js';
+import type { EventName, EventPayload } from '../../shared/contract.js';
+import {
+  createContractDispatcher,
+  HandlerError,
+  type ContractDispatcher,
+  type ContractHandlers,
+} from '../../shared/contract-host.js';
+import { createDashboardHandlers } from './api/dashboard-handlers.js';
+import { createDestinationHandlers } from './api/destination-handlers.js';
+import { createMetadataHandlers } from './api/metadata-handlers.js';
+import { createQueueHandlers } from './api/queue-handlers.js';
+import { configFile as defaultConfigFile, outboxFile } from './config/default-paths.js';
+import { createSettingsStore, type SecretHandling } from './config/settings-store.js';
+import { createDestination } from './destinations/create-destination.js';
+import type { Destination } from './destinations/destination.js';
+import { createChangeFeed } from './engine/change-feed.js';
+import { createEngine } from './engine/engine.js';
+import { createSilentLogger, systemClock, type Clock, type Logger } from './logger.js';
+import { openOutbox } from './outbox/outbox.js';
+import { createRedactingLogger } from './secrets/redacting-logger.js';
+import { createHeadlessSecrets } from './secrets/headless-secrets.js';
+import { createIntake } from './watch/intake.js';
+
+export interface CreateCoreOptions {
+  dataDir: string;
+  /** Defaults to DATA/config.json. */
+  configFile?: string;
+  /** Start from this config (demo mode) instead of reading the file; changes are still saved. */
+  initialConfig?: Config;
+  clock?: Clock;
+  logger?: Logger;
+  /** Desktop: safeStorage-backed; headless: env:NAME references or owner-only literals. */
+  secrets?: SecretHandling;
+  env?: NodeJS.ProcessEnv;
+  /** Desktop: native folder picker. */
+  pickFolder?: () => Promise<string | null>;
+  /** Tests: route HTTP through a custom undici dispatcher. */
+  httpDispatcher?: Dispatcher;
+}
+
+type Listener = (payload: unknown) => void;
+
+export interface Core {
+  dispatcher: ContractDispatcher;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Resolved secret values, so a host can redact them from its own logs too. */
+  secretValues(): string[];
+  readonly configFile: string;
+  readonly outboxFile: string;
+}
+
+export function createCore(options: CreateCoreOptions): Core {
+  const clock = options.clock ?? systemClock;
+  const file = options.configFile ?? defaultConfigFile(options.dataDir);
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const secrets = options.secrets ?? createHeadlessSecrets({ env: options.env ?? process.env, configFile: file });
+  const settings = createSettingsStore({ file, secrets, initial: options.initialConfig });
+  const logger = createRedactingLogger(options.logger ?? createSilentLogger(), () => settings.secretValues());
+
+  const listeners = new Map<EventName, Set<Listener>>();
+  function emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    for (const listener of listeners.get(event) ?? []) {
+      try {
+        listener(payload);
+      } catch (error) {
+        logger.warn({ err: error, event }, 'event listener failed');
+      }
+    }
+  }
+
+  let destinations = new Map<string, Destination>();
+  function buildDestinations(config: Config): void {
+    destinations = new Map(
+      config.destinations
+        .filter((d) => d.enabled)
+        .map((d) => [
+          d.name,
+          createDestination(d, {
+            logger: logger.child({ destination: d.name }),
+            clock,
+            dispatcher: options.httpDispatcher,
+          }),
+        ]),
+    );
+  }
+  buildDestinations(settings.resolved());
+  const getDestination = (name: string) => destinations.get(name);
+
+  const dbFile = outboxFile(options.dataDir);
+  const outbox = openOutbox({ file: dbFile, clock, logger: logger.child({ part: 'outbox' }) });
+  const feed = createChangeFeed({
+    clock,
+    counts: () => outbox.counts(),
+    emit: (payload) => emit('queue:changed', payload),
+  });
+  outbox.onChange((ids) => feed.push(ids));
+
+  let intake = createIntake({
+    folders: settings.resolved().folders,
+    port: outbox,
+    getDestination,
+    logger: logger.child({ part: 'watch' }),
+    clock,
+  });
+  const engine = createEngine({
+    outbox,
+    getDestination,
+    clock,
+    logger: logger.child({ part: 'engine' }),
+    concurrency: settings.resolved().concurrency,
+    bandwidth: settings.resolved().bandwidth,
+    onDelivered: (job) => intake.afterDelivery(job),
+  });
+
+  let started = false;
+  const handlers: ContractHandlers = {
+    ...createQueueHandlers({ outbox, engine, getDestination, clock }),
+    ...createDashboardHandlers({ outbox, engine, clock, folders: () => intake.statuses() }),
+    ...createDestinationHandlers({
+      getDestination,
+      build: (config) => createDestination(config, { logger, clock, dispatcher: options.httpDispatcher }),
+      resolveDraft: (draft) => {
+        // A draft from the settings form: secrets left blank fall back to the stored ones.
+        const stored = settings.resolved().destinations.find((d) => d.name === draft.name);
+        return { stored, secrets };
+      },
+    }),
+    ...createMetadataHandlers({ getDestination }),
+    'settings:get': () => settings.view(),
+    'settings:update': async (patch) => {
+      const config = settings.update(patch);
+      buildDestinations(settings.resolved());
+      engine.setConcurrency(config.concurrency);
+      engine.setBandwidth(config.bandwidth);
+      if (patch.folders && started) {
+        await intake.close();
+        intake = createIntake({
+          folders: settings.resolved().folders,
+          port: outbox,
+          getDestination,
+          logger: logger.child({ part: 'watch' }),
+          clock,
+        });
+        await intake.start();
+      }
+      engine.wake();
+      emit('settings:changed', { at: new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+      return settings.view();
+    },
+    'files:enqueue': async ({ paths, destination }) => {
+      if (!destinations.has(destination)) {
+        throw new HandlerError('bad-input', `No enabled destination named "${destination}"; choose one from Settings.`);
+      }
+      const result = await intake.enqueuePaths(paths, destination);
+      engine.wake();
+      return result;
+    },
+    'dialog:pick-folder': async () => ({ path: options.pickFolder ? await options.pickFolder() : null }),
+  };
+
+  const dispatcher = createContractDispatcher(handlers, (channel, error) =>
+    logger.error({ err: error, channel }, 'contract handler failed'),
+  );
+
+  return {
+    dispatcher,
+    on(event, listener) {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(listener as Listener);
+      return () => set.delete(listener as Listener);
+    },
+    async start() {
+      if (started) return;
+      started = true;
+      engine.start();
+      await intake.start();
+      logger.info({ dataDir: options.dataDir, config: file }, 'core started');
+    },
+    async stop() {
+      if (!started) {
+        outbox.close();
+        return;
+      }
+      started = false;
+      await intake.close();
+      await engine.stop();
+      feed.close();
+      outbox.close();
+    },
+    secretValues: () => settings.secretValues(),
+    configFile: file,
+    outboxFile: path.resolve(dbFile),
+  };
+}
