@@ -1,0 +1,50 @@
+// Starts one `callrelay serve --demo` on a fresh data folder for the whole e2e run and tells the
+// specs where it is through CALLRELAY_E2E_URL / CALLRELAY_E2E_DATA.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-e2e-'));
+  const child = spawn(process.execPath, ['bin/callrelay.js', 'serve', '--demo', '--data', dataDir, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve --demo did not start in 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /CallRelay is running:\s+(\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve --demo exited with ${code}:\n${output}`));
+    });
+  });
+  const sandbox = /Sandbox \(emulated platforms\):\s+(\S+)/.exec(output)?.[1] ?? '';
+  process.env.CALLRELAY_E2E_URL = url;
+  process.env.CALLRELAY_E2E_DATA = dataDir;
+  process.env.CALLRELAY_E2E_SANDBOX = sandbox;
+  return async () => {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve(null);
+      }, 10_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve(null);
+      });
+    });
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,107 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventName } from '../../../shared/contract.js';
+import type { ContractDispatcher } from '../../../shared/contract-host.js';
+import { createSilentLogger } from '../../../electron/core/logger.js';
+import { HostStartError, startHttpHost, type HttpHost } from '../../../electron/headless/serve/http-host.js';
+
+const staticDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-static-'));
+fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>CallRelay</title>');
+fs.writeFileSync(path.join(os.tmpdir(), 'callrelay-secret.txt'), 'outside');
+
+const calls: { channel: unknown; input: unknown }[] = [];
+const dispatcher: ContractDispatcher = {
+  dispatch: async (channel, input) => {
+    calls.push({ channel, input });
+    return { ok: true, value: { echoed: input } };
+  },
+};
+const listeners = new Set<(payload: unknown) => void>();
+const subscribe = (event: EventName, listener: (p: unknown) => void) => {
+  if (event !== 'queue:changed') return () => {};
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+};
+
+let host: HttpHost | null = null;
+afterEach(async () => {
+  await host?.close();
+  host = null;
+  calls.length = 0;
+});
+
+function start(token: string | null, bindHost = '127.0.0.1') {
+  return startHttpHost({
+    dispatcher,
+    subscribe,
+    staticDir,
+    host: bindHost,
+    port: 0,
+    token,
+    logger: createSilentLogger(),
+  });
+}
+
+describe('headless host', () => {
+  it('refuses to listen beyond loopback without a token', async () => {
+    await expect(start(null, '0.0.0.0')).rejects.toThrow(HostStartError);
+  });
+
+  it('passes contract calls to the dispatcher and answers with its envelope', async () => {
+    host = await start(null);
+    const res = await fetch(`${host.url}api/call/job:retry`, { method: 'POST', body: JSON.stringify({ ids: ['a'] }) });
+    expect(await res.json()).toEqual({ ok: true, value: { echoed: { ids: ['a'] } } });
+    expect(calls).toEqual([{ channel: 'job:retry', input: { ids: ['a'] } }]);
+  });
+
+  it('answers malformed JSON with a clear error and does not dispatch', async () => {
+    host = await start(null);
+    const res = await fetch(`${host.url}api/call/job:retry`, { method: 'POST', body: '{ids:' });
+    expect(res.status).toBe(400);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('with a token, refuses API requests without it (401) and accepts header or query token', async () => {
+    host = await start('s3cret-token');
+    const denied = await fetch(`${host.url}api/call/queue:stats`, { method: 'POST', body: '{}' });
+    expect(denied.status).toBe(401);
+    const wrong = await fetch(`${host.url}api/call/queue:stats`, {
+      method: 'POST',
+      body: '{}',
+      headers: { authorization: 'Bearer nope' },
+    });
+    expect(wrong.status).toBe(401);
+    const ok = await fetch(`${host.url}api/call/queue:stats`, {
+      method: 'POST',
+      body: '{}',
+      headers: { authorization: 'Bearer s3cret-token' },
+    });
+    expect(ok.status).toBe(200);
+    const events = await fetch(`${host.url}api/events?token=s3cret-token`);
+    expect(events.status).toBe(200);
+    await events.body?.cancel();
+    expect(calls).toHaveLength(1);
+  });
+
+  it('streams pushed events as server-sent events', async () => {
+    host = await start(null);
+    const res = await fetch(`${host.url}api/events`);
+    const reader = res.body!.getReader();
+    await reader.read(); // the retry preamble
+    for (const l of listeners) l({ ids: ['j1'] });
+    const { value } = await reader.read();
+    expect(new TextDecoder().decode(value)).toBe('event: queue:changed\ndata: {"ids":["j1"]}\n\n');
+    await reader.cancel();
+  });
+
+  it('serves the renderer with a strict CSP and never a file outside it', async () => {
+    host = await start(null);
+    const page = await fetch(host.url);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('<title>CallRelay</title>');
+    const escape = await fetch(`${host.url}..%2Fcallrelay-secret.txt`);
+    expect(await escape.text()).not.toContain('outside');
+  });
+});
