@@ -92,15 +92,23 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   if (values.demo) {
     const dataDir = path.resolve((values.data as string | undefined) ?? '.callrelay-demo');
     const recordings = path.join(dataDir, 'recordings');
+    // A second folder for a platform that needs details no file name carries (customer name):
+    // its calls wait in Review, which shows the form flow without any setup.
+    const recordingsCx = path.join(dataDir, 'recordings-cx');
     fs.mkdirSync(recordings, { recursive: true });
+    fs.mkdirSync(recordingsCx, { recursive: true });
     sandbox = await startSandbox({ dataDir: path.join(dataDir, 'sandbox') });
     const initialConfig = Config.parse({
       destinations: sandbox.destinationConfigs(),
-      folders: [{ path: recordings, destination: 'comswise', quietPeriodMs: 1000 }],
+      folders: [
+        { path: recordings, destination: 'comswise', quietPeriodMs: 1000, recursive: false },
+        { path: recordingsCx, destination: 'cx', quietPeriodMs: 1000, recursive: false },
+      ],
     });
     core = createCore({ dataDir, configFile: defaultConfigFile(dataDir), initialConfig, logger });
     console.log(`Sandbox (emulated platforms): ${sandbox.url}`);
     console.log(`Drop recordings into:         ${recordings}`);
+    console.log(`  (calls for review:          ${recordingsCx})`);
   } else {
     const dataDir = path.resolve((values.data as string | undefined) ?? defaultDataDir());
     core = createCore({ dataDir, configFile: values.config as string | undefined, logger });

@@ -1,0 +1,59 @@
+// `callrelay serve` with a bad config stops at start, names the problem, and exits non-zero.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-cli-'));
+
+function serveWith(config: unknown, env: NodeJS.ProcessEnv = {}) {
+  const file = path.join(tmp, `config-${Math.random().toString(36).slice(2)}.json`);
+  fs.writeFileSync(file, JSON.stringify(config));
+  const childEnv = { ...process.env, ...env };
+  if (env.COMSWISE_TOKEN === undefined) delete childEnv.COMSWISE_TOKEN;
+  const result = spawnSync(
+    process.execPath,
+    ['bin/callrelay.js', 'serve', '--config', file, '--data', path.join(tmp, 'data'), '--port', '0'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, ...env, COMSWISE_TOKEN: env.COMSWISE_TOKEN },
+    },
+  );
+  return { status: result.status, stderr: result.stderr };
+}
+
+const comswise = {
+  name: 'main',
+  kind: 'comswise',
+  baseUrl: 'http://127.0.0.1:9/v1',
+  auth: { token: 'env:COMSWISE_TOKEN' },
+};
+
+describe('callrelay serve refuses a bad config', () => {
+  it('an unknown destination kind', () => {
+    const { status, stderr } = serveWith({ destinations: [{ ...comswise, kind: 'dropbox' }] }, { COMSWISE_TOKEN: 'x' });
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/destinations\.0\.kind/);
+  });
+
+  it('a folder that does not exist', () => {
+    const missing = path.join(tmp, 'no-such-folder');
+    const { status, stderr } = serveWith(
+      { destinations: [comswise], folders: [{ path: missing, destination: 'main' }] },
+      { COMSWISE_TOKEN: 'x' },
+    );
+    expect(status).toBe(1);
+    expect(stderr).toContain(`the folder "${missing}" does not exist`);
+  });
+
+  it('a secret whose environment variable is not set', () => {
+    const { status, stderr } = serveWith({ destinations: [comswise] });
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/destinations\.0\.auth\.token/);
+    expect(stderr).toContain('COMSWISE_TOKEN');
+  });
+});
