@@ -17,7 +17,7 @@ import { createDestinationHandlers } from './api/destination-handlers.js';
 import { createMetadataHandlers } from './api/metadata-handlers.js';
 import { createQueueHandlers } from './api/queue-handlers.js';
 import { configFile as defaultConfigFile, outboxFile } from './config/default-paths.js';
-import { createSettingsStore, type SecretHandling } from './config/settings-store.js';
+import { createSettingsStore } from './config/settings-store.js';
 import { createDestination } from './destinations/create-destination.js';
 import type { Destination } from './destinations/destination.js';
 import { createChangeFeed } from './engine/change-feed.js';
@@ -25,7 +25,8 @@ import { createEngine } from './engine/engine.js';
 import { createSilentLogger, systemClock, type Clock, type Logger } from './logger.js';
 import { openOutbox } from './outbox/outbox.js';
 import { createRedactingLogger } from './secrets/redacting-logger.js';
-import { createHeadlessSecrets } from './secrets/headless-secrets.js';
+import type { SecretCodec } from './secrets/secret-codec.js';
+import { createSecretHandling, type SecretHandling } from './secrets/secret-handling.js';
 import { createIntake } from './watch/intake.js';
 
 export interface CreateCoreOptions {
@@ -36,7 +37,9 @@ export interface CreateCoreOptions {
   initialConfig?: Config;
   clock?: Clock;
   logger?: Logger;
-  /** Desktop: safeStorage-backed; headless: env:NAME references or owner-only literals. */
+  /** Desktop: safeStorage-backed codec for `safe:` secrets; headless has none (env:NAME or literals). */
+  secretCodec?: SecretCodec | null;
+  /** Replaces the default secret rules entirely (tests). */
   secrets?: SecretHandling;
   env?: NodeJS.ProcessEnv;
   /** Desktop: native folder picker. */
@@ -62,7 +65,8 @@ export function createCore(options: CreateCoreOptions): Core {
   const clock = options.clock ?? systemClock;
   const file = options.configFile ?? defaultConfigFile(options.dataDir);
   fs.mkdirSync(options.dataDir, { recursive: true });
-  const secrets = options.secrets ?? createHeadlessSecrets({ env: options.env ?? process.env, configFile: file });
+  const secrets =
+    options.secrets ?? createSecretHandling({ env: options.env ?? process.env, codec: options.secretCodec ?? null });
   const settings = createSettingsStore({ file, secrets, initial: options.initialConfig });
   const logger = createRedactingLogger(options.logger ?? createSilentLogger(), () => settings.secretValues());
 

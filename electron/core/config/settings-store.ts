@@ -1,17 +1,10 @@
 // Owns the config at runtime: loads it, resolves secret references, gives the renderer a masked
 // view, and applies the settings form's changes (secrets write-only) back to the file.
 import { Config, DestinationConfig, describeIssues, type ConfigInput } from '../../../shared/config.js';
-import type { DestinationInput, MaskedSecret, SettingsUpdate, SettingsView } from '../../../shared/contract.js';
+import type { DestinationInput, SettingsUpdate, SettingsView } from '../../../shared/contract.js';
 import { HandlerError } from '../../../shared/contract-host.js';
+import type { SecretHandling } from '../secrets/secret-handling.js';
 import { checkFolders, ConfigError, readConfigFile, writeConfigFile } from './load-config.js';
-
-export interface SecretHandling {
-  /** Turns a stored value (literal, env:NAME, safe:…) into the secret; throws with a clear message. */
-  resolve(stored: string, field: string): string;
-  /** Turns a secret typed in the settings form into what is written to the config file. */
-  store(plain: string): string;
-  mask(plain: string): MaskedSecret;
-}
 
 export interface SettingsStore {
   /** The config as written (secrets as references). */
