@@ -1,0 +1,22 @@
+// CALLRELAY_DEMO=1: the desktop app runs against the built-in sandbox (emulated platforms) and
+// watches DATA/recordings, like `callrelay serve --demo`. Used by the Electron end-to-end test
+// and to try the app without any account.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Config } from '../../shared/config.js';
+import { startSandbox } from '../headless/sandbox/sandbox.js';
+
+export async function startDesktopDemo(dataDir: string): Promise<{
+  initialConfig: Config;
+  recordings: string;
+  close(): Promise<void>;
+}> {
+  const recordings = path.join(dataDir, 'recordings');
+  fs.mkdirSync(recordings, { recursive: true });
+  const sandbox = await startSandbox({ dataDir: path.join(dataDir, 'sandbox') });
+  const initialConfig = Config.parse({
+    destinations: sandbox.destinationConfigs(),
+    folders: [{ path: recordings, destination: 'comswise', quietPeriodMs: 1000, recursive: false }],
+  });
+  return { initialConfig, recordings, close: () => sandbox.close() };
+}
