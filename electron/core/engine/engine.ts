@@ -1,0 +1,714 @@
+// The delivery engine: picks ready jobs fairly, runs each under a lease, hands the destination a
+// durable step store and a throttled body, and turns the outcome into the next state through the
+// retry policy. Unreachable destinations sleep and are probed instead of burning attempts.
+import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { hostname } from 'node:os';
+import type { Readable } from 'node:stream';
+import type { BandwidthConfig, Config } from '../../../shared/config.js';
+import type { DestinationHealth } from '../../../shared/contract.js';
+import type { JobState, Progress } from '../../../shared/model.js';
+import { LeaseLostError, TransientError } from '../delivery-errors.js';
+import type { DeliveryContext, Destination, StepStore } from '../destinations/destination.js';
+import type { Clock, Logger } from '../logger.js';
+import type { JobRecord, LeaseOutcome, Outbox } from '../outbox/outbox.js';
+import { createProgressTracker } from './progress-tracker.js';
+import { createRetryPolicy, type RetryPolicyOptions } from './retry-policy.js';
+import { openThrottledBody } from './throttled-body.js';
+import { createTokenBucket } from './token-bucket.js';
+
+export interface EngineOptions {
+  outbox: Outbox;
+  getDestination(name: string): Destination | undefined;
+  clock: Clock;
+  logger: Logger;
+  concurrency: Config['concurrency'];
+  bandwidth: BandwidthConfig;
+  /** After-delivery hook (archive or delete the file); runs once per delivered job, again after a crash. */
+  onDelivered?(job: JobRecord): Promise<void>;
+  /** No byte moving for this long fails the attempt as transient. Default 60 s. */
+  stallTimeoutMs?: number;
+  /** Lease length; renewed every third of it while the attempt runs. Default 60 s. */
+  leaseMs?: number;
+  retry?: RetryPolicyOptions;
+  /** Backoff of connectivity probes while a destination is unreachable. */
+  probe?: { baseMs?: number; maxMs?: number; timeoutMs?: number };
+  /** Polling of results after delivery, when the destination says they come later. */
+  resultPoll?: { firstMs?: number; maxMs?: number; totalMs?: number };
+  /** Names shown in health(); defaults to every destination the outbox has jobs for. */
+  destinationNames?(): string[];
+  /** Per-destination concurrency from its config, over `concurrency.perDestination`. */
+  destinationConcurrency?(name: string): number | undefined;
+  /** Identity written into leases; default host/pid/random. */
+  owner?: string;
+}
+
+export interface Engine {
+  start(): void;
+  stop(): Promise<void>;
+  wake(): void;
+  pauseAll(): void;
+  resumeAll(): void;
+  isPaused(): boolean;
+  pauseDestination(name: string): void;
+  resumeDestination(name: string): void;
+  isDestinationPaused(name: string): boolean;
+  setConcurrency(concurrency: Config['concurrency']): void;
+  setBandwidth(bandwidth: BandwidthConfig): void;
+  health(): DestinationHealth[];
+  /** Live transfer progress of a running job. */
+  progress(id: string): Progress | null;
+  isRunning(id: string): boolean;
+  /** Stops running attempts and moves those jobs to `to`; resolves with how many moved. */
+  interruptJobs(ids: string[], to: 'paused' | 'cancelled'): Promise<number>;
+}
+
+interface Runner {
+  id: string;
+  destination: string;
+  folder: string | null;
+  leaseId: string;
+  controller: AbortController;
+  interruptTo: Extract<JobState, 'paused' | 'cancelled' | 'queued'> | null;
+  done: Promise<JobState | null>;
+}
+
+interface HealthState {
+  online: boolean;
+  offlineSince: number | null;
+  lastSuccessAt: number | null;
+  lastError: string | null;
+  probeFailures: number;
+  probeTimer: NodeJS.Timeout | null;
+  probeController: AbortController | null;
+}
+
+const PAUSED_KEY = 'engine.paused';
+const PAUSED_DESTINATIONS_KEY = 'engine.pausedDestinations';
+
+function iso(ms: number | null): string | null {
+  return ms == null ? null : new Date(ms).toISOString();
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Lease owners look like host/pid/instance; a dead pid on this host means a crashed process. */
+function ownerGoneOnThisHost(owner: string, self: string): boolean {
+  const [host, pid, instance] = owner.split('/');
+  const [selfHost, , selfInstance] = self.split('/');
+  if (instance === selfInstance) return true; // ours but not held: the attempt is over
+  if (host !== selfHost || !pid || !/^\d+$/.test(pid)) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const { outbox, clock, getDestination } = options;
+  const log = options.logger.child({ module: 'engine' });
+  const leaseMs = options.leaseMs ?? 60_000;
+  const stallTimeoutMs = options.stallTimeoutMs ?? 60_000;
+  const owner = options.owner ?? `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+  const policy = createRetryPolicy(options.retry);
+  const probeBaseMs = options.probe?.baseMs ?? 1000;
+  const probeMaxMs = options.probe?.maxMs ?? 30_000;
+  const probeTimeoutMs = options.probe?.timeoutMs ?? 10_000;
+  const pollFirstMs = options.resultPoll?.firstMs ?? 5000;
+  const pollMaxMs = options.resultPoll?.maxMs ?? 5 * 60_000;
+  const pollTotalMs = options.resultPoll?.totalMs ?? 2 * 60 * 60_000;
+  let concurrency = { ...options.concurrency };
+  const bucket = createTokenBucket({ config: options.bandwidth, clock });
+  const progress = createProgressTracker(clock);
+
+  const running = new Map<string, Runner>();
+  const health = new Map<string, HealthState>();
+  const pollTimers = new Map<string, NodeJS.Timeout>();
+  const hooksRunning = new Set<string>();
+  const folderServed = new Map<string, number>();
+  const folderCache = new Map<string, { at: number; folders: (string | null)[] }>();
+  let serveCounter = 0;
+  let destinationRotation = 0;
+  let paused = outbox.getMeta(PAUSED_KEY) === 'true';
+  const pausedDestinations = new Set<string>(JSON.parse(outbox.getMeta(PAUSED_DESTINATIONS_KEY) ?? '[]') as string[]);
+  let started = false;
+  let stopped = false;
+  let tickScheduled = false;
+  let dueTimer: NodeJS.Timeout | null = null;
+  let sweepTimer: NodeJS.Timeout | null = null;
+  let unsubscribe: (() => void) | null = null;
+  const lastProgressNotice = new Map<string, number>();
+
+  const healthOf = (name: string): HealthState => {
+    let h = health.get(name);
+    if (!h) {
+      h = {
+        online: true,
+        offlineSince: null,
+        lastSuccessAt: null,
+        lastError: null,
+        probeFailures: 0,
+        probeTimer: null,
+        probeController: null,
+      };
+      health.set(name, h);
+    }
+    return h;
+  };
+
+  function scheduleTick() {
+    if (tickScheduled || stopped || !started) return;
+    tickScheduled = true;
+    setImmediate(() => {
+      tickScheduled = false;
+      try {
+        tick();
+      } catch (error) {
+        log.error({ err: error }, 'scheduler tick failed; trying again shortly');
+        armDueTimer(1000);
+      }
+    });
+  }
+
+  function armDueTimer(delayMs: number) {
+    if (dueTimer) clearTimeout(dueTimer);
+    // Wake at least once a minute whatever happens, so nothing waits on a lost timer.
+    dueTimer = setTimeout(scheduleTick, Math.max(10, Math.min(delayMs, 60_000)));
+  }
+
+  function limitFor(name: string): number {
+    return options.destinationConcurrency?.(name) ?? concurrency.perDestination;
+  }
+
+  function runningFor(name: string): number {
+    let n = 0;
+    for (const r of running.values()) if (r.destination === name) n++;
+    return n;
+  }
+
+  function readyFolders(name: string, now: number): (string | null)[] {
+    const cached = folderCache.get(name);
+    if (cached && now - cached.at < 1000) return cached.folders;
+    const folders = outbox.readyFolders(name);
+    folderCache.set(name, { at: now, folders });
+    return folders;
+  }
+
+  /** Up to `count` job ids for a destination, front of the line first, then round-robin by folder. */
+  function pickFair(name: string, count: number, now: number): string[] {
+    const heads = readyFolders(name, now)
+      .map((folder) => ({ folder, jobs: outbox.readyJobs(name, folder, now, count) }))
+      .filter((h) => h.jobs.length > 0);
+    const picked: string[] = [];
+    while (picked.length < count) {
+      let best: (typeof heads)[number] | null = null;
+      for (const h of heads) {
+        if (h.jobs.length === 0) continue;
+        if (!best) {
+          best = h;
+          continue;
+        }
+        const a = h.jobs[0]!;
+        const b = best.jobs[0]!;
+        const servedA = folderServed.get(`${name}\u0000${h.folder}`) ?? 0;
+        const servedB = folderServed.get(`${name}\u0000${best.folder}`) ?? 0;
+        if (a.priority > b.priority || (a.priority === b.priority && servedA < servedB)) best = h;
+      }
+      if (!best) break;
+      const job = best.jobs.shift()!;
+      folderServed.set(`${name}\u0000${best.folder}`, ++serveCounter);
+      if (!running.has(job.id)) picked.push(job.id);
+    }
+    return picked;
+  }
+
+  function tick() {
+    if (!started || stopped) return;
+    const now = clock.now();
+    const nextDue = outbox.nextDueAt();
+    armDueTimer(nextDue == null ? 60_000 : nextDue - now);
+    if (paused) return;
+    let free = concurrency.global - running.size;
+    if (free <= 0) return;
+    const names = outbox.readyDestinations(now);
+    if (names.length === 0) return;
+    // Rotate which destination goes first so one busy destination cannot take every global slot.
+    destinationRotation = (destinationRotation + 1) % names.length;
+    const ordered = [...names.slice(destinationRotation), ...names.slice(0, destinationRotation)];
+    for (const name of ordered) {
+      if (free <= 0) break;
+      if (pausedDestinations.has(name) || !healthOf(name).online) continue;
+      if (!getDestination(name)) continue;
+      const slots = Math.min(free, limitFor(name) - runningFor(name));
+      if (slots <= 0) continue;
+      for (const id of pickFair(name, slots, now)) {
+        if (startJob(id)) free--;
+      }
+    }
+  }
+
+  function startJob(id: string): boolean {
+    const leaseId = randomUUID();
+    const job = outbox.acquire(id, { leaseId, owner, expiresAt: clock.now() + leaseMs });
+    if (!job) return false;
+    const runner: Runner = {
+      id,
+      destination: job.destination,
+      folder: job.folder,
+      leaseId,
+      controller: new AbortController(),
+      interruptTo: null,
+      done: Promise.resolve(null),
+    };
+    running.set(id, runner);
+    runner.done = runJob(job, runner)
+      .catch((error: unknown) => {
+        log.error({ err: error, job: id }, 'attempt ended with an internal error');
+        return null;
+      })
+      .finally(() => {
+        running.delete(id);
+        progress.end(id);
+        lastProgressNotice.delete(id);
+        scheduleTick();
+      });
+    return true;
+  }
+
+  function finish(runner: Runner, outcome: LeaseOutcome): JobState | null {
+    const ok = outbox.finishUnderLease(runner.id, runner.leaseId, outcome);
+    if (!ok) log.warn({ job: runner.id }, 'lease was gone when the attempt ended; its outcome is dropped');
+    return ok ? outcome.to : null;
+  }
+
+  async function runJob(job: JobRecord, runner: Runner): Promise<JobState | null> {
+    const { controller } = runner;
+    const jobLog = log.child({ job: job.id, destination: job.destination });
+    const destination = getDestination(job.destination);
+    let leaseLost = false;
+    let stalled = false;
+    const stallError = new TransientError(
+      `No bytes moved for ${Math.round(stallTimeoutMs / 1000)} s; the transfer stalled and will be retried`,
+    );
+    const heartbeat = setInterval(
+      () => {
+        if (!outbox.renewLease(job.id, runner.leaseId, clock.now() + leaseMs)) {
+          leaseLost = true;
+          controller.abort(new LeaseLostError(`The lease on job ${job.id} was taken back`));
+        }
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
+    const bodies = new Set<Readable>();
+    try {
+      if (!destination) {
+        return finish(runner, {
+          to: 'retry-wait',
+          nextAttemptAt: clock.now() + policy.backoffMs(job.failures),
+          failures: job.failures + 1,
+          lastError: `No destination named "${job.destination}" is configured or enabled; add it in Settings`,
+          uncountAttempt: true,
+          event: { type: 'retry-wait', message: `Destination "${job.destination}" is not configured` },
+        });
+      }
+      try {
+        statSync(job.recording.path);
+      } catch (error) {
+        return finish(runner, {
+          to: 'failed',
+          lastError: `The recording ${job.recording.path} cannot be read (${(error as NodeJS.ErrnoException).code ?? message(error)}); restore the file and retry`,
+          event: { type: 'failed', message: `Recording file unreadable: ${message(error)}` },
+        });
+      }
+
+      let steps: Record<string, unknown> = { ...job.steps };
+      let current: string | null = job.step;
+      const store: StepStore = {
+        get: <T>(name: string) => steps[name] as T | undefined,
+        commit(name, output) {
+          if (leaseLost) throw new LeaseLostError(`The lease on job ${job.id} was taken back`);
+          const next = { ...steps, [name]: output === undefined ? null : output };
+          outbox.commitSteps(job.id, runner.leaseId, next, name, `Step ${name} done`);
+          steps = next;
+          current = name;
+        },
+        clear(name) {
+          if (leaseLost) throw new LeaseLostError(`The lease on job ${job.id} was taken back`);
+          if (!(name in steps)) return;
+          const next = { ...steps };
+          delete next[name];
+          outbox.commitSteps(job.id, runner.leaseId, next, current, `Step ${name} will run again`);
+          steps = next;
+        },
+      };
+      const ctx: DeliveryContext = {
+        job: { id: job.id, destination: job.destination, recording: job.recording, call: job.call },
+        steps: store,
+        signal: controller.signal,
+        log: jobLog,
+        now: () => clock.now(),
+        openBody(start = 0) {
+          progress.begin(job.id, start, job.recording.sizeBytes);
+          const body = openThrottledBody({
+            path: job.recording.path,
+            start,
+            bucket,
+            clock,
+            signal: controller.signal,
+            stallTimeoutMs,
+            onBytes: (n) => {
+              progress.add(job.id, n);
+              const now = clock.now();
+              if (now - (lastProgressNotice.get(job.id) ?? 0) >= 500) {
+                lastProgressNotice.set(job.id, now);
+                outbox.notifyChanged([job.id]);
+              }
+            },
+            onStall: () => {
+              stalled = true;
+              controller.abort(stallError);
+            },
+          });
+          bodies.add(body);
+          return body;
+        },
+      };
+
+      try {
+        const outcome = await destination.deliver(ctx);
+        const h = healthOf(job.destination);
+        h.lastSuccessAt = clock.now();
+        h.lastError = null;
+        const poll = outcome.pollResults && !outcome.result && outcome.remoteId != null && !!destination.fetchResult;
+        const state = finish(runner, {
+          to: 'done',
+          remoteId: outcome.remoteId,
+          result: outcome.result,
+          pollUntil: poll ? clock.now() + pollTotalMs : null,
+          hookPending: !!options.onDelivered,
+          failures: 0,
+          lastError: null,
+          event: {
+            type: 'done',
+            message: `Delivered to ${job.destination}${outcome.remoteId ? ` as ${outcome.remoteId}` : ''}`,
+            data: { remoteId: outcome.remoteId },
+          },
+        });
+        if (state === 'done') {
+          jobLog.info({ remoteId: outcome.remoteId }, 'delivered');
+          void runHook(job.id);
+          if (poll) schedulePoll(job.id, pollFirstMs);
+        }
+        return state;
+      } catch (raw) {
+        const error = stalled ? stallError : leaseLost ? new LeaseLostError('lease lost') : raw;
+        if (runner.interruptTo && !(error instanceof LeaseLostError)) {
+          const to = runner.interruptTo;
+          return finish(runner, {
+            to,
+            uncountAttempt: to === 'queued',
+            event: {
+              type: to === 'queued' ? 'interrupted' : to,
+              message:
+                to === 'queued'
+                  ? 'Attempt stopped (engine paused or stopping); it continues from its last committed step'
+                  : to === 'paused'
+                    ? 'Paused by a person during an attempt'
+                    : 'Cancelled by a person during an attempt',
+            },
+          });
+        }
+        const decision = policy.decide(error, job.failures);
+        switch (decision.kind) {
+          case 'lease-lost':
+            jobLog.warn('lease lost during the attempt; another holder owns the job now');
+            return null;
+          case 'review':
+            return finish(runner, {
+              to: 'needs-review',
+              reviewIssues: decision.issues,
+              lastError: decision.message,
+              event: { type: 'needs-review', message: `The platform needs corrections: ${decision.message}` },
+            });
+          case 'failed':
+            healthOf(job.destination).lastError = decision.message;
+            return finish(runner, {
+              to: 'failed',
+              lastError: decision.message,
+              event: { type: 'failed', message: decision.message },
+            });
+          case 'retry': {
+            healthOf(job.destination).lastError = decision.message;
+            if (decision.unreachable) {
+              markOffline(job.destination, decision.message);
+              return finish(runner, {
+                to: 'queued',
+                uncountAttempt: true,
+                lastError: decision.message,
+                event: {
+                  type: 'offline',
+                  message: `${job.destination} is unreachable (${decision.message}); waiting for it to come back`,
+                },
+              });
+            }
+            const at = clock.now() + decision.delayMs;
+            return finish(runner, {
+              to: 'retry-wait',
+              nextAttemptAt: at,
+              failures: job.failures + 1,
+              lastError: decision.message,
+              event: {
+                type: 'retry-wait',
+                message: `${decision.message}; retrying in ${Math.ceil(decision.delayMs / 1000)} s`,
+                data: { delayMs: decision.delayMs },
+              },
+            });
+          }
+        }
+        return null;
+      }
+    } finally {
+      clearInterval(heartbeat);
+      for (const body of bodies) body.destroy();
+    }
+  }
+
+  function markOffline(name: string, reason: string) {
+    const h = healthOf(name);
+    h.lastError = reason;
+    if (!h.online) return;
+    h.online = false;
+    h.offlineSince = clock.now();
+    h.probeFailures = 0;
+    log.warn({ destination: name, reason }, 'destination unreachable; its queue sleeps while probing');
+    scheduleProbe(name);
+  }
+
+  function scheduleProbe(name: string) {
+    const h = healthOf(name);
+    if (h.probeTimer || stopped) return;
+    const ceiling = Math.min(probeMaxMs, probeBaseMs * 2 ** Math.min(h.probeFailures, 20));
+    // Equal jitter: never less than half the ceiling, so probes do not hammer a dead host.
+    const delay = Math.floor(ceiling / 2 + (Math.random() * ceiling) / 2);
+    h.probeTimer = setTimeout(() => {
+      h.probeTimer = null;
+      void probe(name);
+    }, delay);
+  }
+
+  async function probe(name: string) {
+    const h = healthOf(name);
+    const destination = getDestination(name);
+    if (stopped || h.online) return;
+    if (!destination) {
+      // Removed from the config while offline: nothing to probe, nothing to wake.
+      h.online = true;
+      h.offlineSince = null;
+      return;
+    }
+    const controller = new AbortController();
+    h.probeController = controller;
+    const timeout = setTimeout(() => controller.abort(new Error('probe timed out')), probeTimeoutMs);
+    let reachable = false;
+    try {
+      reachable = await destination.probe(controller.signal);
+    } catch {
+      reachable = false;
+    } finally {
+      clearTimeout(timeout);
+      h.probeController = null;
+    }
+    if (stopped) return;
+    if (reachable) {
+      log.info({ destination: name }, 'destination reachable again; its queue wakes');
+      h.online = true;
+      h.offlineSince = null;
+      h.probeFailures = 0;
+      scheduleTick();
+    } else {
+      h.probeFailures++;
+      scheduleProbe(name);
+    }
+  }
+
+  function schedulePoll(id: string, delayMs: number) {
+    if (stopped || pollTimers.has(id)) return;
+    const timer = setTimeout(() => {
+      pollTimers.delete(id);
+      void pollResult(id, delayMs);
+    }, delayMs);
+    pollTimers.set(id, timer);
+  }
+
+  async function pollResult(id: string, lastDelayMs: number) {
+    const job = outbox.getJob(id);
+    if (!job || job.state !== 'done' || job.result || !job.remoteId || job.pollUntil == null) return;
+    const destination = getDestination(job.destination);
+    if (!destination?.fetchResult) {
+      outbox.saveResult(id, null, null);
+      return;
+    }
+    let result = null;
+    const controller = new AbortController();
+    const timeout = setTimeout(() => controller.abort(new Error('result poll timed out')), 30_000);
+    try {
+      result = await destination.fetchResult(job.remoteId, { signal: controller.signal, callId: job.call.callId });
+    } catch (error) {
+      log.debug({ job: id, err: error }, 'result poll failed; will poll again');
+    } finally {
+      clearTimeout(timeout);
+    }
+    if (stopped) return;
+    if (result) {
+      outbox.saveResult(id, result, null);
+      outbox.addEvent(id, 'result', 'Results received from the platform');
+      return;
+    }
+    if (clock.now() >= job.pollUntil) {
+      outbox.saveResult(id, null, null);
+      outbox.addEvent(id, 'result-timeout', 'No results yet from the platform; look them up there');
+      return;
+    }
+    schedulePoll(id, Math.min(pollMaxMs, lastDelayMs * 2));
+  }
+
+  async function runHook(id: string) {
+    if (!options.onDelivered || hooksRunning.has(id)) return;
+    const job = outbox.getJob(id);
+    if (!job || !job.hookPending) return;
+    hooksRunning.add(id);
+    try {
+      await options.onDelivered(job);
+      outbox.clearHook(id);
+    } catch (error) {
+      // Left pending: it runs again at the next start, once the cause (e.g. a missing archive folder) is fixed.
+      outbox.addEvent(id, 'after-delivery-failed', `After-delivery action failed: ${message(error)}`);
+    } finally {
+      hooksRunning.delete(id);
+    }
+  }
+
+  function sweep() {
+    const taken = outbox.reclaimLeases((o) => ownerGoneOnThisHost(o, owner), new Set(running.keys()));
+    if (taken.length > 0) {
+      log.info({ jobs: taken.length }, 'took back leases of attempts that ended without finishing');
+      scheduleTick();
+    }
+  }
+
+  function interruptWhere(match: (r: Runner) => boolean, to: 'queued' | 'paused' | 'cancelled') {
+    const hit: Runner[] = [];
+    for (const r of running.values()) {
+      if (!match(r)) continue;
+      r.interruptTo = to;
+      r.controller.abort(new Error(`interrupted: ${to}`));
+      hit.push(r);
+    }
+    return hit;
+  }
+
+  function persistPausedDestinations() {
+    outbox.setMeta(PAUSED_DESTINATIONS_KEY, JSON.stringify([...pausedDestinations]));
+  }
+
+  return {
+    start() {
+      if (started) return;
+      started = true;
+      stopped = false;
+      sweep();
+      sweepTimer = setInterval(sweep, Math.max(100, Math.floor(leaseMs / 2)));
+      unsubscribe = outbox.onChange(() => scheduleTick());
+      for (const job of outbox.pollDue(clock.now(), 10_000)) schedulePoll(job.id, pollFirstMs);
+      for (const job of outbox.hookPending(10_000)) void runHook(job.id);
+      scheduleTick();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      unsubscribe?.();
+      if (dueTimer) clearTimeout(dueTimer);
+      if (sweepTimer) clearInterval(sweepTimer);
+      for (const t of pollTimers.values()) clearTimeout(t);
+      pollTimers.clear();
+      for (const h of health.values()) {
+        if (h.probeTimer) clearTimeout(h.probeTimer);
+        h.probeTimer = null;
+        h.probeController?.abort();
+      }
+      const runners = interruptWhere(() => true, 'queued');
+      bucket.close();
+      // A destination that ignores its signal must not hold shutdown forever; its lease expires.
+      await Promise.race([
+        Promise.all(runners.map((r) => r.done)),
+        new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
+      ]);
+    },
+    wake: scheduleTick,
+    pauseAll() {
+      paused = true;
+      outbox.setMeta(PAUSED_KEY, 'true');
+      interruptWhere(() => true, 'queued');
+      outbox.notifyChanged([]);
+    },
+    resumeAll() {
+      paused = false;
+      outbox.setMeta(PAUSED_KEY, null);
+      scheduleTick();
+    },
+    isPaused: () => paused,
+    pauseDestination(name) {
+      pausedDestinations.add(name);
+      persistPausedDestinations();
+      interruptWhere((r) => r.destination === name, 'queued');
+    },
+    resumeDestination(name) {
+      pausedDestinations.delete(name);
+      persistPausedDestinations();
+      scheduleTick();
+    },
+    isDestinationPaused: (name) => pausedDestinations.has(name),
+    setConcurrency(next) {
+      concurrency = { ...next };
+      scheduleTick();
+    },
+    setBandwidth(next) {
+      bucket.setConfig(next);
+    },
+    health() {
+      const names = new Set([...(options.destinationNames?.() ?? outbox.destinations()), ...health.keys()]);
+      const out: DestinationHealth[] = [];
+      for (const name of [...names].sort()) {
+        const destination = getDestination(name);
+        if (!destination) continue;
+        const h = healthOf(name);
+        out.push({
+          name,
+          kind: destination.kind,
+          online: h.online,
+          paused: pausedDestinations.has(name),
+          lastSuccessAt: iso(h.lastSuccessAt),
+          lastError: h.lastError,
+          offlineSince: iso(h.offlineSince),
+        });
+      }
+      return out;
+    },
+    progress: (id) => (running.has(id) ? progress.get(id) : null),
+    isRunning: (id) => running.has(id),
+    async interruptJobs(ids, to) {
+      const wanted = new Set(ids);
+      const runners = interruptWhere((r) => wanted.has(r.id), to);
+      const states = await Promise.all(
+        runners.map((r) =>
+          Promise.race([r.done, new Promise<null>((resolve) => setTimeout(() => resolve(null), 10_000).unref())]),
+        ),
+      );
+      return states.filter((s) => s === to).length;
+    },
+  };
+}

@@ -1,0 +1,130 @@
+// Numbered schema migrations. Each runs once, in its own transaction, and bumps
+// `PRAGMA user_version`, so a database always says which schema it holds. Never edit a released
+// migration: add the next number instead (each one has its own test on an in-memory database).
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'jobs, events, meta',
+    sql: `
+      CREATE TABLE jobs (
+        -- seq is the created order and the keyset of every queue page.
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        state TEXT NOT NULL,
+        destination TEXT NOT NULL,
+        folder TEXT,
+        sha256 TEXT NOT NULL,
+        path TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime REAL NOT NULL,
+        call_id TEXT NOT NULL,
+        call_time INTEGER,
+        call_from TEXT,
+        call_to TEXT,
+        phones TEXT NOT NULL DEFAULT '',
+        recording TEXT NOT NULL,
+        call TEXT NOT NULL,
+        review_issues TEXT NOT NULL DEFAULT '[]',
+        steps TEXT NOT NULL DEFAULT '{}',
+        step TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        failures INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        priority INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER,
+        lease_id TEXT,
+        lease_owner TEXT,
+        lease_expires_at INTEGER,
+        remote_id TEXT,
+        result TEXT,
+        poll_until INTEGER,
+        hook_pending INTEGER NOT NULL DEFAULT 0,
+        resend_of TEXT,
+        resend_no INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        finished_at INTEGER
+      );
+      -- The same content is never enqueued twice for one destination; a resend on purpose
+      -- carries its own number.
+      CREATE UNIQUE INDEX jobs_content ON jobs(sha256, destination, resend_no);
+      CREATE INDEX jobs_file ON jobs(path, size, mtime);
+      CREATE INDEX jobs_state ON jobs(state, seq);
+      CREATE INDEX jobs_destination ON jobs(destination, seq);
+      CREATE INDEX jobs_folder ON jobs(folder, seq);
+      CREATE INDEX jobs_call_time ON jobs(call_time);
+      CREATE INDEX jobs_due ON jobs(state, next_attempt_at);
+      -- What the scheduler reads: ready jobs per destination and folder, front of the line first.
+      CREATE INDEX jobs_ready ON jobs(destination, folder, priority DESC, seq)
+        WHERE state IN ('queued', 'retry-wait');
+
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        job_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        message TEXT NOT NULL,
+        data TEXT
+      );
+      CREATE INDEX events_job ON events(job_id, id);
+      CREATE INDEX events_type_at ON events(type, at);
+
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
+  {
+    version: 2,
+    name: 'trigram search over file name, phones and call id',
+    sql: `
+      CREATE VIRTUAL TABLE jobs_search USING fts5(text, content='', contentless_delete=1, tokenize='trigram');
+      INSERT INTO jobs_search(rowid, text)
+        SELECT seq, lower(file_name || ' ' || phones || ' ' || call_id) FROM jobs;
+      CREATE TRIGGER jobs_search_insert AFTER INSERT ON jobs BEGIN
+        INSERT INTO jobs_search(rowid, text) VALUES (new.seq, lower(new.file_name || ' ' || new.phones || ' ' || new.call_id));
+      END;
+      CREATE TRIGGER jobs_search_update AFTER UPDATE OF file_name, phones, call_id ON jobs BEGIN
+        DELETE FROM jobs_search WHERE rowid = old.seq;
+        INSERT INTO jobs_search(rowid, text) VALUES (new.seq, lower(new.file_name || ' ' || new.phones || ' ' || new.call_id));
+      END;
+      CREATE TRIGGER jobs_search_delete AFTER DELETE ON jobs BEGIN
+        DELETE FROM jobs_search WHERE rowid = old.seq;
+      END;
+    `,
+  },
+];
+
+export const latestVersion = migrations[migrations.length - 1]!.version;
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Applies every migration above the database's version, each atomically with its version bump. */
+export function migrate(db: Database.Database, upTo = latestVersion): number[] {
+  const current = schemaVersion(db);
+  if (current > latestVersion) {
+    throw new Error(
+      `The outbox database has schema version ${current}, newer than this CallRelay knows (${latestVersion}). ` +
+        'Update CallRelay, or open it with the version that created it.',
+    );
+  }
+  const applied: number[] = [];
+  for (const m of migrations) {
+    if (m.version <= current || m.version > upTo) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+    applied.push(m.version);
+  }
+  return applied;
+}
