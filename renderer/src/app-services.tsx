@@ -1,0 +1,80 @@
+// Everything the views share, built once per window: the contract client, one store per domain,
+// and the host event subscriptions that keep the stores' caches fresh.
+import { createContext, useContext } from 'react';
+import type { ContractClient } from '../../shared/contract-client.js';
+import { createAttentionStore, type AttentionStore } from './stores/attention-store.js';
+import { createDashboardStore, type DashboardStore } from './stores/dashboard-store.js';
+import { createJobStore, type CallSchema, type JobStore } from './stores/job-store.js';
+import { createQueueStore, type QueueStore } from './stores/queue-store.js';
+import { createReviewStore, type ReviewStore } from './stores/review-store.js';
+import { createSettingsStore, type SettingsStore } from './stores/settings-store.js';
+
+export interface AppServices {
+  client: ContractClient;
+  mode: 'desktop' | 'browser';
+  queue: QueueStore;
+  job: JobStore;
+  review: ReviewStore;
+  reviewJob: JobStore;
+  dashboard: DashboardStore;
+  settings: SettingsStore;
+  attention: AttentionStore;
+  /** Desktop only: the real path of a dropped file, when the preload offers it. */
+  pathForFile: (file: File) => string | null;
+  dispose(): void;
+}
+
+export function createAppServices(
+  client: ContractClient,
+  mode: 'desktop' | 'browser',
+  pathForFile: (file: File) => string | null = () => null,
+): AppServices {
+  const schemaCache = new Map<string, Promise<CallSchema>>();
+  const queue = createQueueStore(client);
+  const job = createJobStore(client, schemaCache);
+  const review = createReviewStore(client);
+  const reviewJob = createJobStore(client, schemaCache);
+  const dashboard = createDashboardStore(client);
+  const settings = createSettingsStore(client);
+  const attention = createAttentionStore(client);
+
+  const unsubscribe = [
+    client.on('queue:changed', (event) => {
+      attention.getState().handleChanged(event);
+      queue.getState().handleChanged(event);
+      job.getState().handleChanged(event);
+      dashboard.getState().handleChanged();
+      if (review.getState().status === 'ready' && review.getState().total !== event.counts['needs-review']) {
+        void review.getState().load();
+      }
+    }),
+    client.on('settings:changed', () => void settings.getState().load()),
+    client.on('attention:changed', (event) => attention.getState().handleAttention(event)),
+  ];
+
+  return {
+    client,
+    mode,
+    queue,
+    job,
+    review,
+    reviewJob,
+    dashboard,
+    settings,
+    attention,
+    pathForFile,
+    dispose() {
+      unsubscribe.forEach((stop) => stop());
+      queue.getState().dispose();
+      dashboard.getState().dispose();
+    },
+  };
+}
+
+export const ServicesContext = createContext<AppServices | null>(null);
+
+export function useServices(): AppServices {
+  const services = useContext(ServicesContext);
+  if (!services) throw new Error('useServices() needs a <ServicesContext.Provider> around the app.');
+  return services;
+}

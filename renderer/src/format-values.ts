@@ -1,0 +1,70 @@
+// How numbers and times read on screen. Times show in the viewer's own zone unless a zone is given.
+import type { JobState } from '../../shared/model.js';
+
+export const stateLabels: Record<JobState, string> = {
+  'waiting-file': 'Waiting for file',
+  'needs-review': 'Needs review',
+  queued: 'Queued',
+  running: 'Sending',
+  'retry-wait': 'Will retry',
+  done: 'Delivered',
+  failed: 'Failed',
+  paused: 'Paused',
+  cancelled: 'Cancelled',
+};
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+export function formatRate(bytesPerSec: number): string {
+  return `${formatBytes(bytesPerSec)}/s`;
+}
+
+export function formatDuration(totalSec: number): string {
+  const sec = Math.max(0, Math.round(totalSec));
+  if (sec < 60) return `${sec}s`;
+  const min = Math.floor(sec / 60);
+  if (min < 60) return `${min}m ${sec % 60}s`;
+  const hours = Math.floor(min / 60);
+  if (hours < 48) return `${hours}h ${min % 60}m`;
+  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
+}
+
+export function formatTime(iso: string | null | undefined, timeZone?: string): string {
+  if (!iso) return '—';
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return iso;
+  try {
+    return new Intl.DateTimeFormat(undefined, {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      ...(timeZone ? { timeZone } : {}),
+    }).format(when);
+  } catch {
+    return when.toISOString();
+  }
+}
+
+export function formatAge(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '—';
+  const at = new Date(iso).getTime();
+  if (Number.isNaN(at)) return '—';
+  return formatDuration((now - at) / 1000);
+}
+
+export function viewerTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch {
+    return 'UTC';
+  }
+}

@@ -1,0 +1,63 @@
+// The review inbox: the `needs-review` jobs in order, one open at a time. A job leaves the inbox
+// when its save queues it; "skip" moves on without saving.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ContractClient } from '../../../shared/contract-client.js';
+import type { JobSummary } from '../../../shared/model.js';
+import { describeError } from './describe-error.js';
+
+export interface ReviewState {
+  items: JobSummary[];
+  total: number;
+  index: number;
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  error: string | null;
+  load(): Promise<void>;
+  current(): JobSummary | undefined;
+  next(): void;
+  previous(): void;
+  /** The current job was queued: drop it and stay at the same position (the next job). */
+  resolveCurrent(): void;
+}
+
+export type ReviewStore = StoreApi<ReviewState>;
+
+export function createReviewStore(client: ContractClient): ReviewStore {
+  return createStore<ReviewState>()((set, get) => ({
+    items: [],
+    total: 0,
+    index: 0,
+    status: 'idle',
+    error: null,
+    async load() {
+      if (get().items.length === 0) set({ status: 'loading' });
+      try {
+        const reply = await client.call('queue:list', { states: ['needs-review'], limit: 200 });
+        const currentId = get().current()?.id;
+        const keep = currentId ? reply.items.findIndex((item) => item.id === currentId) : -1;
+        set({
+          items: reply.items,
+          total: reply.total,
+          index: keep >= 0 ? keep : Math.min(get().index, Math.max(0, reply.items.length - 1)),
+          status: 'ready',
+          error: null,
+        });
+      } catch (error) {
+        set({ status: get().items.length ? 'ready' : 'error', error: describeError(error) });
+      }
+    },
+    current() {
+      return get().items[get().index];
+    },
+    next() {
+      set({ index: Math.min(get().index + 1, Math.max(0, get().items.length - 1)) });
+    },
+    previous() {
+      set({ index: Math.max(0, get().index - 1) });
+    },
+    resolveCurrent() {
+      const items = get().items.filter((_, i) => i !== get().index);
+      set({ items, total: Math.max(0, get().total - 1), index: Math.min(get().index, Math.max(0, items.length - 1)) });
+      if (items.length === 0) void get().load();
+    },
+  }));
+}

@@ -1,0 +1,219 @@
+// The supervisor's view: backlog, oldest waiting job, throughput, failures, destinations, folders.
+import { useEffect, useState } from 'react';
+import { useStore } from 'zustand';
+import { jobStates } from '../../../shared/model.js';
+import { useServices } from '../app-services.js';
+import { ErrorState, LoadingState, Notice } from '../components/status-panel.js';
+import { formatAge, formatTime, stateLabels } from '../format-values.js';
+import { ThroughputChart } from './throughput-chart.js';
+
+const waitingStates = ['queued', 'running', 'retry-wait', 'needs-review', 'waiting-file', 'paused'] as const;
+
+export function DashboardView() {
+  const { dashboard } = useServices();
+  const data = useStore(dashboard, (s) => s.data);
+  const status = useStore(dashboard, (s) => s.status);
+  const error = useStore(dashboard, (s) => s.error);
+  const [range, setRange] = useState<'hour' | 'day'>('hour');
+
+  useEffect(() => dashboard.getState().watch(), [dashboard]);
+
+  if (status === 'loading' || status === 'idle') return <LoadingState label="Loading the dashboard…" />;
+  if (status === 'error' || !data)
+    return (
+      <ErrorState
+        message={error ?? 'The dashboard could not be loaded.'}
+        onRetry={() => void dashboard.getState().load()}
+      />
+    );
+
+  const backlog = waitingStates.reduce((sum, s) => sum + data.counts[s], 0);
+  const maxCount = Math.max(1, ...jobStates.map((s) => data.counts[s]));
+  const buckets = range === 'hour' ? data.throughputHour : data.throughputDay;
+  const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+  return (
+    <section className="view" aria-labelledby="dashboard-title">
+      <header className="view-header">
+        <h1 id="dashboard-title">Dashboard</h1>
+        <div className="action-bar">
+          {data.paused ? (
+            <button type="button" className="primary" onClick={() => void dashboard.getState().setEnginePaused(false)}>
+              Resume all deliveries
+            </button>
+          ) : (
+            <button type="button" onClick={() => void dashboard.getState().setEnginePaused(true)}>
+              Pause all deliveries
+            </button>
+          )}
+        </div>
+      </header>
+      <Notice message={error} tone="error" />
+      {data.paused ? (
+        <p className="notice notice-error">Deliveries are paused. Nothing is sent until you resume.</p>
+      ) : null}
+      <div className="cards">
+        <div className="card">
+          <h2>Backlog</h2>
+          <p className="big-number">{backlog.toLocaleString()}</p>
+          <p className="muted">jobs not yet delivered</p>
+        </div>
+        <div className="card">
+          <h2>Oldest waiting</h2>
+          <p className="big-number">{formatAge(data.oldestWaitingAt)}</p>
+          <p className="muted">
+            {data.oldestWaitingAt ? `since ${formatTime(data.oldestWaitingAt)}` : 'nothing is waiting'}
+          </p>
+        </div>
+        <div className="card">
+          <h2>Needs review</h2>
+          <p className="big-number">{data.counts['needs-review'].toLocaleString()}</p>
+          <a href="#/review">Open the review inbox</a>
+        </div>
+        <div className="card">
+          <h2>Failed</h2>
+          <p className="big-number">{data.counts.failed.toLocaleString()}</p>
+          <a href="#/queue">See them in the queue</a>
+        </div>
+      </div>
+      <div className="dashboard-grid">
+        <section className="panel" aria-labelledby="backlog-title">
+          <h2 id="backlog-title">Jobs by state</h2>
+          <ul className="state-bars">
+            {jobStates.map((state) => (
+              <li key={state}>
+                <span className="state-bar-label">{stateLabels[state]}</span>
+                <span className="state-bar-track" aria-hidden="true">
+                  <span
+                    className={`state-bar-fill state-${state}`}
+                    style={{ width: `${(data.counts[state] / maxCount) * 100}%` }}
+                  />
+                </span>
+                <span className="cell-number">{data.counts[state].toLocaleString()}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+        <section className="panel" aria-labelledby="throughput-title">
+          <h2 id="throughput-title">Throughput</h2>
+          <div className="segmented" role="group" aria-label="Time range">
+            <button type="button" aria-pressed={range === 'hour'} onClick={() => setRange('hour')}>
+              Last hour
+            </button>
+            <button type="button" aria-pressed={range === 'day'} onClick={() => setRange('day')}>
+              Last day
+            </button>
+          </div>
+          <ThroughputChart
+            buckets={buckets}
+            title={range === 'hour' ? 'Deliveries per 5 minutes' : 'Deliveries per hour'}
+            labelFor={(at) => timeOnly.format(new Date(at))}
+          />
+        </section>
+        <section className="panel" aria-labelledby="failures-title">
+          <h2 id="failures-title">Failures by reason</h2>
+          {data.failuresByReason.length === 0 ? (
+            <p className="muted">No failures.</p>
+          ) : (
+            <table className="simple-table">
+              <thead>
+                <tr>
+                  <th scope="col">Reason</th>
+                  <th scope="col">Jobs</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.failuresByReason.map((f) => (
+                  <tr key={f.reason}>
+                    <td>{f.reason}</td>
+                    <td className="cell-number">{f.count}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+        <section className="panel" aria-labelledby="destinations-title">
+          <h2 id="destinations-title">Destinations</h2>
+          {data.destinations.length === 0 ? (
+            <p className="muted">
+              No destination yet. <a href="#/settings">Add one in Settings.</a>
+            </p>
+          ) : (
+            <table className="simple-table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Last success</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.destinations.map((d) => (
+                  <tr key={d.name}>
+                    <td>
+                      {d.name} <small className="muted">{d.kind}</small>
+                    </td>
+                    <td>
+                      <span className={`badge ${d.online ? 'state-done' : 'state-failed'}`}>
+                        {d.online ? 'Online' : 'Offline'}
+                      </span>
+                      {d.paused ? <span className="badge state-paused">Paused</span> : null}
+                      {d.lastError ? <small className="field-error block">{d.lastError}</small> : null}
+                    </td>
+                    <td>{formatTime(d.lastSuccessAt)}</td>
+                    <td>
+                      <button
+                        type="button"
+                        onClick={() => void dashboard.getState().setDestinationPaused(d.name, !d.paused)}
+                      >
+                        {d.paused ? `Resume ${d.name}` : `Pause ${d.name}`}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+        <section className="panel" aria-labelledby="folders-title">
+          <h2 id="folders-title">Watched folders</h2>
+          {data.folders.length === 0 ? (
+            <p className="muted">
+              No folder is watched. <a href="#/settings">Add one in Settings.</a>
+            </p>
+          ) : (
+            <table className="simple-table">
+              <thead>
+                <tr>
+                  <th scope="col">Folder</th>
+                  <th scope="col">Destination</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Files seen</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.folders.map((f) => (
+                  <tr key={f.path}>
+                    <td className="break">{f.path}</td>
+                    <td>{f.destination}</td>
+                    <td>
+                      <span className={`badge ${f.available ? 'state-done' : 'state-failed'}`}>
+                        {f.available ? 'Watching' : 'Unavailable'}
+                      </span>
+                      {f.error ? <small className="field-error block">{f.error}</small> : null}
+                    </td>
+                    <td className="cell-number">{f.filesSeen.toLocaleString()}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      </div>
+    </section>
+  );
+}

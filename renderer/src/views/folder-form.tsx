@@ -1,0 +1,338 @@
+// Add or edit a watched folder, with a live preview of what the template reads from a sample
+// file name (the host runs the real metadata pipeline on it via `metadata:preview`).
+import { useEffect, useState, type FormEvent } from 'react';
+import type { MetadataPreview } from '../../../shared/contract.js';
+import { FolderConfig, type AfterDelivery } from '../../../shared/config.js';
+
+export const templatePresets: { value: string; label: string; sample: string }[] = [
+  {
+    value: 'freepbx',
+    label: 'FreePBX / Asterisk',
+    sample: 'in-4045551234-6785550000-20240228-103000-1709116200.123.wav',
+  },
+  { value: '3cx', label: '3CX', sample: '[Agent Smith]_101-+15551234567_20240228103000(12).wav' },
+  { value: 'ringcentral', label: 'RingCentral export', sample: '20240228_103000_+15551234567_+15557654321.mp3' },
+  { value: 'zoom-cc', label: 'Zoom Contact Center', sample: 'zoomcc_+15551234567_20240228T103000Z.m4a' },
+  {
+    value: 'dashed-numeric',
+    label: 'Dash-separated numbers',
+    sample: '1034-119-17-2075-2029-7678334829-o-0-251125-180353.wav',
+  },
+];
+
+export type FolderDraft = Pick<FolderConfig, 'path' | 'destination' | 'timezone' | 'review' | 'afterDelivery'> & {
+  template?: string;
+  region?: string;
+};
+
+export interface FolderFormProps {
+  existing: FolderConfig | null;
+  destinations: string[];
+  saving: boolean;
+  canPickFolder: boolean;
+  onPickFolder(): Promise<string | null>;
+  onPreview(fileName: string, folder: FolderDraft): Promise<MetadataPreview>;
+  onSave(folder: FolderDraft, originalPath: string | null): Promise<boolean>;
+  onCancel(): void;
+  previewDelayMs?: number;
+}
+
+function timeZones(): string[] {
+  try {
+    return Intl.supportedValuesOf('timeZone');
+  } catch {
+    return ['UTC'];
+  }
+}
+
+export function FolderForm(props: FolderFormProps) {
+  const {
+    existing,
+    destinations,
+    saving,
+    canPickFolder,
+    onPickFolder,
+    onPreview,
+    onSave,
+    onCancel,
+    previewDelayMs = 400,
+  } = props;
+  const presetValues = templatePresets.map((p) => p.value);
+  const initialTemplate = existing?.template ?? 'freepbx';
+  const [path, setPath] = useState(existing?.path ?? '');
+  const [destination, setDestination] = useState(existing?.destination ?? destinations[0] ?? '');
+  const [preset, setPreset] = useState(presetValues.includes(initialTemplate) ? initialTemplate : 'custom');
+  const [customTemplate, setCustomTemplate] = useState(presetValues.includes(initialTemplate) ? '' : initialTemplate);
+  const [timezone, setTimezone] = useState(existing?.timezone ?? 'UTC');
+  const [region, setRegion] = useState(existing?.region ?? '');
+  const [review, setReview] = useState(existing?.review ?? false);
+  const initialAfter = existing?.afterDelivery ?? 'leave';
+  const [after, setAfter] = useState<'leave' | 'delete' | 'move'>(
+    typeof initialAfter === 'string' ? initialAfter : 'move',
+  );
+  const [moveTo, setMoveTo] = useState(typeof initialAfter === 'object' ? initialAfter.moveTo : '');
+  const [sample, setSample] = useState(templatePresets.find((p) => p.value === preset)?.sample ?? 'recording.wav');
+  const [preview, setPreview] = useState<MetadataPreview | null>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [pickMessage, setPickMessage] = useState<string | null>(null);
+  const template = preset === 'custom' ? customTemplate.trim() : preset;
+  const prefix = `folder-${existing ? 'edit' : 'new'}`;
+
+  const afterDelivery: AfterDelivery = after === 'move' ? { moveTo: moveTo.trim() } : after;
+  const draft: FolderDraft = {
+    path: path.trim(),
+    destination,
+    timezone: timezone.trim() || 'UTC',
+    review,
+    afterDelivery,
+    ...(template ? { template } : {}),
+    ...(region.trim() ? { region: region.trim().toUpperCase() } : {}),
+  };
+  const draftKey = JSON.stringify([sample, draft.destination, draft.template, draft.timezone, draft.region]);
+
+  useEffect(() => {
+    if (!sample.trim() || !destination) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      void onPreview(sample.trim(), draft).then((result) => {
+        if (current) setPreview(result);
+      });
+    }, previewDelayMs);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+    // draftKey stands for the fields the preview depends on.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [draftKey, previewDelayMs]);
+
+  function validate(): boolean {
+    const found: Record<string, string> = {};
+    const shape = FolderConfig.shape;
+    const checks: [string, { success: boolean; error?: { issues: { message: string }[] } }][] = [
+      ['path', shape.path.safeParse(draft.path)],
+      ['destination', shape.destination.safeParse(draft.destination)],
+      ['region', shape.region.safeParse(draft.region)],
+    ];
+    for (const [field, result] of checks) {
+      if (!result.success) found[field] = result.error?.issues[0]?.message ?? 'Invalid value.';
+    }
+    if (!destination) found.destination = 'Choose a destination; add one above first if the list is empty.';
+    if (!timeZones().includes(draft.timezone) && draft.timezone !== 'UTC')
+      found.timezone = 'Choose an IANA time zone such as Asia/Kolkata.';
+    if (after === 'move' && !moveTo.trim()) found.moveTo = 'Give the folder to move delivered recordings to.';
+    if (preset === 'custom' && !customTemplate.trim()) found.template = 'Write a template, or pick a preset.';
+    setErrors(found);
+    return Object.keys(found).length === 0;
+  }
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (validate()) await onSave(draft, existing?.path ?? null);
+  }
+
+  function err(key: string) {
+    return errors[key] ? (
+      <small id={`${prefix}-${key}-error`} className="field-error">
+        {errors[key]}
+      </small>
+    ) : null;
+  }
+  function aria(key: string) {
+    return {
+      id: `${prefix}-${key}`,
+      'aria-invalid': errors[key] ? true : undefined,
+      'aria-describedby': errors[key] ? `${prefix}-${key}-error` : undefined,
+    };
+  }
+
+  return (
+    <form
+      className="panel settings-form"
+      onSubmit={onSubmit}
+      noValidate
+      aria-label={existing ? `Edit folder ${existing.path}` : 'New folder'}
+    >
+      <h3>{existing ? `Edit ${existing.path}` : 'New watched folder'}</h3>
+      <div className="form-grid">
+        <div className="form-field wide">
+          <label htmlFor={`${prefix}-path`}>Folder path</label>
+          <div className="input-with-button">
+            <input
+              {...aria('path')}
+              value={path}
+              placeholder="/srv/recordings"
+              onChange={(e) => setPath(e.target.value)}
+            />
+            <button
+              type="button"
+              onClick={() =>
+                void onPickFolder().then((picked) => {
+                  if (picked) setPath(picked);
+                  else
+                    setPickMessage(
+                      canPickFolder ? null : 'Browsing needs the desktop app; type the path on the host instead.',
+                    );
+                })
+              }
+            >
+              Browse…
+            </button>
+          </div>
+          {pickMessage ? <small className="hint">{pickMessage}</small> : null}
+          {err('path')}
+        </div>
+        <div className="form-field">
+          <label htmlFor={`${prefix}-destination`}>Destination</label>
+          <select {...aria('destination')} value={destination} onChange={(e) => setDestination(e.target.value)}>
+            {destinations.length === 0 ? <option value="">No destination yet</option> : null}
+            {destinations.map((d) => (
+              <option key={d} value={d}>
+                {d}
+              </option>
+            ))}
+          </select>
+          {err('destination')}
+        </div>
+        <div className="form-field">
+          <label htmlFor={`${prefix}-template`}>File name template</label>
+          <select
+            id={`${prefix}-template`}
+            value={preset}
+            onChange={(e) => {
+              setPreset(e.target.value);
+              const found = templatePresets.find((p) => p.value === e.target.value);
+              if (found) setSample(found.sample);
+            }}
+          >
+            {templatePresets.map((p) => (
+              <option key={p.value} value={p.value}>
+                {p.label}
+              </option>
+            ))}
+            <option value="custom">Custom template…</option>
+          </select>
+        </div>
+        {preset === 'custom' ? (
+          <div className="form-field wide">
+            <label htmlFor={`${prefix}-custom`}>Custom template</label>
+            <input
+              {...aria('template')}
+              id={`${prefix}-custom`}
+              value={customTemplate}
+              placeholder="{direction}-{to}-{from}-{date:YYYYMMDD}-{time:HHmmss}"
+              onChange={(e) => setCustomTemplate(e.target.value)}
+            />
+            {err('template')}
+          </div>
+        ) : null}
+        <div className="form-field">
+          <label htmlFor={`${prefix}-timezone`}>Recorder time zone</label>
+          <input
+            {...aria('timezone')}
+            list={`${prefix}-zones`}
+            value={timezone}
+            onChange={(e) => setTimezone(e.target.value)}
+          />
+          <datalist id={`${prefix}-zones`}>
+            {timeZones().map((z) => (
+              <option key={z} value={z} />
+            ))}
+          </datalist>
+          {err('timezone')}
+        </div>
+        <div className="form-field">
+          <label htmlFor={`${prefix}-region`}>Phone region</label>
+          <input
+            {...aria('region')}
+            value={region}
+            maxLength={2}
+            placeholder="US"
+            onChange={(e) => setRegion(e.target.value.toUpperCase())}
+          />
+          {err('region')}
+        </div>
+        <div className="form-field">
+          <label htmlFor={`${prefix}-after`}>After delivery</label>
+          <select id={`${prefix}-after`} value={after} onChange={(e) => setAfter(e.target.value as typeof after)}>
+            <option value="leave">Leave the file</option>
+            <option value="move">Move it to a folder</option>
+            <option value="delete">Delete it</option>
+          </select>
+        </div>
+        {after === 'move' ? (
+          <div className="form-field">
+            <label htmlFor={`${prefix}-moveTo`}>Move to</label>
+            <input {...aria('moveTo')} value={moveTo} onChange={(e) => setMoveTo(e.target.value)} />
+            {err('moveTo')}
+          </div>
+        ) : null}
+        <div className="form-field checkbox-field">
+          <label>
+            <input type="checkbox" checked={review} onChange={(e) => setReview(e.target.checked)} /> Review every call
+            before sending
+          </label>
+        </div>
+      </div>
+      <fieldset className="preview">
+        <legend>Preview</legend>
+        <div className="form-field wide">
+          <label htmlFor={`${prefix}-sample`}>Sample file name</label>
+          <input
+            id={`${prefix}-sample`}
+            value={sample}
+            onChange={(e) => setSample(e.target.value)}
+            spellCheck={false}
+          />
+        </div>
+        <div aria-live="polite" data-testid="template-preview">
+          {!preview ? (
+            <p className="muted">{destination ? 'Reading the sample…' : 'Choose a destination to see a preview.'}</p>
+          ) : preview.error ? (
+            <p className="field-error">{preview.error}</p>
+          ) : (
+            <>
+              <table className="simple-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Field</th>
+                    <th scope="col">Value</th>
+                    <th scope="col">From</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {Object.entries(preview.fields).map(([field, value]) => (
+                    <tr key={field}>
+                      <td>{field}</td>
+                      <td className="break">{typeof value === 'string' ? value : JSON.stringify(value)}</td>
+                      <td>{preview.sources[field] ?? ''}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              {preview.missing.length > 0 ? (
+                <ul className="issue-list">
+                  {preview.missing.map((m) => (
+                    <li key={m.field}>
+                      <strong>{m.field}</strong>: {m.message}
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <p className="muted">Nothing required is missing: such files are sent without review.</p>
+              )}
+            </>
+          )}
+        </div>
+      </fieldset>
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={saving}>
+          {saving ? 'Saving…' : 'Save folder'}
+        </button>
+        <button type="button" className="link-button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

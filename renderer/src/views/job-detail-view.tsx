@@ -1,0 +1,207 @@
+// One job: actions, the call form, the recording, what the platform sent back, and the timeline.
+import { useEffect } from 'react';
+import { useStore } from 'zustand';
+import type { JobDetail } from '../../../shared/model.js';
+import { useServices } from '../app-services.js';
+import { ErrorState, LoadingState, Notice } from '../components/status-panel.js';
+import { formatBytes, formatDuration, formatTime, stateLabels } from '../format-values.js';
+import type { JobAction } from '../stores/job-store.js';
+import { CallForm } from './call-form.js';
+
+const actionsByState: Record<JobDetail['state'], JobAction[]> = {
+  'waiting-file': ['cancel'],
+  'needs-review': ['cancel'],
+  queued: ['move-to-front', 'pause', 'cancel'],
+  running: ['pause', 'cancel'],
+  'retry-wait': ['retry', 'pause', 'cancel'],
+  done: ['resend'],
+  failed: ['retry', 'cancel'],
+  paused: ['resume', 'cancel'],
+  cancelled: ['retry'],
+};
+
+const actionLabels: Record<JobAction, string> = {
+  retry: 'Retry now',
+  pause: 'Pause',
+  resume: 'Resume',
+  cancel: 'Cancel',
+  'move-to-front': 'Move to front',
+  resend: 'Send again',
+};
+
+export function useFolderTimeZone(folder: string | null): string | null {
+  const { settings } = useServices();
+  const view = useStore(settings, (s) => s.view);
+  useEffect(() => {
+    if (!settings.getState().view && settings.getState().status === 'idle') void settings.getState().load();
+  }, [settings]);
+  return view?.folders.find((f) => f.path === folder)?.timezone ?? null;
+}
+
+function ResultPanel({ job }: { job: JobDetail }) {
+  const result = job.result;
+  return (
+    <section className="panel" aria-labelledby="result-title">
+      <h2 id="result-title">Result</h2>
+      <dl className="facts">
+        <dt>Remote ID</dt>
+        <dd data-testid="remote-id">{job.remoteId ?? 'not created yet'}</dd>
+        {result ? (
+          <>
+            <dt>Platform status</dt>
+            <dd>{result.status ?? '—'}</dd>
+            <dt>Fetched</dt>
+            <dd>{formatTime(result.fetchedAt)}</dd>
+          </>
+        ) : null}
+      </dl>
+      {!result ? (
+        <p className="muted">
+          {job.state === 'done'
+            ? 'The platform has not returned a summary or transcript yet; it appears here when it does.'
+            : 'Results appear here after the call is delivered.'}
+        </p>
+      ) : (
+        <div data-testid="job-result">
+          {result.summary ? (
+            <>
+              <h3>Summary</h3>
+              <p className="result-summary">{result.summary}</p>
+            </>
+          ) : null}
+          {result.transcriptUrl ? (
+            <p>
+              <a href={result.transcriptUrl} target="_blank" rel="noreferrer noopener">
+                Open the transcript
+              </a>
+            </p>
+          ) : null}
+          {result.transcriptText ? (
+            <>
+              <h3>Transcript</h3>
+              <pre className="transcript">{result.transcriptText}</pre>
+            </>
+          ) : null}
+          {result.recordingUrl ? <p className="muted">Recording on the platform: {result.recordingUrl}</p> : null}
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function JobDetailView({ id }: { id: string }) {
+  const { job: store } = useServices();
+  const job = useStore(store, (s) => s.job);
+  const schema = useStore(store, (s) => s.schema);
+  const status = useStore(store, (s) => s.status);
+  const error = useStore(store, (s) => s.error);
+  const notice = useStore(store, (s) => s.notice);
+  const saving = useStore(store, (s) => s.saving);
+  const saveIssues = useStore(store, (s) => s.saveIssues);
+  const timeZone = useFolderTimeZone(job?.folder ?? null);
+
+  useEffect(() => {
+    void store.getState().open(id);
+  }, [store, id]);
+
+  if (status === 'loading' || status === 'idle') return <LoadingState label="Loading the job…" />;
+  if (status === 'error' || !job) {
+    return (
+      <section className="view">
+        <p>
+          <a href="#/queue">← Back to the queue</a>
+        </p>
+        <ErrorState message={error ?? 'This job could not be loaded.'} onRetry={() => void store.getState().reload()} />
+      </section>
+    );
+  }
+
+  const issues = saveIssues.length > 0 ? saveIssues : job.reviewIssues;
+
+  return (
+    <section className="view job-view" aria-labelledby="job-title">
+      <p>
+        <a href="#/queue">← Back to the queue</a>
+      </p>
+      <header className="view-header">
+        <h1 id="job-title">{job.fileName}</h1>
+        <span className={`badge state-${job.state}`} data-testid="job-state">
+          {stateLabels[job.state]}
+        </span>
+      </header>
+      <div className="action-bar" role="toolbar" aria-label="Job actions">
+        {actionsByState[job.state].map((action) => (
+          <button key={action} type="button" onClick={() => void store.getState().act(action)}>
+            {actionLabels[action]}
+          </button>
+        ))}
+      </div>
+      <Notice message={notice} />
+      <Notice message={error} tone="error" />
+      {job.lastError ? (
+        <p className="notice notice-error">
+          Last error: {job.lastError}
+          {job.nextAttemptAt ? ` — next attempt ${formatTime(job.nextAttemptAt)}` : ''}
+        </p>
+      ) : null}
+      <div className="job-columns">
+        <section className="panel" aria-labelledby="call-title">
+          <h2 id="call-title">Call details</h2>
+          <p className="muted">
+            Destination <strong>{job.destination}</strong>
+            {schema ? ` (${schema.kind})` : ''}. Times are stored in UTC; the folder time zone is{' '}
+            {timeZone ?? 'not set (UTC)'}.
+          </p>
+          <CallForm
+            key={job.id}
+            job={job}
+            schema={schema}
+            hostIssues={issues}
+            timeZone={timeZone}
+            saving={saving}
+            primaryLabel={job.state === 'needs-review' ? 'Save and queue' : 'Save'}
+            secondary={job.state === 'needs-review' ? { label: 'Save without queueing', queue: false } : undefined}
+            onSave={(patch, queue) => store.getState().save(patch, queue)}
+          />
+        </section>
+        <div className="side-column">
+          <ResultPanel job={job} />
+          <section className="panel" aria-labelledby="recording-title">
+            <h2 id="recording-title">Recording</h2>
+            <dl className="facts">
+              <dt>Path</dt>
+              <dd className="break">{job.recording.path}</dd>
+              <dt>Size</dt>
+              <dd>{formatBytes(job.recording.sizeBytes)}</dd>
+              <dt>Duration</dt>
+              <dd>{job.recording.durationSec !== null ? formatDuration(job.recording.durationSec) : '—'}</dd>
+              <dt>Format</dt>
+              <dd>
+                {job.recording.contentType}
+                {job.recording.codec ? `, ${job.recording.codec}` : ''}
+              </dd>
+              <dt>Attempts</dt>
+              <dd>{job.attempts}</dd>
+            </dl>
+          </section>
+        </div>
+      </div>
+      <section className="panel" aria-labelledby="timeline-title">
+        <h2 id="timeline-title">Timeline</h2>
+        {job.events.length === 0 ? (
+          <p className="muted">No events yet.</p>
+        ) : (
+          <ol className="timeline">
+            {job.events.map((event) => (
+              <li key={event.id}>
+                <time dateTime={event.at}>{formatTime(event.at)}</time>
+                <span className="event-type">{event.type}</span>
+                <span>{event.message}</span>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </section>
+  );
+}

@@ -1,0 +1,426 @@
+// Settings, one section per concern; each saves only its own part of the configuration.
+import { useEffect, useState, type FormEvent } from 'react';
+import { useStore } from 'zustand';
+import type { DestinationInput, SettingsView as Settings } from '../../../shared/contract.js';
+import { useServices } from '../app-services.js';
+import { ErrorState, LoadingState, Notice } from '../components/status-panel.js';
+import { DestinationForm } from './destination-form.js';
+import { FolderForm, type FolderDraft } from './folder-form.js';
+
+/** Existing destinations as the update expects them: no auth, so stored secrets are kept. */
+export function destinationsWithout(
+  view: Settings,
+  replace: string | null,
+  input: DestinationInput | null,
+): DestinationInput[] {
+  const rest: DestinationInput[] = view.destinations
+    .filter((d) => d.name !== replace)
+    .map((d) => ({
+      name: d.name,
+      kind: d.kind,
+      baseUrl: d.baseUrl,
+      defaults: d.defaults,
+      enabled: d.enabled,
+      ...(d.concurrency ? { concurrency: d.concurrency } : {}),
+    }));
+  if (!input) return rest;
+  const at = view.destinations.findIndex((d) => d.name === replace);
+  if (at < 0) return [...rest, input];
+  rest.splice(at, 0, input);
+  return rest;
+}
+
+function DestinationsSection({ view }: { view: Settings }) {
+  const { settings } = useServices();
+  const saving = useStore(settings, (s) => s.saving);
+  const [editing, setEditing] = useState<string | null | 'new'>(null);
+  const current = editing && editing !== 'new' ? (view.destinations.find((d) => d.name === editing) ?? null) : null;
+
+  return (
+    <section className="panel" aria-labelledby="destinations-settings">
+      <h2 id="destinations-settings">Destinations</h2>
+      {view.destinations.length === 0 ? (
+        <p className="muted">No destination yet: add the platform your recordings go to.</p>
+      ) : null}
+      <ul className="settings-list">
+        {view.destinations.map((d) => (
+          <li key={d.name}>
+            <span>
+              <strong>{d.name}</strong> <small className="muted">{d.kind}</small>{' '}
+              <span className="muted break">{d.baseUrl}</span>
+              {!d.enabled ? <span className="badge state-paused">Disabled</span> : null}
+            </span>
+            <span className="row-actions">
+              <button type="button" onClick={() => setEditing(d.name)} aria-label={`Edit destination ${d.name}`}>
+                Edit
+              </button>
+              <button
+                type="button"
+                aria-label={`Remove destination ${d.name}`}
+                onClick={() => {
+                  if (window.confirm(`Remove the destination ${d.name}? Jobs already queued for it will fail.`)) {
+                    void settings
+                      .getState()
+                      .update({ destinations: destinationsWithout(view, d.name, null) }, 'Destinations');
+                  }
+                }}
+              >
+                Remove
+              </button>
+            </span>
+          </li>
+        ))}
+      </ul>
+      {editing === null ? (
+        <button type="button" onClick={() => setEditing('new')}>
+          Add destination
+        </button>
+      ) : (
+        <DestinationForm
+          key={editing}
+          existing={current}
+          takenNames={view.destinations.map((d) => d.name)}
+          saving={saving}
+          onCancel={() => setEditing(null)}
+          onTest={(input) => settings.getState().testConnection(input)}
+          onSave={async (input, original) => {
+            const ok = await settings
+              .getState()
+              .update({ destinations: destinationsWithout(view, original, input) }, `Destination ${input.name}`);
+            if (ok) setEditing(null);
+            return ok;
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function FoldersSection({ view }: { view: Settings }) {
+  const { settings, mode } = useServices();
+  const saving = useStore(settings, (s) => s.saving);
+  const [editing, setEditing] = useState<string | null | 'new'>(null);
+  const current = editing && editing !== 'new' ? (view.folders.find((f) => f.path === editing) ?? null) : null;
+
+  function foldersWith(original: string | null, folder: FolderDraft | null) {
+    const list: FolderDraft[] = view.folders.filter((f) => f.path !== original);
+    if (!folder) return list;
+    const at = view.folders.findIndex((f) => f.path === original);
+    if (at < 0) list.push(folder);
+    else list.splice(at, 0, { ...view.folders[at], ...folder });
+    return list;
+  }
+
+  return (
+    <section className="panel" aria-labelledby="folders-settings">
+      <h2 id="folders-settings">Watched folders</h2>
+      {view.folders.length === 0 ? <p className="muted">No folder is watched yet.</p> : null}
+      <ul className="settings-list">
+        {view.folders.map((f) => (
+          <li key={f.path}>
+            <span>
+              <strong className="break">{f.path}</strong> <small className="muted">→ {f.destination}</small>{' '}
+              <small className="muted">
+                {f.template ?? 'no template'} · {f.timezone}
+              </small>
+            </span>
+            <span className="row-actions">
+              <button type="button" onClick={() => setEditing(f.path)} aria-label={`Edit folder ${f.path}`}>
+                Edit
+              </button>
+              <button
+                type="button"
+                aria-label={`Stop watching ${f.path}`}
+                onClick={() => void settings.getState().update({ folders: foldersWith(f.path, null) }, 'Folders')}
+              >
+                Remove
+              </button>
+            </span>
+          </li>
+        ))}
+      </ul>
+      {editing === null ? (
+        <button type="button" onClick={() => setEditing('new')} disabled={view.destinations.length === 0}>
+          Add folder
+        </button>
+      ) : (
+        <FolderForm
+          key={editing}
+          existing={current}
+          destinations={view.destinations.map((d) => d.name)}
+          saving={saving}
+          canPickFolder={mode === 'desktop'}
+          onPickFolder={() => settings.getState().pickFolder()}
+          onPreview={(fileName, folder) => settings.getState().preview({ fileName, folder })}
+          onCancel={() => setEditing(null)}
+          onSave={async (folder, original) => {
+            const ok = await settings
+              .getState()
+              .update({ folders: foldersWith(original, folder) }, `Folder ${folder.path}`);
+            if (ok) setEditing(null);
+            return ok;
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+const dayNames = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+interface WindowDraft {
+  from: string;
+  to: string;
+  days: number[];
+  kbps: string;
+}
+
+function BandwidthSection({ view }: { view: Settings }) {
+  const { settings } = useServices();
+  const saving = useStore(settings, (s) => s.saving);
+  const toKb = (b: number | null) => (b === null ? '' : String(Math.round(b / 1024)));
+  const [limit, setLimit] = useState(toKb(view.bandwidth.defaultBytesPerSec));
+  const [windows, setWindows] = useState<WindowDraft[]>(
+    view.bandwidth.schedule.map((w) => ({ from: w.from, to: w.to, days: w.days ?? [], kbps: toKb(w.bytesPerSec) })),
+  );
+  const [error, setError] = useState<string | null>(null);
+
+  function parseKb(value: string): number | null | 'bad' {
+    if (!value.trim()) return null;
+    const n = Number(value);
+    return Number.isFinite(n) && n > 0 ? Math.round(n * 1024) : 'bad';
+  }
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const defaultBytesPerSec = parseKb(limit);
+    if (defaultBytesPerSec === 'bad')
+      return setError('The limit must be a positive number of KB/s, or empty for unlimited.');
+    const schedule = [];
+    for (const [i, w] of windows.entries()) {
+      const bytes = parseKb(w.kbps);
+      if (bytes === 'bad')
+        return setError(`Window ${i + 1}: the limit must be a positive number of KB/s, or empty for unlimited.`);
+      if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(w.from) || !/^([01]\d|2[0-3]):[0-5]\d$/.test(w.to)) {
+        return setError(`Window ${i + 1}: give both times as HH:MM.`);
+      }
+      schedule.push({ from: w.from, to: w.to, bytesPerSec: bytes, ...(w.days.length ? { days: w.days } : {}) });
+    }
+    setError(null);
+    await settings.getState().update({ bandwidth: { defaultBytesPerSec, schedule } }, 'Bandwidth');
+  }
+
+  function patch(i: number, change: Partial<WindowDraft>) {
+    setWindows((all) => all.map((w, j) => (j === i ? { ...w, ...change } : w)));
+  }
+
+  return (
+    <form className="panel" onSubmit={onSubmit} aria-labelledby="bandwidth-settings" noValidate>
+      <h2 id="bandwidth-settings">Bandwidth</h2>
+      <div className="form-field">
+        <label htmlFor="bandwidth-default">Limit outside the schedule (KB/s, empty = unlimited)</label>
+        <input id="bandwidth-default" inputMode="numeric" value={limit} onChange={(e) => setLimit(e.target.value)} />
+      </div>
+      <fieldset>
+        <legend>Schedule</legend>
+        {windows.length === 0 ? <p className="muted">No window: the limit above applies all day.</p> : null}
+        {windows.map((w, i) => (
+          <div className="schedule-row" key={i}>
+            <label>
+              From <input type="time" value={w.from} onChange={(e) => patch(i, { from: e.target.value })} />
+            </label>
+            <label>
+              to <input type="time" value={w.to} onChange={(e) => patch(i, { to: e.target.value })} />
+            </label>
+            <span role="group" aria-label={`Days of window ${i + 1} (none = every day)`} className="days">
+              {dayNames.map((name, day) => (
+                <label key={name}>
+                  <input
+                    type="checkbox"
+                    checked={w.days.includes(day)}
+                    onChange={(e) =>
+                      patch(i, { days: e.target.checked ? [...w.days, day].sort() : w.days.filter((d) => d !== day) })
+                    }
+                  />
+                  {name}
+                </label>
+              ))}
+            </span>
+            <label>
+              KB/s{' '}
+              <input
+                inputMode="numeric"
+                value={w.kbps}
+                placeholder="unlimited"
+                onChange={(e) => patch(i, { kbps: e.target.value })}
+              />
+            </label>
+            <button
+              type="button"
+              onClick={() => setWindows((all) => all.filter((_, j) => j !== i))}
+              aria-label={`Remove window ${i + 1}`}
+            >
+              Remove
+            </button>
+          </div>
+        ))}
+        <button
+          type="button"
+          onClick={() =>
+            setWindows((all) => [...all, { from: '09:00', to: '18:00', days: [1, 2, 3, 4, 5], kbps: '512' }])
+          }
+        >
+          Add window
+        </button>
+      </fieldset>
+      {error ? (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={saving}>
+          Save bandwidth
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ConcurrencySection({ view }: { view: Settings }) {
+  const { settings } = useServices();
+  const saving = useStore(settings, (s) => s.saving);
+  const [global, setGlobal] = useState(String(view.concurrency.global));
+  const [perDestination, setPerDestination] = useState(String(view.concurrency.perDestination));
+  const [error, setError] = useState<string | null>(null);
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const g = Number(global);
+    const p = Number(perDestination);
+    if (!Number.isInteger(g) || g < 1 || g > 64) return setError('Transfers in total: a whole number from 1 to 64.');
+    if (!Number.isInteger(p) || p < 1 || p > 32)
+      return setError('Transfers per destination: a whole number from 1 to 32.');
+    setError(null);
+    await settings.getState().update({ concurrency: { global: g, perDestination: p } }, 'Concurrency');
+  }
+
+  return (
+    <form className="panel" onSubmit={onSubmit} aria-labelledby="concurrency-settings" noValidate>
+      <h2 id="concurrency-settings">Concurrency</h2>
+      <div className="form-grid">
+        <div className="form-field">
+          <label htmlFor="concurrency-global">Transfers at once, in total</label>
+          <input
+            id="concurrency-global"
+            type="number"
+            min={1}
+            max={64}
+            value={global}
+            onChange={(e) => setGlobal(e.target.value)}
+          />
+        </div>
+        <div className="form-field">
+          <label htmlFor="concurrency-per">Transfers at once, per destination</label>
+          <input
+            id="concurrency-per"
+            type="number"
+            min={1}
+            max={32}
+            value={perDestination}
+            onChange={(e) => setPerDestination(e.target.value)}
+          />
+        </div>
+      </div>
+      {error ? (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={saving}>
+          Save concurrency
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function NotificationsSection({ view }: { view: Settings }) {
+  const { settings } = useServices();
+  const saving = useStore(settings, (s) => s.saving);
+  const [reviewWaiting, setReviewWaiting] = useState(view.notifications.reviewWaiting);
+  const [after, setAfter] = useState(String(view.notifications.destinationFailingAfterMin));
+  const [error, setError] = useState<string | null>(null);
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const minutes = Number(after);
+    if (!Number.isInteger(minutes) || minutes < 1) return setError('Minutes: a whole number of at least 1.');
+    setError(null);
+    await settings
+      .getState()
+      .update({ notifications: { reviewWaiting, destinationFailingAfterMin: minutes } }, 'Notifications');
+  }
+
+  return (
+    <form className="panel" onSubmit={onSubmit} aria-labelledby="notifications-settings" noValidate>
+      <h2 id="notifications-settings">Notifications</h2>
+      <div className="form-field checkbox-field">
+        <label>
+          <input type="checkbox" checked={reviewWaiting} onChange={(e) => setReviewWaiting(e.target.checked)} /> Tell me
+          when a call waits for review
+        </label>
+      </div>
+      <div className="form-field">
+        <label htmlFor="notify-after">Tell me when a destination has been failing for (minutes)</label>
+        <input id="notify-after" type="number" min={1} value={after} onChange={(e) => setAfter(e.target.value)} />
+      </div>
+      {error ? (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={saving}>
+          Save notifications
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function SettingsView() {
+  const { settings } = useServices();
+  const view = useStore(settings, (s) => s.view);
+  const status = useStore(settings, (s) => s.status);
+  const error = useStore(settings, (s) => s.error);
+  const notice = useStore(settings, (s) => s.notice);
+
+  useEffect(() => {
+    void settings.getState().load();
+  }, [settings]);
+
+  if (status === 'loading' || (status === 'idle' && !view)) return <LoadingState label="Loading settings…" />;
+  if (!view)
+    return (
+      <ErrorState message={error ?? 'Settings could not be loaded.'} onRetry={() => void settings.getState().load()} />
+    );
+
+  return (
+    <section className="view settings-view" aria-labelledby="settings-title">
+      <header className="view-header">
+        <h1 id="settings-title">Settings</h1>
+        <p className="view-summary">Saved to {view.source}</p>
+      </header>
+      <Notice message={notice} />
+      <Notice message={error} tone="error" />
+      <DestinationsSection view={view} />
+      <FoldersSection view={view} />
+      {/* Keyed on the saved values so a save elsewhere (another window) resets these forms. */}
+      <BandwidthSection key={JSON.stringify(view.bandwidth)} view={view} />
+      <ConcurrencySection key={JSON.stringify(view.concurrency)} view={view} />
+      <NotificationsSection key={JSON.stringify(view.notifications)} view={view} />
+    </section>
+  );
+}
