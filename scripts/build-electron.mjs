@@ -8,19 +8,17 @@ import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist-electron');
-const production = process.argv.includes('--production');
-
-/** Electron 45: Chromium 140, Node 22. */
-const common = {
-  bundle: true,
-  platform: 'node',
-  sourcemap: production ? false : 'linked',
-  logLevel: 'info',
-  legalComments: 'none',
-  absWorkingDir: root,
-};
-
-export async function buildElectron() {
+export async function buildElectron({ production = false } = {}) {
+  // Electron 45: Chromium 140, Node 22.
+  const common = {
+    bundle: true,
+    platform: 'node',
+    sourcemap: production ? false : 'linked',
+    minify: production,
+    logLevel: 'info',
+    legalComments: 'none',
+    absWorkingDir: root,
+  };
   await Promise.all([
     build({
       ...common,
@@ -48,7 +46,7 @@ export async function buildElectron() {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  buildElectron().catch((error) => {
+  buildElectron({ production: process.argv.includes('--production') }).catch((error) => {
     console.error(error.message ?? error);
     process.exit(1);
   });
