@@ -16,12 +16,13 @@ const bulkActions: { action: BulkAction; label: string }[] = [
 ];
 
 export function QueueView() {
-  const { queue, settings } = useServices();
+  const { queue, settings, attention } = useServices();
   const filters = useStore(queue, (s) => s.filters);
   const status = useStore(queue, (s) => s.status);
   const error = useStore(queue, (s) => s.error);
   const total = useStore(queue, (s) => s.total);
-  const counts = useStore(queue, (s) => s.counts);
+  // queue:stats at start, then every queue:changed: the counts beside each state filter.
+  const counts = useStore(attention, (s) => s.counts);
   const selected = useStore(queue, (s) => s.selected);
   const notice = useStore(queue, (s) => s.notice);
   const settingsView = useStore(settings, (s) => s.view);
