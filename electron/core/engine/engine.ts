@@ -292,7 +292,7 @@ export function createEngine(options: EngineOptions): Engine {
     let leaseLost = false;
     let stalled = false;
     const stallError = new TransientError(
-      `No bytes moved for ${Math.round(stallTimeoutMs / 1000)} s; the transfer stalled and will be retried`,
+      `No bytes moved for ${stallTimeoutMs >= 1000 ? `${Math.round(stallTimeoutMs / 1000)} s` : `${stallTimeoutMs} ms`}; the transfer stalled and will be retried`,
     );
     const heartbeat = setInterval(
       () => {

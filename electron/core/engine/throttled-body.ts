@@ -58,6 +58,8 @@ export function openThrottledBody(options: ThrottledBodyOptions): Readable {
   }
 
   const body = Readable.from(slices(), { objectMode: false, highWaterMark: 64 * 1024 });
+  // An abandoned body must never crash the process; whoever consumes it still sees the error.
+  body.on('error', () => {});
   const onAbort = () => body.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
   if (signal.aborted) onAbort();
   else signal.addEventListener('abort', onAbort, { once: true });

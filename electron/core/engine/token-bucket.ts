@@ -54,13 +54,16 @@ export function createTokenBucket(options: {
   const sliceBytes = options.sliceBytes ?? 16 * 1024;
   const burstSec = options.burstSec ?? 0.25;
   let config = options.config;
+  const capacity = (r: number) => Math.max(r * burstSec, sliceBytes);
   let tokens = 0;
   let last = clock.now();
   let timer: NodeJS.Timeout | null = null;
   const waiters: Waiter[] = [];
+  // Start full: the first slice of a transfer goes out at once.
+  const initialRate = rateAt(config, new Date(clock.now()));
+  if (initialRate !== null) tokens = capacity(initialRate);
 
   const rate = () => rateAt(config, new Date(clock.now()));
-  const capacity = (r: number) => Math.max(r * burstSec, sliceBytes);
 
   function refill(r: number | null) {
     const now = clock.now();

@@ -1,0 +1,76 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { latestVersion, migrate, migrations, schemaVersion } from '../../../electron/core/outbox/migrations.js';
+
+function tables(db: Database.Database): string[] {
+  return (
+    db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'index') ORDER BY name").all() as {
+      name: string;
+    }[]
+  ).map((r) => r.name);
+}
+
+const insertJob = `INSERT INTO jobs (id, state, destination, folder, sha256, path, file_name, size, mtime, call_id,
+  phones, recording, call, created_at, updated_at)
+  VALUES (?, 'queued', ?, NULL, ?, '/r/a.wav', ?, 1, 1, ?, '+15550001111', '{}', '{}', 1, 1)`;
+
+describe('outbox migrations', () => {
+  it('are numbered 1..n without gaps', () => {
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+    expect(latestVersion).toBe(migrations.length);
+  });
+
+  it('1: creates jobs, events and meta, and refuses the same content twice for one destination', () => {
+    const db = new Database(':memory:');
+    expect(migrate(db, 1)).toEqual([1]);
+    expect(schemaVersion(db)).toBe(1);
+    expect(tables(db)).toEqual(
+      expect.arrayContaining(['jobs', 'events', 'meta', 'jobs_content', 'jobs_ready', 'jobs_state']),
+    );
+    db.prepare(insertJob).run('a', 'd1', 'sha', 'a.wav', 'c1');
+    expect(() => db.prepare(insertJob).run('b', 'd1', 'sha', 'a.wav', 'c1')).toThrow(/UNIQUE/);
+    // Another destination, or an explicit resend number, is allowed.
+    db.prepare(insertJob).run('c', 'd2', 'sha', 'a.wav', 'c1');
+    db.prepare(insertJob.replace('(id,', '(resend_no, id,').replace('VALUES (', 'VALUES (1, ')).run(
+      'd',
+      'd1',
+      'sha',
+      'a.wav',
+      'c1-resend-1',
+    );
+    expect(() => db.prepare("UPDATE jobs SET resend_no = 0 WHERE id = 'd'").run()).toThrow(/UNIQUE/);
+    db.close();
+  });
+
+  it('2: indexes existing rows for trigram search and keeps the index in step with updates and deletes', () => {
+    const db = new Database(':memory:');
+    migrate(db, 1);
+    db.prepare(insertJob).run('a', 'd1', 'sha1', 'Inbound-Call.wav', 'cid-1');
+    expect(migrate(db)).toEqual([2]);
+    expect(schemaVersion(db)).toBe(2);
+    const find = (text: string) =>
+      (db.prepare('SELECT rowid FROM jobs_search WHERE jobs_search MATCH ?').all(`"${text}"`) as unknown[]).length;
+    expect(find('inbound-c')).toBe(1);
+    expect(find('5550001')).toBe(1);
+    db.prepare("UPDATE jobs SET file_name = 'other.wav' WHERE id = 'a'").run();
+    expect(find('inbound')).toBe(0);
+    expect(find('other')).toBe(1);
+    db.prepare("DELETE FROM jobs WHERE id = 'a'").run();
+    expect(find('other')).toBe(0);
+    db.close();
+  });
+
+  it('runs each migration once', () => {
+    const db = new Database(':memory:');
+    expect(migrate(db)).toEqual(migrations.map((m) => m.version));
+    expect(migrate(db)).toEqual([]);
+    db.close();
+  });
+
+  it('refuses a database from a newer CallRelay', () => {
+    const db = new Database(':memory:');
+    db.pragma(`user_version = ${latestVersion + 1}`);
+    expect(() => migrate(db)).toThrow(/newer than this CallRelay knows/);
+    db.close();
+  });
+});
