@@ -1,0 +1,73 @@
+// "Test connection" and the reachability probe, shared by every kind. Each kind picks its
+// cheapest authenticated request; this module reads the answer the same way for all of them.
+import type { ConnectionTest } from '../../../shared/contract.js';
+import { DeliveryError, TransientError } from '../delivery-errors.js';
+import {
+  describeUrl,
+  serverMessage,
+  type HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+} from '../http/http-client.js';
+
+export interface ConnectionCheck {
+  request: HttpRequest;
+  /**
+   * Statuses that prove the credentials were accepted besides 2xx (e.g. a 400 for an empty
+   * create body: the platform validated the body, so it accepted the key first).
+   */
+  acceptedStatuses?: number[];
+  /** Said when the check passes, e.g. what was and was not verified. */
+  okMessage?: string;
+}
+
+export async function runConnectionTest(
+  http: HttpClient,
+  check: ConnectionCheck,
+  now: () => number,
+  platform: string,
+): Promise<ConnectionTest> {
+  const started = now();
+  const where = describeUrl(check.request.url);
+  let res: HttpResponse;
+  try {
+    res = await http.send({ headersTimeoutMs: 15_000, bodyTimeoutMs: 15_000, ...check.request });
+  } catch (error) {
+    const message = error instanceof DeliveryError ? error.message : String(error);
+    return {
+      status: error instanceof TransientError ? 'unreachable' : 'error',
+      message: `Cannot reach ${platform} at ${where}: ${message}`,
+      latencyMs: null,
+    };
+  }
+  const latencyMs = Math.max(0, now() - started);
+  const said = serverMessage(res.text);
+  if (res.status === 401 || res.status === 403) {
+    return {
+      status: 'bad-credentials',
+      message: `${platform} refused the credentials (HTTP ${res.status}: ${said}). Check the key in this destination's settings.`,
+      latencyMs,
+    };
+  }
+  if ((res.status >= 200 && res.status < 300) || check.acceptedStatuses?.includes(res.status)) {
+    return { status: 'ok', message: check.okMessage ?? `Connected to ${platform}; credentials accepted.`, latencyMs };
+  }
+  if (res.status === 404) {
+    return {
+      status: 'error',
+      message: `${where} answered 404 (${said}): the base URL looks wrong for ${platform}.`,
+      latencyMs,
+    };
+  }
+  return { status: 'error', message: `${platform} answered HTTP ${res.status}: ${said}`, latencyMs };
+}
+
+/** True when anything answers at the base URL, whatever the status. */
+export async function probeBase(http: HttpClient, baseUrl: string, signal: AbortSignal): Promise<boolean> {
+  try {
+    await http.send({ method: 'HEAD', url: baseUrl, signal, headersTimeoutMs: 10_000, bodyTimeoutMs: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}

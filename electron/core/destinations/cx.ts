@@ -1,0 +1,152 @@
+/*
+ * cx (seed 003). Auth: HTTP Basic (username:password, base64).
+ * One step: POST {base}/api/v1/calls {agentId, channel, skillId, customerName, customerPhone},
+ * all five required. agentId/skillId come from the call or the destination defaults (UUIDs),
+ * channel from the call or the default (call|sms|whatsapp|webchat; "call" when unset), and
+ * customerPhone from the call's customerPhone, else the remote party (from on inbound, to on
+ * outbound). cx takes neither audio nor metadata; the answer gives id, status, transcription,
+ * recordingUrl.
+ *
+ * Exactly-once guarantee: AT MOST ONCE, never silently twice. cx accepts no client id and
+ * documents no lookup, so a "create-call:sent" marker is committed before the request; it is
+ * cleared only when the request provably did not reach cx or cx answered with an error. A lost
+ * answer fails the job with "may have been created; check the platform and resend on purpose".
+ */
+import { z } from 'zod';
+import { E164, type FieldIssue } from '../../../shared/model.js';
+import { ReviewError } from '../delivery-errors.js';
+import { createHttpClient } from '../http/http-client.js';
+import { probeBase, runConnectionTest } from './connection-test.js';
+import type { DeliveryJob, Destination } from './destination.js';
+import type { ConfigOf, DestinationDeps } from './destination-deps.js';
+import { createOnce } from './exactly-once.js';
+import { customerNumber, issuesFromZod, isoNow, joinUrl, overlay, type FieldMap } from './platform-fields.js';
+import { explainRefusal } from './refused-credentials.js';
+
+export const CxCreateCall = z
+  .object({
+    agentId: z.uuid({ message: 'must be a UUID (the agent’s id in cx)' }),
+    channel: z.enum(['call', 'sms', 'whatsapp', 'webchat']),
+    skillId: z.uuid({ message: 'must be a UUID (the skill’s id in cx)' }),
+    customerName: z.string().min(1),
+    customerPhone: E164,
+  })
+  .strict();
+
+const fieldMap: FieldMap = {
+  agentId: 'agentId',
+  channel: 'channel',
+  skillId: 'skillId',
+  customerName: 'customerName',
+  customerPhone: 'customerPhone',
+};
+
+const CreateAnswer = z
+  .object({
+    id: z.string().min(1),
+    status: z.string().nullish(),
+    transcription: z.string().nullish(),
+    recordingUrl: z.string().nullish(),
+  })
+  .loose();
+
+interface CreatedCall {
+  remoteId: string;
+  status: string | null;
+  transcription: string | null;
+  recordingUrl: string | null;
+  raw: Record<string, unknown>;
+}
+
+export function createCxDestination(config: ConfigOf<'cx'>, deps: DestinationDeps): Destination {
+  const http = createHttpClient({ dispatcher: deps.dispatcher, now: () => deps.clock.now() });
+  const basic = Buffer.from(`${config.auth.username}:${config.auth.password}`).toString('base64');
+  const headers = { authorization: `Basic ${basic}` };
+  const url = joinUrl(config.baseUrl, 'api/v1/calls');
+
+  function body(job: Pick<DeliveryJob, 'call'>): Record<string, unknown> {
+    const { call } = job;
+    return overlay(
+      { channel: 'call', ...config.defaults },
+      {
+        agentId: call.agentId,
+        channel: call.channel,
+        skillId: call.skillId,
+        customerName: call.customerName,
+        customerPhone: customerNumber(call),
+      },
+    );
+  }
+
+  function check(b: Record<string, unknown>): FieldIssue[] {
+    const parsed = CxCreateCall.safeParse(b);
+    if (parsed.success) return [];
+    return issuesFromZod(parsed.error, fieldMap, 'cx', b).map((issue) =>
+      issue.field === 'customerPhone' && b.customerPhone === undefined
+        ? { ...issue, message: `${issue.message}; give customerPhone, or from/to with a direction` }
+        : issue,
+    );
+  }
+
+  return {
+    name: config.name,
+    kind: 'cx',
+    fields: {
+      required: ['callId', 'agentId', 'channel', 'skillId', 'customerName', 'customerPhone'],
+      optional: ['from', 'to', 'direction'],
+    },
+    validate: (job) => check(body(job)),
+    async deliver(ctx) {
+      const b = body(ctx.job);
+      const issues = check(b);
+      if (issues.length > 0) throw new ReviewError(issues);
+      const request = CxCreateCall.parse(b);
+      const created = await createOnce<CreatedCall>({
+        steps: ctx.steps,
+        step: 'create-call',
+        now: ctx.now,
+        platform: 'cx',
+        send: async () => {
+          const answer = await explainRefusal('cx', 'create the call', () =>
+            http.json({ method: 'POST', url, headers, json: request, signal: ctx.signal }, CreateAnswer),
+          );
+          return {
+            remoteId: answer.id,
+            status: answer.status ?? null,
+            transcription: answer.transcription || null,
+            recordingUrl: answer.recordingUrl || null,
+            raw: answer as Record<string, unknown>,
+          };
+        },
+      });
+      return {
+        remoteId: created.remoteId,
+        result: {
+          remoteId: created.remoteId,
+          status: created.status,
+          summary: null,
+          transcriptUrl: null,
+          transcriptText: created.transcription,
+          recordingUrl: created.recordingUrl,
+          raw: created.raw,
+          fetchedAt: isoNow(ctx.now()),
+        },
+        pollResults: false,
+      };
+    },
+    testConnection(signal) {
+      // Every field is required, so an empty body cannot create anything; a 400 means the login passed.
+      return runConnectionTest(
+        http,
+        {
+          request: { method: 'POST', url, headers, json: {}, signal },
+          acceptedStatuses: [400, 422],
+          okMessage: 'Connected to cx; username and password accepted.',
+        },
+        () => deps.clock.now(),
+        'cx',
+      );
+    },
+    probe: (signal) => probeBase(http, config.baseUrl, signal),
+  };
+}

@@ -1,0 +1,13 @@
+// What every destination module receives from the composition root.
+import type { Dispatcher } from 'undici';
+import type { DestinationConfig } from '../../../shared/config.js';
+import type { Clock, Logger } from '../logger.js';
+
+export interface DestinationDeps {
+  logger: Logger;
+  clock: Clock;
+  /** Tests and benches route HTTP through their own undici dispatcher; the global one otherwise. */
+  dispatcher?: Dispatcher;
+}
+
+export type ConfigOf<K extends DestinationConfig['kind']> = Extract<DestinationConfig, { kind: K }>;

@@ -1,0 +1,63 @@
+// Creating a call is the one step that must never happen twice. The rule: commit a "sent" marker
+// before the request leaves, the result right after it returns. A later attempt that finds the
+// marker without a result does not know whether the platform acted, so it must prove the call
+// absent (look it up, or lean on the platform's own idempotency key) before sending again, or
+// stop and tell a person. The transport tells us when a failed request cannot have been acted on
+// (refused, body cut short, or an error status), and only then is the marker cleared.
+import { PermanentError } from '../delivery-errors.js';
+import { requestOutcome } from '../http/http-client.js';
+import type { StepStore } from './destination.js';
+
+export interface CreateOnceOptions<T> {
+  steps: StepStore;
+  /** Step name; the marker is `${step}:sent`. */
+  step: string;
+  now: () => number;
+  send: () => Promise<T>;
+  /**
+   * Runs when a previous attempt sent the request and never recorded the answer. Returns the
+   * existing result, or null when the call is proven absent (then `send` runs). Throw when
+   * neither can be shown. Without it, the job fails with `ambiguous`.
+   */
+  recover?: () => Promise<T | null>;
+  /** Names the platform in the message a person reads when the outcome cannot be known. */
+  platform: string;
+}
+
+export interface SentMarker {
+  sentAt: number;
+}
+
+export async function createOnce<T>(options: CreateOnceOptions<T>): Promise<T> {
+  const { steps, step } = options;
+  const marker = `${step}:sent`;
+  const done = steps.get<T>(step);
+  if (done !== undefined) return done;
+  if (steps.get<SentMarker>(marker) !== undefined) {
+    if (!options.recover) throw ambiguous(options.platform);
+    const found = await options.recover();
+    if (found !== null) {
+      steps.commit(step, found);
+      return found;
+    }
+  }
+  steps.commit(marker, { sentAt: options.now() } satisfies SentMarker);
+  let result: T;
+  try {
+    result = await options.send();
+  } catch (error) {
+    const outcome = requestOutcome(error);
+    if (outcome === 'not-sent' || outcome === 'answered') steps.clear(marker);
+    throw error;
+  }
+  steps.commit(step, result);
+  return result;
+}
+
+export function ambiguous(platform: string): PermanentError {
+  return new PermanentError(
+    `The create request to ${platform} was sent but its answer was lost, and ${platform} offers no way to ` +
+      'look the call up, so the call may have been created. Check the platform; if the call is not there, ' +
+      'resend this recording on purpose.',
+  );
+}

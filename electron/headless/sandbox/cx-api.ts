@@ -1,0 +1,67 @@
+// Emulated cx (seed 003): POST /cx/api/v1/calls with HTTP Basic auth; agentId, channel, skillId,
+// customerName and customerPhone all required. Errors are `{statusCode, error, message}`.
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import type { Exchange } from './exchange.js';
+import { e164, parseJsonBody, problemsOf, uuid } from './platform-checks.js';
+
+const CreateCall = z
+  .object({
+    agentId: uuid,
+    channel: z.enum(['call', 'sms', 'whatsapp', 'webchat']),
+    skillId: uuid,
+    customerName: z.string().min(1),
+    customerPhone: e164,
+  })
+  .strict();
+
+export function createCxApi(options: { username: string; password: string }) {
+  const calls: Record<string, unknown>[] = [];
+  const expected = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
+
+  function fail(ex: Exchange, status: number, error: string, message: string | string[]) {
+    ex.send(status, { statusCode: status, error, message });
+  }
+
+  async function handle(ex: Exchange): Promise<void> {
+    const { req } = ex;
+    if (!(req.method === 'POST' && ex.path.replace(/\/+$/, '') === '/api/v1/calls')) {
+      req.resume();
+      return fail(ex, 404, 'Not Found', `Cannot ${req.method} ${ex.path}`);
+    }
+    if (req.headers.authorization !== expected) {
+      req.resume();
+      return fail(ex, 401, 'Unauthorized', 'Invalid or missing Basic credentials');
+    }
+    const parsed = parseJsonBody(await ex.readBody());
+    if (!parsed.ok) return fail(ex, 400, 'Bad Request', parsed.message);
+    ex.entry.body = parsed.value;
+    const body = CreateCall.safeParse(parsed.value);
+    if (!body.success) {
+      return fail(
+        ex,
+        400,
+        'Bad Request',
+        problemsOf(body.error).map((p) => `${p.field} ${p.message}`),
+      );
+    }
+    const call = {
+      id: crypto.randomUUID(),
+      status: 'in-progress',
+      agentPhone: '+15550000001',
+      customerPhone: body.data.customerPhone,
+      agentId: body.data.agentId,
+      customerId: crypto.randomUUID(),
+      skillId: body.data.skillId,
+      customerName: body.data.customerName,
+      channel: body.data.channel,
+      transcription: '',
+      recordingUrl: '',
+    };
+    calls.push(call);
+    const { channel: _channel, ...answer } = call;
+    ex.send(200, answer);
+  }
+
+  return { handle, calls: () => calls.map((c) => ({ ...c })) };
+}
