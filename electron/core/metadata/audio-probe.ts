@@ -1,0 +1,151 @@
+// What the recording is: container, codec, duration. music-metadata reads the details, but it
+// happily "parses" a text file or a cut-off WAV, so the first bytes are checked against known
+// audio signatures and a WAV's declared sizes against the bytes on disk before trusting it.
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import { parseFile } from 'music-metadata';
+
+export interface AudioProbe {
+  contentType: string;
+  durationSec: number | null;
+  channels: number | null;
+  sampleRate: number | null;
+  codec: string | null;
+}
+
+/** failed: cannot be delivered as it is; needs-review: a person should decide. */
+export type ProbeProblem = { state: 'failed' | 'needs-review'; reason: string };
+
+export type ProbeResult = { probe: AudioProbe; problem: ProbeProblem | null };
+
+interface Signature {
+  contentType: string;
+  test(head: Buffer): boolean;
+}
+
+const ascii = (head: Buffer, at: number, text: string) => head.toString('latin1', at, at + text.length) === text;
+
+const signatures: Signature[] = [
+  { contentType: 'audio/wav', test: (h) => (ascii(h, 0, 'RIFF') || ascii(h, 0, 'RF64')) && ascii(h, 8, 'WAVE') },
+  { contentType: 'audio/mpeg', test: (h) => ascii(h, 0, 'ID3') || (h[0] === 0xff && ((h[1] ?? 0) & 0xe0) === 0xe0) },
+  { contentType: 'audio/flac', test: (h) => ascii(h, 0, 'fLaC') },
+  { contentType: 'audio/ogg', test: (h) => ascii(h, 0, 'OggS') },
+  { contentType: 'audio/mp4', test: (h) => ascii(h, 4, 'ftyp') },
+  { contentType: 'audio/webm', test: (h) => h.readUInt32BE(0) === 0x1a45dfa3 },
+  { contentType: 'audio/amr', test: (h) => ascii(h, 0, '#!AMR') },
+  { contentType: 'audio/aiff', test: (h) => ascii(h, 0, 'FORM') && (ascii(h, 8, 'AIFF') || ascii(h, 8, 'AIFC')) },
+];
+
+const unknownProbe = (contentType = 'application/octet-stream'): AudioProbe => ({
+  contentType,
+  durationSec: null,
+  channels: null,
+  sampleRate: null,
+  codec: null,
+});
+
+function looksLikeText(head: Buffer): boolean {
+  if (head.length === 0) return false;
+  let printable = 0;
+  for (const b of head) if (b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127) || b >= 0xc2) printable += 1;
+  return printable / head.length > 0.95;
+}
+
+/** Walks a WAV's chunks; a data chunk that claims more bytes than the file has means a cut-off copy. */
+async function checkWavComplete(file: string, size: number): Promise<string | null> {
+  const handle = await open(file, 'r');
+  try {
+    let offset = 12;
+    const header = Buffer.alloc(8);
+    while (offset + 8 <= size) {
+      const { bytesRead } = await handle.read(header, 0, 8, offset);
+      if (bytesRead < 8) break;
+      const id = header.toString('latin1', 0, 4);
+      const length = header.readUInt32LE(4);
+      if (id === 'data') {
+        // RF64 and streaming writers put 0 or 0xFFFFFFFF here and the real size elsewhere.
+        if (length === 0 || length === 0xffffffff) return null;
+        const available = size - (offset + 8);
+        if (available < length) {
+          return `the WAV file is truncated: its header announces ${length} bytes of audio but only ${available} are there (an interrupted copy or a crashed recorder?); replace the file, or send it as it is from the review form`;
+        }
+        return null;
+      }
+      offset += 8 + length + (length % 2);
+    }
+    return 'the WAV file has no audio data chunk (an interrupted copy or a crashed recorder?); replace the file, or cancel the job';
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function probeAudio(file: string, sizeBytes: number): Promise<ProbeResult> {
+  const ext = path.extname(file).toLowerCase();
+  if (sizeBytes === 0) {
+    return {
+      probe: unknownProbe(),
+      problem: {
+        state: 'failed',
+        reason:
+          'the file is empty (0 bytes): the recorder wrote nothing; check the recorder, then replace or delete the file',
+      },
+    };
+  }
+  const head = Buffer.alloc(16);
+  const handle = await open(file, 'r');
+  let bytesRead: number;
+  try {
+    ({ bytesRead } = await handle.read(head, 0, head.length, 0));
+  } finally {
+    await handle.close();
+  }
+  const first = head.subarray(0, bytesRead);
+  const signature = bytesRead >= 12 ? signatures.find((s) => s.test(first)) : undefined;
+  if (!signature) {
+    const what = looksLikeText(first) ? 'it holds text' : 'its first bytes match no audio format CallRelay knows';
+    return {
+      probe: unknownProbe(),
+      problem: {
+        state: 'failed',
+        reason: `not an audio file: ${what} (WAV, MP3, M4A/MP4, WebM, Ogg/Opus, FLAC, AMR, AIFF are read); check what wrote "${path.basename(file)}"`,
+      },
+    };
+  }
+  let contentType = signature.contentType;
+  if (contentType === 'audio/mp4' && ext === '.mp4') contentType = 'video/mp4';
+  if (contentType === 'audio/webm' && ext === '.mkv') contentType = 'audio/x-matroska';
+  if (contentType === 'audio/ogg' && ext === '.opus') contentType = 'audio/ogg';
+
+  if (contentType === 'audio/wav') {
+    const truncated = await checkWavComplete(file, sizeBytes);
+    if (truncated) return { probe: unknownProbe(contentType), problem: { state: 'needs-review', reason: truncated } };
+  }
+  try {
+    const { format } = await parseFile(file, { duration: true, skipCovers: true });
+    const probe: AudioProbe = {
+      contentType,
+      durationSec: format.duration !== undefined && Number.isFinite(format.duration) ? format.duration : null,
+      channels: format.numberOfChannels || null,
+      sampleRate: format.sampleRate ? Math.round(format.sampleRate) : null,
+      codec: format.codec ?? null,
+    };
+    if (probe.durationSec === null) {
+      return {
+        probe,
+        problem: {
+          state: 'needs-review',
+          reason: `the audio's length could not be read (${format.container ?? 'unknown container'}); the file may be cut off — check it plays, then send it from the review form`,
+        },
+      };
+    }
+    return { probe, problem: null };
+  } catch (error) {
+    return {
+      probe: unknownProbe(contentType),
+      problem: {
+        state: 'needs-review',
+        reason: `the audio could not be read (${(error as Error).message}); the file may be cut off or damaged — check it plays, then send it from the review form`,
+      },
+    };
+  }
+}

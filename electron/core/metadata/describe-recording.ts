@@ -1,0 +1,191 @@
+// One recording file in, everything CallRelay knows about it out: the RecordingInfo (size, hash,
+// audio details), the canonical call, where each field came from, and what a person should
+// know or fix. It never moves or changes the file.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { CallDraft, type CallPatch, type FieldIssue, type RecordingInfo } from '../../../shared/model.js';
+import { probeAudio, type ProbeProblem } from './audio-probe.js';
+import { normaliseFields, type FieldLayer, type FieldSource, type RawValue } from './call-fields.js';
+import { sha256File } from './content-hash.js';
+import { resolveTemplate } from './presets.js';
+import { createManifestCache, readSidecars, type ManifestCache } from './sidecars.js';
+import { matchTemplate, TemplateError } from './template-language.js';
+import { checkTimeZone, toIsoUtc } from './zoned-time.js';
+
+/** The parts of a folder's configuration that shape metadata (FolderConfig fits). */
+export interface MetadataSettings {
+  template?: string | undefined;
+  timezone?: string | undefined;
+  region?: string | undefined;
+  defaults?: Partial<Omit<CallDraft, 'callId'>> | undefined;
+}
+
+export interface FileNameReading {
+  /** Canonical fields the name and the folder defaults give (no callId from the hash, no mtime). */
+  fields: Partial<CallDraft>;
+  sources: Record<string, FieldSource>;
+  issues: FieldIssue[];
+  /** The template is broken or the name does not match it. */
+  error: string | null;
+  /** True when the template itself is invalid (every file of the folder is affected). */
+  templateInvalid: boolean;
+  layers: FieldLayer[];
+}
+
+function defaultsLayer(settings: MetadataSettings): FieldLayer | null {
+  const defaults = settings.defaults ?? {};
+  const values: Record<string, RawValue> = {};
+  for (const [key, value] of Object.entries(defaults)) {
+    if (key === 'extra' && value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value as Record<string, string>)) values[`extra.${k}`] = v;
+    } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      values[key] = value;
+    }
+  }
+  return Object.keys(values).length > 0 ? { source: 'folder-default', label: 'the folder defaults', values } : null;
+}
+
+function formLayer(form: CallPatch | undefined): FieldLayer | null {
+  if (!form) return null;
+  const layer = defaultsLayer({ defaults: form as MetadataSettings['defaults'] });
+  return layer ? { ...layer, source: 'form', label: 'the review form' } : null;
+}
+
+/** What the file name (through the folder's template) and the folder defaults say. */
+export function readFileName(fileName: string, settings: MetadataSettings): FileNameReading {
+  const timeZone = settings.timezone ?? 'UTC';
+  const layers: FieldLayer[] = [];
+  const out: FileNameReading = { fields: {}, sources: {}, issues: [], error: null, templateInvalid: false, layers };
+  const zoneProblem = checkTimeZone(timeZone);
+  if (zoneProblem) {
+    out.error = `the folder's time zone: ${zoneProblem}`;
+    out.templateInvalid = true;
+  }
+  const defaults = defaultsLayer(settings);
+  if (defaults) layers.push(defaults);
+  if (settings.template) {
+    try {
+      const { label, compiled, preset } = resolveTemplate(settings.template);
+      const result = matchTemplate(compiled, fileName);
+      if ('error' in result) {
+        out.error = preset
+          ? `"${fileName}" does not match ${label} (names like ${preset.examples[0]}); the call details come from sidecars, folder defaults and the file's time instead`
+          : `${result.error}; the call details come from sidecars, folder defaults and the file's time instead`;
+        out.issues.push({ field: 'fileName', message: out.error });
+      } else {
+        const { match } = result;
+        const layer: FieldLayer = { source: 'filename', label: 'the file name', values: match.values };
+        if (match.timeZone) layer.timeZone = match.timeZone;
+        if (match.startLocal) layer.startLocal = match.startLocal;
+        if (match.startEpochMs !== undefined) layer.startEpochMs = match.startEpochMs;
+        layers.push(layer);
+      }
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      out.error = `the folder's file-name template is invalid: ${error.message}`;
+      out.templateInvalid = true;
+      out.issues.push({ field: 'fileName', message: out.error });
+    }
+  }
+  if (!zoneProblem) {
+    const normalised = normaliseFields(layers, { timeZone, region: settings.region });
+    out.fields = normalised.call;
+    out.sources = normalised.sources;
+    out.issues.push(...normalised.issues);
+  }
+  return out;
+}
+
+export interface DescribeInput {
+  path: string;
+  settings: MetadataSettings;
+  /** The person's edits, highest precedence. */
+  form?: CallPatch | undefined;
+  /** Size and mtime already known (from the stability gate); read from disk when omitted. */
+  stat?: { sizeBytes: number; mtimeMs: number } | undefined;
+  manifests?: ManifestCache | undefined;
+}
+
+export interface RecordingDescription {
+  recording: RecordingInfo;
+  call: CallDraft;
+  sources: Record<string, FieldSource>;
+  /** Field-level notes: values that did not read, a name that did not match the template. */
+  issues: FieldIssue[];
+  /** Why the recording cannot simply be queued; null when it can. */
+  problem: ProbeProblem | null;
+}
+
+const fallbackManifests = createManifestCache();
+
+/**
+ * Describes a recording. Throws only when the file itself cannot be read (gone, locked); every
+ * problem with its content or its metadata is reported in `problem` and `issues` instead.
+ */
+export async function describeRecording(input: DescribeInput): Promise<RecordingDescription> {
+  const file = path.resolve(input.path);
+  const fileName = path.basename(file);
+  let info: { sizeBytes: number; mtimeMs: number };
+  if (input.stat) info = input.stat;
+  else {
+    const s = await stat(file);
+    info = { sizeBytes: s.size, mtimeMs: s.mtimeMs };
+  }
+  const sha256 = await sha256File(file);
+  const { probe, problem: probeProblem } = await probeAudio(file, info.sizeBytes);
+  const named = readFileName(fileName, input.settings);
+  const sidecars = await readSidecars(file, input.manifests ?? fallbackManifests);
+  const form = formLayer(input.form);
+  const layers = [...named.layers, ...sidecars.layers, ...(form ? [form] : [])];
+  const timeZone = checkTimeZone(input.settings.timezone ?? 'UTC') ? 'UTC' : (input.settings.timezone ?? 'UTC');
+  const merged = normaliseFields(layers, { timeZone, region: input.settings.region });
+  const issues: FieldIssue[] = [
+    ...named.issues.filter((i) => i.field === 'fileName'),
+    ...sidecars.issues,
+    ...merged.issues,
+  ];
+  const call = { ...merged.call } as Partial<CallDraft>;
+  const sources = { ...merged.sources };
+
+  if (!call.callId) {
+    call.callId = `cr-${sha256.slice(0, 32)}`;
+    sources.callId = 'content-hash';
+  }
+  if (!call.startTime) {
+    call.startTime = toIsoUtc(info.mtimeMs);
+    sources.startTime = 'mtime';
+  }
+  if (!call.endTime && probe.durationSec !== null) {
+    call.endTime = toIsoUtc(Date.parse(call.startTime) + probe.durationSec * 1000);
+    sources.endTime = 'probe';
+  }
+
+  // A safety net: anything that slipped past the readers is dropped with a named issue.
+  let checked = CallDraft.safeParse(call);
+  while (!checked.success) {
+    const bad = checked.error.issues[0];
+    const field = String(bad?.path[0] ?? '');
+    if (!field || field === 'callId' || !(field in call)) throw checked.error;
+    issues.push({ field, message: `${field}: ${bad?.message ?? 'invalid'}; the value was left out` });
+    delete (call as Record<string, unknown>)[field];
+    delete sources[field];
+    checked = CallDraft.safeParse(call);
+  }
+
+  const recording: RecordingInfo = {
+    path: file,
+    fileName,
+    sizeBytes: info.sizeBytes,
+    mtimeMs: info.mtimeMs,
+    sha256,
+    ...probe,
+  };
+
+  const reviewReasons = [...sidecars.blocking];
+  if (named.templateInvalid && named.error) reviewReasons.push(named.error);
+  let problem: ProbeProblem | null = probeProblem;
+  if (!problem && reviewReasons.length > 0) problem = { state: 'needs-review', reason: reviewReasons.join('; ') };
+  else if (problem && reviewReasons.length > 0)
+    problem = { ...problem, reason: [problem.reason, ...reviewReasons].join('; ') };
+  return { recording, call: checked.data, sources, issues, problem };
+}

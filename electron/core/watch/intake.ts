@@ -1,0 +1,389 @@
+// Intake: watched folders and dropped files in, outbox jobs out. Each finished recording is
+// described (hash, probe, metadata), checked against its destination, and enqueued exactly once:
+// a fast path on (path, size, mtime) skips files already taken, and the content hash catches a
+// recording that was renamed or copied into another watched folder. A recording that cannot be
+// sent as it is still becomes a job (failed or needs-review, with the reason), never a silent
+// skip, and its file is never touched before the platform confirmed it.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ChannelOutput } from '../../../shared/contract.js';
+import { FolderConfig, type FolderConfig as FolderConfigType } from '../../../shared/config.js';
+import type { FolderStatus } from '../../../shared/contract.js';
+import type { FieldIssue, RecordingInfo } from '../../../shared/model.js';
+import type { Destination } from '../destinations/destination.js';
+import type { Clock, Logger } from '../logger.js';
+import { describeRecording, type RecordingDescription } from '../metadata/describe-recording.js';
+import { createManifestCache } from '../metadata/sidecars.js';
+import type { EnqueueInput, IntakePort } from '../outbox/intake-port.js';
+import { applyAfterDelivery, type AfterDeliveryOutcome } from './after-delivery.js';
+import { createFolderWatcher, type FolderWatcher, type FolderWatcherOptions } from './folder-watcher.js';
+import type { StableFile } from './stability-gate.js';
+
+/** What afterDelivery needs of a delivered job (the engine's job detail fits). */
+export interface DeliveredJob {
+  id: string;
+  destination: string;
+  /** The watched folder's path as configured; found from the file's path when absent. */
+  folder?: string | null;
+  recording: Pick<RecordingInfo, 'path' | 'sizeBytes' | 'mtimeMs' | 'sha256'>;
+}
+
+export interface IntakeOptions {
+  folders: FolderConfigType[];
+  port: IntakePort;
+  getDestination(name: string): Destination | undefined;
+  logger: Logger;
+  clock: Clock;
+  /** Recordings described (hashed and probed) at once; default 2. */
+  concurrency?: number;
+  /** Passed to every folder watcher (tests shorten the health check, Windows lock checks). */
+  watcher?: Pick<FolderWatcherOptions, 'healthCheckMs' | 'pollIntervalMs' | 'platform' | 'exclusiveOpen'>;
+  /** Called after each file was handled (enqueued, found to be known, or failed to read). */
+  onHandled?(event: IntakeEvent): void;
+}
+
+export type IntakeEvent =
+  | { kind: 'enqueued'; path: string; jobId: string; state: EnqueueInput['state'] }
+  | { kind: 'known'; path: string; jobId: string | null }
+  | { kind: 'error'; path: string; message: string };
+
+export type EnqueuePathsResult = ChannelOutput<'files:enqueue'>;
+
+export interface Intake {
+  start(): Promise<void>;
+  close(): Promise<void>;
+  statuses(): FolderStatus[];
+  /** Files a person dropped on the window (files:enqueue). */
+  enqueuePaths(paths: string[], destination: string): Promise<EnqueuePathsResult>;
+  /** Archive or delete per the folder's rule. Call only after the platform confirmed delivery. */
+  afterDelivery(job: DeliveredJob): Promise<AfterDeliveryOutcome>;
+  /** Resolves when no recording is waiting to be described (files still in a gate do not count). */
+  drained(): Promise<void>;
+}
+
+interface FolderState {
+  config: FolderConfigType;
+  root: string;
+  watcher: FolderWatcher | null;
+  filesSeen: number;
+  lastError: string | null;
+}
+
+const lockedCodes = new Set(['EBUSY', 'EPERM', 'EACCES', 'ETXTBSY']);
+
+function within(root: string, file: string): boolean {
+  const rel = path.relative(root, file);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+/** Chooses the job's first state from what is known about the recording and its destination. */
+export function decideState(
+  description: RecordingDescription,
+  destinationName: string,
+  destination: Destination | undefined,
+  holdForReview: boolean,
+): Pick<EnqueueInput, 'state' | 'reviewIssues' | 'reason'> {
+  const { problem, issues } = description;
+  if (problem?.state === 'failed') {
+    return {
+      state: 'failed',
+      reviewIssues: [{ field: 'recording', message: problem.reason }, ...issues],
+      reason: problem.reason,
+    };
+  }
+  let validation: FieldIssue[];
+  if (!destination) {
+    validation = [
+      {
+        field: 'destination',
+        message: `no destination named "${destinationName}" is configured; add it in Settings or change the folder's destination`,
+      },
+    ];
+  } else {
+    try {
+      validation = destination.validate({ recording: description.recording, call: description.call });
+    } catch (error) {
+      validation = [
+        { field: 'call', message: `the destination could not check this call: ${(error as Error).message}` },
+      ];
+    }
+  }
+  const reviewIssues = [
+    ...(problem ? [{ field: 'recording', message: problem.reason }] : []),
+    ...validation,
+    ...issues,
+  ];
+  if (problem) return { state: 'needs-review', reviewIssues, reason: problem.reason };
+  if (validation.length > 0) {
+    return {
+      state: 'needs-review',
+      reviewIssues,
+      reason: `${destinationName} needs: ${validation.map((v) => `${v.field} (${v.message})`).join('; ')}`,
+    };
+  }
+  if (holdForReview) return { state: 'needs-review', reviewIssues, reason: 'this folder holds every call for review' };
+  const result: Pick<EnqueueInput, 'state' | 'reviewIssues' | 'reason'> = { state: 'queued', reviewIssues: [] };
+  if (issues.length > 0) result.reason = `queued with notes: ${issues.map((i) => i.message).join('; ')}`;
+  return result;
+}
+
+export function createIntake(options: IntakeOptions): Intake {
+  const { port, getDestination, logger, clock } = options;
+  const log = logger.child({ module: 'intake' });
+  const manifests = createManifestCache();
+  const concurrency = options.concurrency ?? 2;
+  const folders: FolderState[] = options.folders.map((config) => ({
+    config,
+    root: path.resolve(config.path),
+    watcher: null,
+    filesSeen: 0,
+    lastError: null,
+  }));
+  const queue: { folder: FolderState; file: StableFile }[] = [];
+  const inFlight = new Set<string>();
+  let active = 0;
+  let closed = false;
+  let drainWaiters: (() => void)[] = [];
+
+  function notifyDrained(): void {
+    if (active === 0 && queue.length === 0) {
+      const waiters = drainWaiters;
+      drainWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  function pump(): void {
+    while (!closed && active < concurrency && queue.length > 0) {
+      const item = queue.shift() as { folder: FolderState; file: StableFile };
+      if (inFlight.has(item.file.path)) {
+        // The same file is being handled; it is looked at again afterwards through the gate.
+        item.folder.watcher?.recheck(item.file.path);
+        continue;
+      }
+      active += 1;
+      inFlight.add(item.file.path);
+      void handleWatched(item.folder, item.file).finally(() => {
+        active -= 1;
+        inFlight.delete(item.file.path);
+        pump();
+        notifyDrained();
+      });
+    }
+    notifyDrained();
+  }
+
+  async function handleWatched(folder: FolderState, file: StableFile): Promise<void> {
+    try {
+      if (port.hasSeenFile(file.path, file.sizeBytes, file.mtimeMs)) {
+        folder.filesSeen += 1;
+        options.onHandled?.({ kind: 'known', path: file.path, jobId: null });
+        return;
+      }
+      const description = await describeRecording({
+        path: file.path,
+        settings: folder.config,
+        stat: { sizeBytes: file.sizeBytes, mtimeMs: file.mtimeMs },
+        manifests,
+      });
+      // Written to again while it was read: its hash is of a half-state, so wait for it anew.
+      const after = await stat(file.path);
+      if (after.size !== file.sizeBytes || after.mtimeMs !== file.mtimeMs) {
+        folder.watcher?.recheck(file.path);
+        return;
+      }
+      const existing = port.findBySha(description.recording.sha256, folder.config.destination);
+      folder.filesSeen += 1;
+      if (existing) {
+        log.info(
+          { path: file.path, job: existing.id },
+          'same recording already taken (renamed or copied); not sent again',
+        );
+        options.onHandled?.({ kind: 'known', path: file.path, jobId: existing.id });
+        return;
+      }
+      const destination = getDestination(folder.config.destination);
+      const decision = decideState(description, folder.config.destination, destination, folder.config.review);
+      const input: EnqueueInput = {
+        recording: description.recording,
+        call: description.call,
+        destination: folder.config.destination,
+        folder: folder.config.path,
+        ...decision,
+      };
+      const { id, created } = port.enqueue(input);
+      if (created) log.info({ path: file.path, job: id, state: decision.state }, 'recording enqueued');
+      options.onHandled?.(
+        created
+          ? { kind: 'enqueued', path: file.path, jobId: id, state: decision.state }
+          : { kind: 'known', path: file.path, jobId: id },
+      );
+      // TODO(liveCalls): for comswise folders with liveCalls, the call should be created
+      // in-progress when the file first appears and PATCHed to completed here; that needs the
+      // destination's PATCH step and an engine hook, and is not done yet.
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      if (e.code === 'ENOENT') {
+        log.debug({ path: file.path }, 'recording vanished before it was read');
+        return;
+      }
+      const message = `${path.basename(file.path)} could not be read (${e.code ?? e.message}); retrying after the quiet period`;
+      folder.lastError = message;
+      log.warn({ path: file.path, err: e.message }, 'recording could not be handled; will retry');
+      options.onHandled?.({ kind: 'error', path: file.path, message });
+      // Locked files and passing faults are retried; the file stays where it is either way.
+      if (lockedCodes.has(e.code ?? '') || e.code === 'EIO' || e.code === 'EMFILE' || !e.code) {
+        const retry = setTimeout(() => folder.watcher?.recheck(file.path), Math.max(1000, folder.config.quietPeriodMs));
+        retry.unref();
+      }
+    }
+  }
+
+  function folderFor(file: string, destination?: string): FolderState | undefined {
+    let best: FolderState | undefined;
+    for (const f of folders) {
+      if (destination && f.config.destination !== destination) continue;
+      if (within(f.root, file) && (!best || f.root.length > best.root.length)) best = f;
+    }
+    return best;
+  }
+
+  return {
+    async start() {
+      await Promise.all(
+        folders.map(async (folder) => {
+          const rule = folder.config.afterDelivery;
+          const archive = typeof rule === 'object' ? path.resolve(folder.root, rule.moveTo) : null;
+          folder.watcher = createFolderWatcher({
+            folder: folder.config,
+            logger: log,
+            clock,
+            ...(archive ? { skipDirs: [archive] } : {}),
+            ...options.watcher,
+            onFile: (file) => {
+              queue.push({ folder, file });
+              pump();
+            },
+          });
+          await folder.watcher.start();
+        }),
+      );
+    },
+
+    async close() {
+      closed = true;
+      queue.length = 0;
+      await Promise.all(folders.map((f) => f.watcher?.close()));
+      if (active > 0) await new Promise<void>((resolve) => drainWaiters.push(resolve));
+    },
+
+    statuses() {
+      return folders.map((f) => {
+        const s = f.watcher?.status();
+        return {
+          path: f.config.path,
+          destination: f.config.destination,
+          available: s?.available ?? false,
+          error: s?.available === false ? s.error : (s?.error ?? f.lastError),
+          filesSeen: f.filesSeen,
+        };
+      });
+    },
+
+    async enqueuePaths(paths, destinationName) {
+      const result: EnqueuePathsResult = { queued: 0, duplicates: 0, errors: [] };
+      const destination = getDestination(destinationName);
+      if (!destination) {
+        return {
+          ...result,
+          errors: paths.map((p) => ({
+            path: p,
+            message: `no destination named "${destinationName}"; choose one that exists in Settings`,
+          })),
+        };
+      }
+      for (const raw of paths) {
+        const file = path.resolve(raw);
+        try {
+          const s = await stat(file);
+          if (!s.isFile()) {
+            result.errors.push({ path: raw, message: 'this is a folder, not a recording; drop the files inside it' });
+            continue;
+          }
+          const watched = folderFor(file, destinationName) ?? folderFor(file);
+          const settings = watched
+            ? { ...watched.config, destination: destinationName }
+            : FolderConfig.parse({ path: path.dirname(file), destination: destinationName });
+          const description = await describeRecording({
+            path: file,
+            settings,
+            stat: { sizeBytes: s.size, mtimeMs: s.mtimeMs },
+            manifests,
+          });
+          if (port.findBySha(description.recording.sha256, destinationName)) {
+            result.duplicates += 1;
+            continue;
+          }
+          const decision = decideState(description, destinationName, destination, settings.review);
+          const { created } = port.enqueue({
+            recording: description.recording,
+            call: description.call,
+            destination: destinationName,
+            folder: watched ? watched.config.path : null,
+            ...decision,
+          });
+          if (!created) result.duplicates += 1;
+          else if (decision.state === 'failed') {
+            result.errors.push({ path: raw, message: `kept as a failed job: ${decision.reason ?? 'unreadable'}` });
+          } else result.queued += 1;
+        } catch (error) {
+          const e = error as NodeJS.ErrnoException;
+          result.errors.push({
+            path: raw,
+            message:
+              e.code === 'ENOENT'
+                ? 'no such file; it may have been moved or deleted'
+                : `could not be read (${e.code ?? e.message}); check it is not open in another program`,
+          });
+        }
+      }
+      return result;
+    },
+
+    async afterDelivery(job) {
+      const file = path.resolve(job.recording.path);
+      const folder = job.folder
+        ? folders.find((f) => f.config.path === job.folder || f.root === path.resolve(job.folder as string))
+        : job.folder === null
+          ? undefined
+          : folderFor(file, job.destination);
+      if (!folder || folder.config.afterDelivery === 'leave') return { action: 'left' };
+      // The same file may be watched for other destinations too: it stays until all have it.
+      for (const other of folders) {
+        if (other.config.destination === job.destination || !within(other.root, file)) continue;
+        const theirs = port.findBySha(job.recording.sha256, other.config.destination);
+        if (theirs?.state !== 'done') {
+          return { action: 'skipped', reason: `still to be delivered to ${other.config.destination}` };
+        }
+      }
+      try {
+        const outcome = await applyAfterDelivery(folder.config.afterDelivery, folder.root, {
+          ...job.recording,
+          path: file,
+        });
+        log.info({ job: job.id, path: file, ...outcome }, 'after delivery');
+        return outcome;
+      } catch (error) {
+        const message = `after delivery of ${path.basename(file)}: ${(error as Error).message}; the file was left in place`;
+        folder.lastError = message;
+        log.warn({ job: job.id, err: (error as Error).message }, 'after-delivery action failed');
+        return { action: 'skipped', reason: message };
+      }
+    },
+
+    drained() {
+      if (active === 0 && queue.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => drainWaiters.push(resolve));
+    },
+  };
+}
