@@ -1,0 +1,116 @@
+// destination:test and destination:schema. A test runs the destination's cheapest authenticated
+// request, either for a saved destination or for a draft from the settings form (secrets left
+// blank in the draft fall back to the saved ones, so a person can test without retyping keys).
+import { DestinationConfig, describeIssues } from '../../../shared/config.js';
+import type { ConnectionTest, DestinationInput } from '../../../shared/contract.js';
+import { HandlerError, type ContractHandlers } from '../../../shared/contract-host.js';
+import type { SecretHandling } from '../secrets/secret-handling.js';
+import type { Destination } from '../destinations/destination.js';
+
+export interface DestinationHandlerDeps {
+  getDestination(name: string): Destination | undefined;
+  /** Builds a destination from a config whose secrets are plain values. */
+  build(config: DestinationConfig): Destination;
+  /** The saved destination of the draft's name (secrets resolved) and how to resolve new secrets. */
+  resolveDraft(draft: DestinationInput): {
+    stored: DestinationConfig | undefined;
+    secrets: Pick<SecretHandling, 'resolve'>;
+  };
+  timeoutMs?: number;
+}
+
+type Auth = Record<string, string | Record<string, string>>;
+
+/** The draft as a full config: blank secrets take the saved value, others are resolved (env:NAME …). */
+export function configFromDraft(
+  draft: DestinationInput,
+  stored: DestinationConfig | undefined,
+  secrets: Pick<SecretHandling, 'resolve'>,
+): DestinationConfig {
+  const same = stored && stored.kind === draft.kind ? stored : undefined;
+  const savedAuth = (same?.auth ?? {}) as Auth;
+  const auth: Auth = {};
+  const keys = new Set([...Object.keys(savedAuth), ...Object.keys(draft.auth ?? {})]);
+  for (const key of keys) {
+    const given = draft.auth?.[key];
+    const saved = savedAuth[key];
+    if (typeof given === 'string' || given === undefined) {
+      if (given) auth[key] = secrets.resolve(given, `auth.${key}`);
+      else if (typeof saved === 'string') auth[key] = saved;
+    } else {
+      const oldHeaders = typeof saved === 'object' ? saved : {};
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(given)) {
+        if (value) headers[name] = secrets.resolve(value, `auth.${key}.${name}`);
+        else if (oldHeaders[name] !== undefined) headers[name] = oldHeaders[name];
+      }
+      auth[key] = headers;
+    }
+  }
+  const parsed = DestinationConfig.safeParse({
+    name: draft.name,
+    kind: draft.kind,
+    baseUrl: draft.baseUrl,
+    defaults: draft.defaults ?? same?.defaults ?? {},
+    ...(draft.concurrency !== undefined ? { concurrency: draft.concurrency } : {}),
+    enabled: draft.enabled ?? true,
+    auth,
+    ...(draft.kind === 'tus' && same?.kind === 'tus' && same.chunkSizeBytes
+      ? { chunkSizeBytes: same.chunkSizeBytes }
+      : {}),
+  });
+  if (!parsed.success) throw new HandlerError('bad-input', describeIssues(parsed.error, 'destination'));
+  return parsed.data;
+}
+
+export function createDestinationHandlers(
+  deps: DestinationHandlerDeps,
+): Pick<ContractHandlers, 'destination:test' | 'destination:schema'> {
+  const timeoutMs = deps.timeoutMs ?? 20_000;
+
+  function saved(name: string): Destination {
+    const destination = deps.getDestination(name);
+    if (!destination) {
+      throw new HandlerError('not-found', `No enabled destination named "${name}"; check the name in Settings.`);
+    }
+    return destination;
+  }
+
+  return {
+    async 'destination:test'({ name, draft }): Promise<ConnectionTest> {
+      let destination: Destination;
+      if (draft) {
+        const { stored, secrets } = deps.resolveDraft(draft);
+        let config: DestinationConfig;
+        try {
+          config = configFromDraft(draft, stored, secrets);
+        } catch (error) {
+          if (error instanceof HandlerError) throw error;
+          throw new HandlerError('bad-input', (error as Error).message);
+        }
+        destination = deps.build(config);
+      } else if (name) {
+        destination = saved(name);
+      } else {
+        throw new HandlerError('bad-input', 'Give the name of a saved destination or a draft to test.');
+      }
+      const signal = AbortSignal.timeout(timeoutMs);
+      try {
+        return await destination.testConnection(signal);
+      } catch (error) {
+        if (signal.aborted) {
+          return {
+            status: 'unreachable',
+            message: `No answer from ${destination.name} within ${Math.round(timeoutMs / 1000)} s; check the base URL and the network.`,
+            latencyMs: null,
+          };
+        }
+        return { status: 'error', message: (error as Error).message, latencyMs: null };
+      }
+    },
+    'destination:schema'({ name }) {
+      const destination = saved(name);
+      return { kind: destination.kind, required: destination.fields.required, optional: destination.fields.optional };
+    },
+  };
+}
