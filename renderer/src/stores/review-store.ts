@@ -15,8 +15,8 @@ export interface ReviewState {
   current(): JobSummary | undefined;
   next(): void;
   previous(): void;
-  /** The current job was queued: drop it and stay at the same position (the next job). */
-  resolveCurrent(): void;
+  /** The job was queued: drop it and stay at the same position (the next job). */
+  resolve(id: string): void;
 }
 
 export type ReviewStore = StoreApi<ReviewState>;
@@ -54,9 +54,13 @@ export function createReviewStore(client: ContractClient): ReviewStore {
     previous() {
       set({ index: Math.max(0, get().index - 1) });
     },
-    resolveCurrent() {
-      const items = get().items.filter((_, i) => i !== get().index);
-      set({ items, total: Math.max(0, get().total - 1), index: Math.min(get().index, Math.max(0, items.length - 1)) });
+    resolve(id) {
+      // By id, not position: a reload may already have dropped it while the save was answered.
+      const at = get().items.findIndex((item) => item.id === id);
+      if (at < 0) return;
+      const items = get().items.filter((item) => item.id !== id);
+      const index = at < get().index ? get().index - 1 : get().index;
+      set({ items, total: Math.max(0, get().total - 1), index: Math.min(index, Math.max(0, items.length - 1)) });
       if (items.length === 0) void get().load();
     },
   }));

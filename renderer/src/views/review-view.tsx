@@ -126,7 +126,7 @@ export function ReviewView() {
                 primaryLabel="Save and next"
                 onSave={async (patch, queue) => {
                   const issues = await reviewJob.getState().save(patch, queue);
-                  if (issues && issues.length === 0) review.getState().resolveCurrent();
+                  if (issues && issues.length === 0) review.getState().resolve(job.id);
                   return issues;
                 }}
               />

@@ -1,0 +1,102 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createContractClient } from '../../shared/contract-client.js';
+import { App } from '../../renderer/src/app.js';
+import { createAppServices, ServicesContext, type AppServices } from '../../renderer/src/app-services.js';
+import { createFakeHost, type FakeHost } from './fixtures/fake-host.js';
+
+let services: AppServices | null = null;
+
+beforeAll(() => {
+  // jsdom lays nothing out; the virtualizer needs a viewport height to render rows.
+  Object.defineProperty(HTMLElement.prototype, 'offsetHeight', { configurable: true, get: () => 600 });
+  Object.defineProperty(HTMLElement.prototype, 'offsetWidth', { configurable: true, get: () => 1200 });
+});
+afterEach(() => {
+  cleanup();
+  services?.dispose();
+  services = null;
+  window.location.hash = '';
+});
+
+function renderApp(host: FakeHost, hash: string) {
+  window.location.hash = hash;
+  services = createAppServices(createContractClient(host.transport), 'browser');
+  render(
+    <ServicesContext.Provider value={services}>
+      <App />
+    </ServicesContext.Provider>,
+  );
+}
+
+describe('app views', () => {
+  it('lists jobs in the queue with their state, and a review badge in the nav', async () => {
+    const host = createFakeHost({ count: 20 });
+    renderApp(host, '#/queue');
+    const rows = await screen.findAllByTestId('job-row');
+    expect(rows.length).toBeGreaterThan(5);
+    expect(within(rows[2]!).getByTestId('job-state').textContent).toBe('Failed');
+    expect(screen.getByRole('link', { name: /Review/ }).textContent).toContain(String(host.counts()['needs-review']));
+  });
+
+  it('updates a row when the host pushes queue:changed', async () => {
+    const host = createFakeHost({ count: 20 });
+    renderApp(host, '#/queue');
+    const rows = await screen.findAllByTestId('job-row');
+    expect(within(rows[2]!).getByTestId('job-state').textContent).toBe('Failed');
+    host.change(['job-2'], { state: 'done' });
+    await waitFor(() =>
+      expect(within(screen.getAllByTestId('job-row')[2]!).getByTestId('job-state').textContent).toBe('Delivered'),
+    );
+  });
+
+  it('says what to do when the queue is empty', async () => {
+    renderApp(createFakeHost({ jobs: [] }), '#/queue');
+    expect(await screen.findByText('No recordings yet.')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Open Settings' })).toBeTruthy();
+  });
+
+  it('review: fixes a job, saves and moves to the next one', async () => {
+    const host = createFakeHost({ count: 30 });
+    const waiting = host.jobs.filter((j) => j.state === 'needs-review').map((j) => j.id);
+    renderApp(host, '#/review');
+    await screen.findByRole('heading', { name: /call-000003\.wav/ });
+    // Keyboard first: the cursor starts in the field with the problem.
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText(/Customer name/)));
+    fireEvent.change(screen.getByLabelText(/Agent ID/), { target: { value: 'agent-7' } });
+    fireEvent.change(screen.getByLabelText(/Channel/), { target: { value: 'call' } });
+    fireEvent.change(screen.getByLabelText(/Skill ID/), { target: { value: 'billing' } });
+    fireEvent.change(screen.getByLabelText(/Customer name/), { target: { value: 'Asha Rao' } });
+    fireEvent.change(screen.getByLabelText(/Customer phone/), { target: { value: '+919845012345' } });
+    fireEvent.keyDown(window, { key: 'Enter', ctrlKey: true });
+    await screen.findByRole('heading', { name: /call-000012\.wav/ });
+    expect(host.jobs.find((j) => j.id === waiting[0])?.state).toBe('queued');
+    expect(screen.getByText(/1 of \d+/)).toBeTruthy();
+  });
+
+  it('job detail: shows the result and retries a failed job', async () => {
+    const host = createFakeHost({ count: 12 });
+    renderApp(host, '#/job/job-0');
+    expect((await screen.findByTestId('job-result')).textContent).toContain('The customer asked about order 0');
+    expect(screen.getByTestId('remote-id').textContent).toBe('remote-0');
+    window.location.hash = '#/job/job-2';
+    fireEvent(window, new HashChangeEvent('hashchange'));
+    await screen.findByRole('heading', { name: 'call-000002.wav' });
+    fireEvent.click(screen.getByRole('button', { name: 'Retry now' }));
+    await waitFor(() => expect(screen.getByTestId('job-state').textContent).toBe('Queued'));
+    expect(host.jobs[2]?.state).toBe('queued');
+  });
+
+  it('dashboard: shows the backlog and each destination', async () => {
+    const host = createFakeHost({ count: 18 });
+    renderApp(host, '#/dashboard');
+    await screen.findByRole('heading', { name: 'Dashboard' });
+    const backlog = screen.getByRole('heading', { name: 'Backlog' }).parentElement!;
+    const c = host.counts();
+    const waiting = c.queued + c.running + c['retry-wait'] + c['needs-review'] + c['waiting-file'] + c.paused;
+    expect(backlog.textContent).toContain(String(waiting));
+    expect(screen.getByRole('button', { name: 'Pause cx' })).toBeTruthy();
+    expect(screen.getByText('Offline')).toBeTruthy();
+  });
+});

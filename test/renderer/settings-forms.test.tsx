@@ -1,0 +1,150 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createContractClient } from '../../shared/contract-client.js';
+import type { DestinationInput } from '../../shared/contract.js';
+import { createAppServices, ServicesContext, type AppServices } from '../../renderer/src/app-services.js';
+import { authFieldsFor } from '../../renderer/src/views/destination-form.js';
+import { SettingsView } from '../../renderer/src/views/settings-view.js';
+import { createFakeHost, type FakeHost } from './fixtures/fake-host.js';
+
+let services: AppServices | null = null;
+afterEach(() => {
+  cleanup();
+  services?.dispose();
+  services = null;
+});
+
+async function renderSettings(host: FakeHost = createFakeHost()) {
+  services = createAppServices(createContractClient(host.transport), 'browser');
+  render(
+    <ServicesContext.Provider value={services}>
+      <SettingsView />
+    </ServicesContext.Provider>,
+  );
+  await screen.findByRole('heading', { name: 'Settings' });
+  return host;
+}
+
+function lastUpdate(host: FakeHost) {
+  return host.calls.filter((c) => c.channel === 'settings:update').at(-1)?.input as {
+    destinations?: DestinationInput[];
+  } & Record<string, unknown>;
+}
+
+describe('destination settings', () => {
+  it('derives the secret fields of each kind from the config schema', () => {
+    expect(authFieldsFor('comswise').map((f) => f.key)).toEqual(['token']);
+    expect(authFieldsFor('agent-calls').map((f) => f.key)).toEqual(['apiKey', 'apiSecret']);
+    expect(authFieldsFor('tus')).toEqual([{ key: 'headers', headers: true }]);
+  });
+
+  it('shows stored secrets masked and keeps them when the field is left empty', async () => {
+    const host = await renderSettings();
+    fireEvent.click(screen.getByRole('button', { name: 'Edit destination comswise' }));
+    const token = screen.getByLabelText('API token') as HTMLInputElement;
+    expect(token.type).toBe('password');
+    expect(token.value).toBe('');
+    expect(screen.getByText(/Set \(ends …x9f2\)\. Leave empty to keep it\./)).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('Base URL'), { target: { value: 'https://api.comswise.in/v2' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save destination' }));
+    await waitFor(() => expect(lastUpdate(host)).toBeDefined());
+    const sent = lastUpdate(host).destinations!;
+    expect(sent.find((d) => d.name === 'comswise')).toEqual({
+      name: 'comswise',
+      kind: 'comswise',
+      baseUrl: 'https://api.comswise.in/v2',
+      enabled: true,
+    });
+    // The other destination goes back unchanged and without any auth, so its secrets are kept.
+    expect(sent.find((d) => d.name === 'cx')?.auth).toBeUndefined();
+    expect(await screen.findByText('Destination comswise saved.')).toBeTruthy();
+  });
+
+  it('needs every secret of a new destination and sends the typed ones', async () => {
+    const host = await renderSettings();
+    fireEvent.click(screen.getByRole('button', { name: 'Add destination' }));
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'agents' } });
+    fireEvent.change(screen.getByLabelText('Platform'), { target: { value: 'agent-calls' } });
+    fireEvent.change(screen.getByLabelText('Base URL'), { target: { value: 'not a url' } });
+    fireEvent.change(screen.getByLabelText('API key'), { target: { value: 'key-1' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save destination' }));
+    expect(await screen.findByText(/expected an http\(s\) URL/)).toBeTruthy();
+    expect(screen.getByLabelText('API secret').getAttribute('aria-invalid')).toBe('true');
+    expect(lastUpdate(host)).toBeUndefined();
+    fireEvent.change(screen.getByLabelText('Base URL'), { target: { value: 'https://agents.example.com' } });
+    fireEvent.change(screen.getByLabelText('API secret'), { target: { value: 'env:AGENT_SECRET' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save destination' }));
+    await waitFor(() => expect(lastUpdate(host)).toBeDefined());
+    expect(lastUpdate(host).destinations?.at(-1)).toEqual({
+      name: 'agents',
+      kind: 'agent-calls',
+      baseUrl: 'https://agents.example.com',
+      enabled: true,
+      auth: { apiKey: 'key-1', apiSecret: 'env:AGENT_SECRET' },
+    });
+  });
+
+  it('tests a connection with the draft and shows the answer', async () => {
+    const host = await renderSettings();
+    fireEvent.click(screen.getByRole('button', { name: 'Edit destination cx' }));
+    fireEvent.change(screen.getByLabelText('Base URL'), { target: { value: 'http://unreachable.example' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Test connection' }));
+    expect((await screen.findByTestId('connection-test')).textContent).toMatch(
+      /Test failed \(unreachable\): No answer/,
+    );
+    expect(host.calls.find((c) => c.channel === 'destination:test')?.input).toMatchObject({
+      name: 'cx',
+      draft: { baseUrl: 'http://unreachable.example' },
+    });
+  });
+});
+
+describe('other settings', () => {
+  it('saves concurrency on its own and refuses out-of-range values', async () => {
+    const host = await renderSettings();
+    fireEvent.change(screen.getByLabelText('Transfers at once, in total'), { target: { value: '0' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save concurrency' }));
+    expect(await screen.findByText(/whole number from 1 to 64/)).toBeTruthy();
+    expect(lastUpdate(host)).toBeUndefined();
+    fireEvent.change(screen.getByLabelText('Transfers at once, in total'), { target: { value: '8' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save concurrency' }));
+    await waitFor(() => expect(lastUpdate(host)).toEqual({ concurrency: { global: 8, perDestination: 2 } }));
+    expect(host.settings.concurrency.global).toBe(8);
+  });
+
+  it('shows a live preview of the folder template on a sample file name', async () => {
+    const host = await renderSettings();
+    fireEvent.click(screen.getByRole('button', { name: 'Edit folder /recordings/comswise' }));
+    const preview = screen.getByTestId('template-preview');
+    await waitFor(() => expect(preview.textContent).toContain('+6785550000'), { timeout: 5000 });
+    expect(preview.textContent).toContain('filename (Asia/Kolkata)');
+    const asked = host.calls.filter((c) => c.channel === 'metadata:preview').at(-1)?.input as {
+      folder: Record<string, unknown>;
+    };
+    expect(asked.folder).toMatchObject({
+      destination: 'comswise',
+      template: 'freepbx',
+      timezone: 'Asia/Kolkata',
+      region: 'IN',
+    });
+    fireEvent.change(screen.getByLabelText('Sample file name'), { target: { value: 'nothing-useful.wav' } });
+    await waitFor(() => expect(preview.textContent).toContain('not in the file name'), { timeout: 5000 });
+  });
+
+  it('saves a bandwidth window in bytes per second', async () => {
+    const host = await renderSettings();
+    fireEvent.click(screen.getByRole('button', { name: 'Add window' }));
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Save bandwidth' }));
+    });
+    await waitFor(() =>
+      expect(lastUpdate(host)).toEqual({
+        bandwidth: {
+          defaultBytesPerSec: null,
+          schedule: [{ from: '09:00', to: '18:00', days: [1, 2, 3, 4, 5], bytesPerSec: 512 * 1024 }],
+        },
+      }),
+    );
+  });
+});
