@@ -1,0 +1,1 @@
+export function buildElectron(options?: { production?: boolean }): Promise<void>;
