@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeRecording } from '../../../electron/core/metadata/describe-recording.js';
+import { makeWav } from '../../fixtures/audio/wav.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'cr-describe-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const settings = { template: 'freepbx', timezone: 'America/New_York', region: 'US' };
+const name = 'in-2125550100-2125550199-20240228-103000-1709116200.123.wav';
+
+function put(file: string, content: Buffer | string): string {
+  const full = path.join(dir, file);
+  writeFileSync(full, content);
+  return full;
+}
+
+describe('describeRecording', () => {
+  it('describes a WAV: hash, probe, fields from the name, endTime from the duration', async () => {
+    const bytes = makeWav({ seconds: 2.5, sampleRate: 8000, channels: 2 });
+    const file = put(name, bytes);
+    const d = await describeRecording({ path: file, settings });
+    expect(d.problem).toBeNull();
+    expect(d.recording).toMatchObject({
+      path: file,
+      fileName: name,
+      sizeBytes: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      contentType: 'audio/wav',
+      durationSec: 2.5,
+      channels: 2,
+      sampleRate: 8000,
+      codec: 'PCM',
+    });
+    expect(d.call).toMatchObject({
+      callId: '1709116200.123',
+      from: '+12125550199',
+      startTime: '2024-02-28T15:30:00Z',
+      endTime: '2024-02-28T15:30:03Z',
+    });
+    expect(d.sources).toMatchObject({ callId: 'filename', startTime: 'filename', endTime: 'probe' });
+  });
+
+  it('falls back to the mtime and the content hash when the name says nothing', async () => {
+    const bytes = makeWav({ seconds: 1 });
+    const file = put('recording.wav', bytes);
+    const mtime = new Date('2024-05-01T08:00:00Z');
+    utimesSync(file, mtime, mtime);
+    const d = await describeRecording({ path: file, settings: { timezone: 'UTC' } });
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    expect(d.call.callId).toBe(`cr-${sha.slice(0, 32)}`);
+    expect(d.call.startTime).toBe('2024-05-01T08:00:00Z');
+    expect(d.call.endTime).toBe('2024-05-01T08:00:01Z');
+    expect(d.sources).toMatchObject({ callId: 'content-hash', startTime: 'mtime' });
+  });
+
+  it('layers form > sidecar > file name > folder defaults', async () => {
+    const file = put(name, makeWav({ seconds: 1 }));
+    put(
+      'in-2125550100-2125550199-20240228-103000-1709116200.123.json',
+      JSON.stringify({ from: '+44 20 7946 0000', customer_name: 'Ada', agent: 'a-7', queue: 'sales' }),
+    );
+    const d = await describeRecording({
+      path: file,
+      settings: { ...settings, defaults: { agentId: 'default-agent', campaignId: 'spring', from: '+15550000000' } },
+      form: { agentId: 'a-9' },
+    });
+    expect(d.call).toMatchObject({
+      from: '+442079460000',
+      to: '+12125550100',
+      customerName: 'Ada',
+      agentId: 'a-9',
+      campaignId: 'spring',
+      extra: { queue: 'sales' },
+    });
+    expect(d.sources).toMatchObject({
+      from: 'sidecar',
+      to: 'filename',
+      customerName: 'sidecar',
+      agentId: 'form',
+      campaignId: 'folder-default',
+      'extra.queue': 'sidecar',
+    });
+  });
+
+  it('reads XML sidecars and CSV manifests, JSON winning over XML over the manifest', async () => {
+    const file = put('call-1.wav', makeWav({ seconds: 1 }));
+    put(
+      'call-1.xml',
+      '<?xml version="1.0"?><call direction="outbound"><to>2125550111</to><orderId>X-1</orderId><startTime>2024-03-01 09:00:00</startTime></call>',
+    );
+    put('call-1.wav.json', JSON.stringify({ orderId: 'J-1', timezone: 'Europe/London' }));
+    put('manifest.csv', 'file,to,skill,notes\ncall-1.wav,2125550122,billing,"said ""hi"", twice"\nother.wav,1,2,3\n');
+    const d = await describeRecording({ path: file, settings: { timezone: 'America/Chicago', region: 'US' } });
+    expect(d.problem).toBeNull();
+    expect(d.call).toMatchObject({
+      direction: 'outbound',
+      to: '+12125550111',
+      orderId: 'J-1',
+      skillId: 'billing',
+      notes: 'said "hi", twice',
+      startTime: '2024-03-01T15:00:00Z',
+      customerPhone: '+12125550111',
+    });
+  });
+
+  it('uses the next layer when a sidecar value does not read, and says so', async () => {
+    const file = put(name, makeWav({ seconds: 1 }));
+    put(name.replace(/\.wav$/, '.json'), JSON.stringify({ from: 'not a number', direction: 'sideways' }));
+    const d = await describeRecording({ path: file, settings });
+    expect(d.problem).toBeNull();
+    expect(d.call.from).toBe('+12125550199');
+    expect(d.call.direction).toBe('inbound');
+    expect(d.issues.map((i) => i.field).sort()).toEqual(['direction', 'from']);
+  });
+
+  it('holds a recording with a broken JSON sidecar for review, with the reason, keeping the name fields', async () => {
+    const file = put(name, makeWav({ seconds: 1 }));
+    put(name.replace(/\.wav$/, '.json'), '{"from": "+12125550100", ');
+    const d = await describeRecording({ path: file, settings });
+    expect(d.problem?.state).toBe('needs-review');
+    expect(d.problem?.reason).toMatch(/\.json is not valid JSON .*fix or delete it/);
+    expect(d.call.callId).toBe('1709116200.123');
+  });
+
+  it('holds broken XML, a JSON array and a manifest without a file column for review', async () => {
+    const a = put('a.wav', makeWav({ seconds: 1, frequency: 300 }));
+    put('a.xml', '<call><from>1</to></call>');
+    expect((await describeRecording({ path: a, settings: {} })).problem?.reason).toMatch(
+      /a\.xml is not well-formed XML/,
+    );
+    const b = put('b.wav', makeWav({ seconds: 1, frequency: 350 }));
+    put('b.json', '[1,2]');
+    expect((await describeRecording({ path: b, settings: {} })).problem?.reason).toMatch(/one JSON object/);
+    rmSync(path.join(dir, 'a.xml'));
+    put('manifest.csv', 'name_of_thing,to\nx,1\n');
+    expect((await describeRecording({ path: a, settings: {} })).problem?.reason).toMatch(/no file column/);
+  });
+
+  it('fails an empty file with a reason', async () => {
+    const file = put('empty.wav', Buffer.alloc(0));
+    const d = await describeRecording({ path: file, settings });
+    expect(d.problem).toEqual({ state: 'failed', reason: expect.stringMatching(/empty \(0 bytes\)/) });
+    expect(d.recording.sizeBytes).toBe(0);
+    expect(d.recording.sha256).toBe(createHash('sha256').digest('hex'));
+  });
+
+  it('fails a text file renamed .wav', async () => {
+    const file = put('notes.wav', 'Call notes: customer asked for a refund.\n');
+    const d = await describeRecording({ path: file, settings });
+    expect(d.problem).toEqual({ state: 'failed', reason: expect.stringMatching(/not an audio file: it holds text/) });
+    expect(d.recording.contentType).toBe('application/octet-stream');
+  });
+
+  it('holds a truncated WAV for review with the byte counts', async () => {
+    const full = makeWav({ seconds: 2 });
+    const file = put('cut.wav', full.subarray(0, 5000));
+    const d = await describeRecording({ path: file, settings });
+    expect(d.problem?.state).toBe('needs-review');
+    expect(d.problem?.reason).toMatch(/truncated: its header announces 32000 bytes of audio but only 4956/);
+    expect(d.recording.contentType).toBe('audio/wav');
+  });
+
+  it('holds a WAV cut inside its header for review', async () => {
+    const file = put('cut2.wav', makeWav({ seconds: 1 }).subarray(0, 30));
+    const d = await describeRecording({ path: file, settings });
+    expect(d.problem?.state).toBe('needs-review');
+  });
+});
