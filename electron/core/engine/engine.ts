@@ -190,6 +190,16 @@ export function createEngine(options: EngineOptions): Engine {
     return n;
   }
 
+  // Every destination that has jobs, refreshed every few seconds: cheaper per tick than asking
+  // which destinations have ready jobs (that scans every queued job of a large backlog).
+  let destinationCache: { at: number; names: string[] } | null = null;
+  function knownDestinations(now: number): string[] {
+    if (!destinationCache || now - destinationCache.at > 2000) {
+      destinationCache = { at: now, names: outbox.destinations() };
+    }
+    return destinationCache.names;
+  }
+
   function readyFolders(name: string, now: number): (string | null)[] {
     const cached = folderCache.get(name);
     if (cached && now - cached.at < 1000) return cached.folders;
@@ -234,7 +244,7 @@ export function createEngine(options: EngineOptions): Engine {
     if (paused) return;
     let free = concurrency.global - running.size;
     if (free <= 0) return;
-    const names = outbox.readyDestinations(now);
+    const names = knownDestinations(now);
     if (names.length === 0) return;
     // Rotate which destination goes first so one busy destination cannot take every global slot.
     destinationRotation = (destinationRotation + 1) % names.length;
@@ -648,7 +658,11 @@ export function createEngine(options: EngineOptions): Engine {
         new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
       ]);
     },
-    wake: scheduleTick,
+    wake() {
+      destinationCache = null;
+      folderCache.clear();
+      scheduleTick();
+    },
     pauseAll() {
       paused = true;
       outbox.setMeta(PAUSED_KEY, 'true');

@@ -110,6 +110,8 @@ export interface LeaseOutcome {
 
 export interface Outbox extends IntakePort {
   readonly file: string;
+  /** Many enqueues in one transaction (a start-up scan of a full folder): one fsync, not one per file. */
+  enqueueMany(inputs: EnqueueInput[]): { id: string; created: boolean }[];
   close(): void;
   /** Every changed job id is reported here (the change feed listens). */
   onChange(listener: (ids: string[]) => void): () => void;
@@ -538,6 +540,12 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
       const result = db.transaction(() => insertJob(input))();
       if (result.created) changed([result.id]);
       return result;
+    },
+
+    enqueueMany(inputs) {
+      const results = db.transaction(() => inputs.map((input) => insertJob(input)))();
+      changed(results.filter((r) => r.created).map((r) => r.id));
+      return results;
     },
 
     getJob,

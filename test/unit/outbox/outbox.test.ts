@@ -305,3 +305,14 @@ describe('opening the outbox', () => {
     raw.close();
   });
 });
+
+describe('outbox batch intake', () => {
+  it('enqueues many in one transaction with the same dedupe', () => {
+    const outbox = memory();
+    const first = outbox.enqueue(enqueueInput(fakeRecording(0)));
+    const results = outbox.enqueueMany([0, 1, 2, 2].map((n) => enqueueInput(fakeRecording(n))));
+    expect(results.map((r) => r.created)).toEqual([false, true, true, false]);
+    expect(results[0]!.id).toBe(first.id);
+    expect(outbox.counts().queued).toBe(3);
+  });
+});

@@ -1,0 +1,210 @@
+// Outbox at 100,000 jobs: enqueue rate, filtered queue pages, state transitions — ops/s, p95
+// latency and peak RSS, each against a reference of raw better-sqlite3 doing the same writes
+// (same file settings, same rows, no outbox logic). Run: npx tsx bench/outbox-bench.ts
+// Not part of npm test: figures depend on the machine; the ratios are what to compare.
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { createSilentLogger, systemClock } from '../electron/core/logger.js';
+import type { EnqueueInput } from '../electron/core/outbox/intake-port.js';
+import { openOutbox, type Outbox, type QueueQuery } from '../electron/core/outbox/outbox.js';
+
+const TOTAL = Number(process.env.BENCH_JOBS ?? 100_000);
+const SINGLE = 2000;
+const BATCH = 1000;
+const dir = mkdtempSync(join(tmpdir(), 'callrelay-outbox-bench-'));
+
+function input(n: number, prefix = 'job'): EnqueueInput {
+  const sha256 = createHash('sha256').update(`${prefix}-${n}`).digest('hex');
+  return {
+    recording: {
+      path: `/recordings/folder-${n % 5}/${prefix}-${n}.wav`,
+      fileName: `${prefix}-${n}.wav`,
+      sizeBytes: 100_000 + n,
+      mtimeMs: 1_700_000_000_000 + n,
+      sha256,
+      contentType: 'audio/wav',
+      durationSec: 60,
+      channels: 1,
+      sampleRate: 8000,
+      codec: 'pcm',
+    },
+    call: {
+      callId: `cr-${sha256.slice(0, 24)}`,
+      from: `+1555${String(n).padStart(7, '0')}`,
+      to: '+15550009999',
+      startTime: new Date(Date.UTC(2025, 0, 1) + n * 60_000).toISOString(),
+    },
+    destination: `dest-${n % 3}`,
+    folder: `/recordings/folder-${n % 5}`,
+    state: 'queued',
+    reviewIssues: [],
+  };
+}
+
+function stats(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const total = samples.reduce((s, x) => s + x, 0);
+  const p = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { ops: samples.length / (total / 1000), p50: p(0.5), p95: p(0.95), max: sorted[sorted.length - 1]! };
+}
+
+function time(fn: () => void): number {
+  const start = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function row(name: string, s: ReturnType<typeof stats>, reference?: ReturnType<typeof stats>) {
+  const ratio = reference ? `  ×${(reference.ops / s.ops).toFixed(2)} slower than raw` : '';
+  console.log(
+    `${name.padEnd(44)} ${s.ops.toFixed(0).padStart(9)} ops/s  p50 ${s.p50.toFixed(3).padStart(8)} ms  p95 ${s.p95
+      .toFixed(3)
+      .padStart(8)} ms${ratio}`,
+  );
+}
+
+/** The reference: raw better-sqlite3 with the same pragmas inserting the same columns. */
+function openRaw(file: string) {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec(`CREATE TABLE jobs (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, state TEXT NOT NULL,
+    destination TEXT NOT NULL, folder TEXT, sha256 TEXT NOT NULL, path TEXT NOT NULL, file_name TEXT NOT NULL,
+    recording TEXT NOT NULL, call TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)`);
+  const insert = db.prepare(`INSERT INTO jobs (id, state, destination, folder, sha256, path, file_name, recording, call,
+    created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const add = (i: EnqueueInput) =>
+    insert.run(
+      randomUUID(),
+      i.state,
+      i.destination,
+      i.folder,
+      i.recording.sha256,
+      i.recording.path,
+      i.recording.fileName,
+      JSON.stringify(i.recording),
+      JSON.stringify(i.call),
+      Date.now(),
+      Date.now(),
+    );
+  return { db, add, update: db.prepare('UPDATE jobs SET state = ?, updated_at = ? WHERE id = ?') };
+}
+
+function main() {
+  console.log(`outbox bench: ${TOTAL} jobs, WAL + synchronous=FULL, file in ${dir}\n`);
+  const outbox: Outbox = openOutbox({ file: join(dir, 'outbox.db'), clock: systemClock, logger: createSilentLogger() });
+  const raw = openRaw(join(dir, 'raw.db'));
+
+  // 1. Enqueue, one durable transaction per recording (what the watcher does per file).
+  const single: number[] = [];
+  const rawSingle: number[] = [];
+  for (let n = 0; n < SINGLE; n++) {
+    const i = input(n);
+    single.push(time(() => outbox.enqueue(i)));
+    rawSingle.push(time(() => raw.add(i)));
+  }
+  const singleStats = stats(single);
+  const rawSingleStats = stats(rawSingle);
+
+  // 2. Enqueue in batches (a start-up scan of a full folder) up to the total.
+  const batches: number[] = [];
+  const rawBatches: number[] = [];
+  for (let n = SINGLE; n < TOTAL; n += BATCH) {
+    const inputs = Array.from({ length: Math.min(BATCH, TOTAL - n) }, (_, k) => input(n + k));
+    batches.push(time(() => outbox.enqueueMany(inputs)));
+    rawBatches.push(time(() => raw.db.transaction(() => inputs.forEach(raw.add))()));
+  }
+  const perRow = (s: number[]) => ({ ...stats(s), ops: (TOTAL - SINGLE) / (s.reduce((a, b) => a + b, 0) / 1000) });
+  const batchStats = perRow(batches);
+  const rawBatchStats = perRow(rawBatches);
+
+  // A realistic mix: most delivered, some queued, failed and waiting for review.
+  const setup = new Database(join(dir, 'outbox.db'));
+  setup.exec(`UPDATE jobs SET state = CASE
+      WHEN seq % 100 < 90 THEN 'done' WHEN seq % 100 < 95 THEN 'queued'
+      WHEN seq % 100 < 98 THEN 'failed' ELSE 'needs-review' END,
+    last_error = CASE WHEN seq % 100 BETWEEN 95 AND 97 THEN 'HTTP 422: agent_id is not a known agent' END`);
+  setup.exec('PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;');
+  setup.close();
+
+  // 3. Queue pages (first page, filtered, searched, deep).
+  const queries: [string, QueueQuery][] = [
+    ['page: newest 100, no filter', { limit: 100 }],
+    ['page: state queued', { states: ['queued'], limit: 100 }],
+    [
+      'page: failed + needs-review, one destination',
+      { states: ['failed', 'needs-review'], destination: 'dest-1', limit: 100 },
+    ],
+    [
+      'page: folder + call-time range',
+      { folder: '/recordings/folder-2', since: '2025-02-01T00:00:00Z', until: '2025-02-10T00:00:00Z', limit: 100 },
+    ],
+    ['page: search phone substring', { search: '5550077', limit: 100 }],
+    ['page: search file name', { search: 'job-4242', limit: 100 }],
+  ];
+  const pageStats: [string, ReturnType<typeof stats>][] = [];
+  for (const [name, query] of queries) {
+    const samples: number[] = [];
+    for (let k = 0; k < 200; k++) samples.push(time(() => outbox.list(query)));
+    pageStats.push([name, stats(samples)]);
+  }
+  // Deep pagination: walk 50 pages of the queued state via the cursor.
+  {
+    const samples: number[] = [];
+    let cursor: string | undefined;
+    for (let k = 0; k < 50; k++) {
+      let next: string | null = null;
+      samples.push(
+        time(() => {
+          next = outbox.list({ states: ['queued'], limit: 100, cursor }).nextCursor;
+        }),
+      );
+      if (!next) break;
+      cursor = next;
+    }
+    pageStats.push(['page: queued, 50 pages deep by cursor', stats(samples)]);
+  }
+  const countsSamples: number[] = [];
+  for (let k = 0; k < 200; k++) countsSamples.push(time(() => outbox.counts()));
+
+  // 4. State transitions: acquire (queued → running) and finish (running → done), each durable.
+  const queued = outbox.list({ states: ['queued'], limit: 1000 }).rows.map((r) => r.id);
+  const acquire: number[] = [];
+  const finish: number[] = [];
+  for (const id of queued) {
+    const leaseId = randomUUID();
+    acquire.push(time(() => outbox.acquire(id, { leaseId, owner: 'bench/1/x', expiresAt: Date.now() + 60_000 })));
+    finish.push(
+      time(() => outbox.finishUnderLease(id, leaseId, { to: 'done', event: { type: 'done', message: 'ok' } })),
+    );
+  }
+  const rawIds = (raw.db.prepare('SELECT id FROM jobs LIMIT 1000').all() as { id: string }[]).map((r) => r.id);
+  const rawUpdate: number[] = [];
+  for (const id of rawIds) rawUpdate.push(time(() => raw.update.run('running', Date.now(), id)));
+
+  const rssMb = process.resourceUsage().maxRSS / 1024;
+  const jobs = Object.values(outbox.counts()).reduce((a, b) => a + b, 0);
+
+  console.log('enqueue');
+  row('enqueue, one transaction each (durable)', singleStats, rawSingleStats);
+  row('  reference: raw INSERT, one each', rawSingleStats);
+  row(`enqueue in batches of ${BATCH} (rows/s; p95 per batch)`, batchStats, rawBatchStats);
+  row(`  reference: raw INSERT batches`, rawBatchStats);
+  console.log(`\nqueue pages at ${jobs} jobs (goal: under 20 ms)`);
+  for (const [name, s] of pageStats) row(name, s);
+  row('counts by state', stats(countsSamples));
+  console.log('\nstate transitions (durable, one transaction each)');
+  row('acquire lease (queued → running)', stats(acquire), stats(rawUpdate));
+  row('finish under lease (running → done)', stats(finish), stats(rawUpdate));
+  row('  reference: raw UPDATE state', stats(rawUpdate));
+  console.log(`\npeak RSS ${rssMb.toFixed(0)} MB`);
+
+  outbox.close();
+  raw.db.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+main();
