@@ -140,8 +140,11 @@ export function createTusDestination(config: ConfigOf<'tus'>, deps: DestinationD
     const size = ctx.job.recording.sizeBytes;
     let current = ctx.steps.get<TusUpload>('tus-upload') ?? (await create(ctx));
     let conflicts = 0;
+    // The offset the last PATCH answer confirmed; null means ask the server (HEAD).
+    let confirmed: number | null = null;
     for (let round = 0; ; round++) {
-      let offset = await serverOffset(ctx, current);
+      let offset = confirmed ?? (await serverOffset(ctx, current));
+      confirmed = null;
       if (offset === null) {
         if (round > 0 && ctx.steps.get('tus-offset') === undefined) {
           throw new TransientError('The tus server forgot an upload it had just created; will try again later');
@@ -184,8 +187,11 @@ export function createTusDestination(config: ConfigOf<'tus'>, deps: DestinationD
         source.destroy();
       }
       conflicts = 0;
-      const confirmed = Number(res.header('upload-offset'));
-      if (Number.isSafeInteger(confirmed)) ctx.steps.commit('tus-offset', { offset: confirmed });
+      const answered = Number(res.header('upload-offset'));
+      if (Number.isSafeInteger(answered) && answered > offset) {
+        ctx.steps.commit('tus-offset', { offset: answered });
+        confirmed = answered;
+      }
     }
   }
 
