@@ -16,7 +16,19 @@ export async function startDesktopDemo(dataDir: string): Promise<{
   const sandbox = await startSandbox({ dataDir: path.join(dataDir, 'sandbox') });
   const initialConfig = Config.parse({
     destinations: sandbox.destinationConfigs(),
-    folders: [{ path: recordings, destination: 'comswise', quietPeriodMs: 1000, recursive: false }],
+    // FreePBX names carry both numbers, so a file such as
+    // in-15550000002-15550000001-20240228-103000-1709116200.1.wav is delivered without review;
+    // any other name waits in Review for the numbers, which shows that flow too.
+    folders: [
+      {
+        path: recordings,
+        destination: 'comswise',
+        template: 'freepbx',
+        region: 'US',
+        quietPeriodMs: 1000,
+        recursive: false,
+      },
+    ],
   });
   return { initialConfig, recordings, close: () => sandbox.close() };
 }

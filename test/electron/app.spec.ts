@@ -85,7 +85,8 @@ test.describe('desktop app', () => {
       process: 'undefined',
     });
 
-    const name = `electron-${Date.now()}.wav`;
+    // A FreePBX name carries both numbers, so the demo folder delivers it without review.
+    const name = `in-15550000002-15550000001-20240228-103000-${Date.now()}.1.wav`;
     writeWav(path.join(dataDir, 'recordings', name), { seconds: 2, frequency: 523 });
     const row = page.getByTestId('job-row').filter({ hasText: name });
     await expect(row).toHaveCount(1, { timeout: 60_000 });

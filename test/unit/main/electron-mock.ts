@@ -218,3 +218,50 @@ export const contextBridge = {
 export function invokeEvent(sender: FakeWebContents, frame: FakeFrame | null = sender.mainFrame) {
   return { sender, senderFrame: frame };
 }
+
+/**
+ * A whole `electron` module for loading electron/main/main.ts itself: the app becomes ready
+ * when the test says so, and every fake is reachable for assertions.
+ */
+export function createFakeElectron(options: { appRoot: string; userData: string }) {
+  const paths = new Map<string, string>([
+    ['userData', options.userData],
+    ['logs', `${options.userData}/logs`],
+  ]);
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const app = Object.assign(new FakeApp(), {
+    isPackaged: false,
+    setPath: vi.fn((name: string, value: string) => void paths.set(name, value)),
+    getPath: vi.fn((name: string) => paths.get(name) ?? `${options.userData}/${name}`),
+    getAppPath: () => options.appRoot,
+    getVersion: () => '0.0.0-test',
+    requestSingleInstanceLock: vi.fn(() => true),
+    whenReady: () => ready,
+  });
+  const protocol = {
+    schemes: [] as unknown[],
+    handlers: new Map<string, (request: Request) => Promise<Response>>(),
+    registerSchemesAsPrivileged: vi.fn((schemes: unknown[]) => void protocol.schemes.push(...schemes)),
+    handle: vi.fn((scheme: string, handler: (request: Request) => Promise<Response>) => {
+      protocol.handlers.set(scheme, handler);
+    }),
+  };
+  return {
+    markReady,
+    module: {
+      app,
+      BrowserWindow: FakeBrowserWindow,
+      dialog: createFakeDialog(),
+      Menu: fakeMenu,
+      nativeImage: fakeNativeImage,
+      Notification: FakeNotification,
+      protocol,
+      safeStorage: createFakeSafeStorage(),
+      session: { defaultSession: createFakeSession() },
+      shell: createFakeShell(),
+      Tray: FakeTray,
+      ipcMain: createFakeIpcMain(),
+    },
+  };
+}
