@@ -393,7 +393,8 @@ export function createEngine(options: EngineOptions): Engine {
         const h = healthOf(job.destination);
         h.lastSuccessAt = clock.now();
         h.lastError = null;
-        const poll = outcome.pollResults && !outcome.result && outcome.remoteId != null && !!destination.fetchResult;
+        // A first result (e.g. only a status) may come with the answer; summaries and transcripts come later.
+        const poll = outcome.pollResults && outcome.remoteId != null && !!destination.fetchResult;
         const state = finish(runner, {
           to: 'done',
           remoteId: outcome.remoteId,
@@ -556,10 +557,10 @@ export function createEngine(options: EngineOptions): Engine {
 
   async function pollResult(id: string, lastDelayMs: number) {
     const job = outbox.getJob(id);
-    if (!job || job.state !== 'done' || job.result || !job.remoteId || job.pollUntil == null) return;
+    if (!job || job.state !== 'done' || !job.remoteId || job.pollUntil == null) return;
     const destination = getDestination(job.destination);
     if (!destination?.fetchResult) {
-      outbox.saveResult(id, null, null);
+      outbox.saveResult(id, job.result, null);
       return;
     }
     let result = null;
@@ -579,7 +580,7 @@ export function createEngine(options: EngineOptions): Engine {
       return;
     }
     if (clock.now() >= job.pollUntil) {
-      outbox.saveResult(id, null, null);
+      outbox.saveResult(id, job.result, null);
       outbox.addEvent(id, 'result-timeout', 'No results yet from the platform; look them up there');
       return;
     }

@@ -420,7 +420,7 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
     reclaim: db.prepare(`UPDATE jobs SET state = 'queued', lease_id = NULL, lease_owner = NULL,
         lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state = 'running' AND lease_id IS ?`),
     pollDue: db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs
-      WHERE state = 'done' AND poll_until IS NOT NULL AND result IS NULL AND remote_id IS NOT NULL LIMIT ?`),
+      WHERE state = 'done' AND poll_until IS NOT NULL AND remote_id IS NOT NULL LIMIT ?`),
     saveResult: db.prepare('UPDATE jobs SET result = ?, poll_until = ?, updated_at = ? WHERE id = ?'),
     hookPending: db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE hook_pending = 1 AND state = 'done' LIMIT ?`),
     clearHook: db.prepare('UPDATE jobs SET hook_pending = 0 WHERE id = ?'),

@@ -205,10 +205,22 @@ describe('engine', () => {
     const { outbox, engine, add, dest } = setup();
     dest.pollResults = true;
     dest.resultAfterPolls = 3;
+    dest.initialResult = {
+      remoteId: null,
+      status: 'processing',
+      summary: null,
+      transcriptUrl: null,
+      transcriptText: null,
+      recordingUrl: null,
+      fetchedAt: new Date().toISOString(),
+    };
     const id = add();
     engine.start();
-    await waitFor(() => outbox.getJob(id)!.result, 'polled result');
+    await waitFor(() => outbox.getJob(id)!.state === 'done', 'delivered');
+    expect(outbox.getJob(id)!.result).toMatchObject({ status: 'processing' });
+    await waitFor(() => outbox.getJob(id)!.result?.summary, 'polled result');
     expect(outbox.getJob(id)!.result).toMatchObject({ summary: 'A short call' });
+    expect(outbox.getJob(id)!.pollUntil).toBeNull();
     expect(dest.polls).toBe(3);
   });
 
