@@ -122,7 +122,10 @@ export function createCore(options: CreateCoreOptions): Core {
     logger: logger.child({ part: 'engine' }),
     concurrency: settings.resolved().concurrency,
     bandwidth: settings.resolved().bandwidth,
-    onDelivered: (job) => intake.afterDelivery(job),
+    onDelivered: async (job) => {
+      const outcome = await intake.afterDelivery(job);
+      logger.debug({ jobId: job.id, outcome }, 'after delivery');
+    },
   });
 
   let started = false;

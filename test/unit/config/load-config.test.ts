@@ -13,7 +13,12 @@ import {
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-config-'));
 afterEach(() => fs.rmSync(path.join(tmp, 'c.json'), { force: true }));
 
-const comswise = { name: 'main', kind: 'comswise', baseUrl: 'https://api.comswise.in/v1', auth: { token: 'env:T' } };
+const comswise = {
+  name: 'main',
+  kind: 'comswise' as const,
+  baseUrl: 'https://api.comswise.in/v1',
+  auth: { token: 'env:T' },
+};
 
 describe('config file', () => {
   it('accepts the README example and fills defaults', () => {
