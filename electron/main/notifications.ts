@@ -1,7 +1,7 @@
 // Shows the notices of attention-notices.ts as OS notifications; a click opens the window.
 import type { Notification, NotificationConstructorOptions } from 'electron';
 import type { ContractDispatcher } from '../../shared/contract-host.js';
-import type { EventName, SettingsView } from '../../shared/contract.js';
+import type { EventName, QueueChanged, SettingsView } from '../../shared/contract.js';
 import type { Logger } from '../core/logger.js';
 import { attentionNotices, type Attention } from './attention-notices.js';
 
@@ -28,9 +28,7 @@ export function setupNotifications(deps: {
   void readSettings().catch(() => {});
   deps.core.on('settings:changed', () => void readSettings().catch(() => {}));
 
-  deps.core.on('attention:changed', (payload) => {
-    const p = payload as Partial<Attention> | null;
-    const now: Attention = { reviewWaiting: p?.reviewWaiting ?? 0, failingDestinations: p?.failingDestinations ?? [] };
+  const update = (now: Attention) => {
     const notices = attentionNotices(last, now, { reviewWaiting: reviewWaitingEnabled });
     last = now;
     if (notices.length === 0 || !deps.Notification.isSupported()) return;
@@ -47,5 +45,16 @@ export function setupNotifications(deps: {
         deps.logger.warn({ err: error }, 'could not show a notification');
       }
     }
+  };
+
+  deps.core.on('attention:changed', (payload) => {
+    const p = payload as Partial<Attention> | null;
+    update({ reviewWaiting: p?.reviewWaiting ?? 0, failingDestinations: p?.failingDestinations ?? [] });
+  });
+  // The queue's own counts also tell when recordings wait for review, so the notice does not
+  // depend on which of the two events arrives first.
+  deps.core.on('queue:changed', (payload) => {
+    const review = (payload as Partial<QueueChanged> | null)?.counts?.['needs-review'];
+    if (typeof review === 'number') update({ ...last, reviewWaiting: review });
   });
 }

@@ -177,9 +177,11 @@ export const fakeMenu = { buildFromTemplate: (items: FakeMenuItem[]) => ({ items
 
 export class FakeNotification extends EventEmitter {
   static shown: Array<{ title: string; body: string }> = [];
+  static instances: FakeNotification[] = [];
   static isSupported = () => true;
   constructor(readonly options: { title: string; body: string }) {
     super();
+    FakeNotification.instances.push(this);
   }
   show() {
     FakeNotification.shown.push({ title: this.options.title, body: this.options.body });
