@@ -31,6 +31,9 @@ export interface CoreEvents {
   on(event: EventName, listener: (payload: unknown) => void): unknown;
 }
 
+/** Secrets shorter than this are left to masking rather than scrubbed from replies. */
+export const MIN_SCRUBBED_LENGTH = 8;
+
 export class RefusedSenderError extends Error {
   constructor(channel: string) {
     super(`CallRelay refused ${channel}: the request did not come from the app's own window.`);
@@ -63,8 +66,10 @@ export function setupIpc(deps: {
   logger: Logger;
 }): IpcBinding {
   const { ipcMain, dispatcher, logger } = deps;
+  // Replies are data the UI shows: a very short value (a user name such as "ops") would mangle
+  // every file name that contains it. Those are not secrets worth that; masking covers them.
   const scrub = <T>(value: T): T => {
-    const secrets = deps.getSecrets();
+    const secrets = deps.getSecrets().filter((s) => s.length >= MIN_SCRUBBED_LENGTH);
     return secrets.length > 0 ? redactSecrets(value, secrets) : value;
   };
 

@@ -195,4 +195,13 @@ describe('secrets never reach the renderer', () => {
     core.emit('attention:changed', { reviewWaiting: 0, failingDestinations: [`dest-${SECRET}`] });
     expect(JSON.stringify(win.webContents.sent)).not.toContain(SECRET);
   });
+
+  it('leaves very short values (user names) to masking instead of mangling file names', async () => {
+    const { ipcMain, win } = bind({
+      handlers: { 'destination:test': () => ({ status: 'ok', message: 'shops-call.wav', latencyMs: 1 }) },
+      secrets: ['ops', SECRET],
+    });
+    const reply = await ipcMain.invoke('destination:test', invokeEvent(win.webContents), { name: 'main' });
+    expect(reply).toEqual({ ok: true, value: { status: 'ok', message: 'shops-call.wav', latencyMs: 1 } });
+  });
 });
