@@ -233,7 +233,8 @@ export function createFakeElectron(options: { appRoot: string; userData: string 
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   const app = Object.assign(new FakeApp(), {
-    isPackaged: false,
+    // Packaged: logs go to the file only, keeping test output quiet.
+    isPackaged: true,
     setPath: vi.fn((name: string, value: string) => void paths.set(name, value)),
     getPath: vi.fn((name: string) => paths.get(name) ?? `${options.userData}/${name}`),
     getAppPath: () => options.appRoot,

@@ -17,11 +17,18 @@ const fake = createFakeElectron({ appRoot, userData: path.join(base, 'default-us
 vi.mock('electron', () => fake.module);
 
 const previousDataDir = process.env.CALLRELAY_DATA_DIR;
+// main.ts turns SIGINT/SIGTERM into app.quit(); on the fake app that would keep this worker alive.
+const signalsBefore = new Map(
+  (['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, new Set(process.listeners(signal))]),
+);
 process.env.CALLRELAY_DATA_DIR = dataDir;
 
 afterAll(async () => {
   fake.module.app.quit();
   await vi.waitFor(() => expect(fake.module.app.quitted).toBe(true), { timeout: 20_000 });
+  for (const [signal, before] of signalsBefore) {
+    for (const listener of process.listeners(signal)) if (!before.has(listener)) process.off(signal, listener);
+  }
   if (previousDataDir === undefined) delete process.env.CALLRELAY_DATA_DIR;
   else process.env.CALLRELAY_DATA_DIR = previousDataDir;
   fs.rmSync(base, { recursive: true, force: true });
