@@ -35,8 +35,10 @@ export interface HttpResponse {
 
 /**
  * Where a failed request got to. `not-sent`: the server cannot have acted on it (connection
- * refused, or the body was cut before its last byte). `answered`: the server replied with an
- * error status. `unknown`: the whole request went out and no answer came back.
+ * refused, or the body failed before its last byte was handed to the socket). `answered`: the
+ * server replied with an error status. `unknown`: the whole request may have gone out and no
+ * answer came back. Kernel socket buffers hold a few MB, so a cut near the end of a body reads as
+ * `unknown`: the error is on the safe side, never the other way.
  */
 export type RequestOutcome = 'not-sent' | 'answered' | 'unknown';
 

@@ -21,7 +21,8 @@ beforeAll(async () => {
   sandbox = await startSandbox({});
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-add-calls-'));
   small = await writeRecording(dir, 'Anruf Müller.mp3', someBytes(50_000, 7), 'audio/mpeg');
-  larger = await writeRecording(dir, 'long-call.wav', someBytes(6 * 1024 * 1024, 3), 'audio/x-wav');
+  // Larger than loopback socket buffers, so a cut halfway is seen before the last byte is handed over.
+  larger = await writeRecording(dir, 'long-call.wav', { sparseBytes: 40 * 1024 * 1024 }, 'audio/x-wav');
 });
 afterAll(async () => {
   await sandbox.close();

@@ -220,6 +220,37 @@ describe('comswise destination against the sandbox', () => {
     expect(sandbox.calls().comswise.filter((c) => c.callId === 'cw-503')).toHaveLength(1);
   });
 
+  it('a live call is created in-progress first, then completed with PATCH once the audio is up', async () => {
+    const dest = destination();
+    sandbox.clearRequests();
+    const ctx = makeContext(makeJob(recording, call('cw-live', { status: 'in-progress' })));
+    const outcome = await dest.deliver(ctx);
+    const order = sandbox
+      .requests()
+      .map((r) => `${r.method} ${r.path.split('?')[0]!.replace(/uploads\/.*$/, 'uploads/…')}`);
+    expect(order).toEqual([
+      'POST /comswise/v1/calls/create',
+      'POST /comswise/v1/upload/request',
+      'PUT /comswise/storage/org_sandbox/uploads/…',
+      `PATCH /comswise/v1/calls/${outcome.remoteId}`,
+    ]);
+    const [create, , , patch] = sandbox.requests();
+    expect(create!.body).toEqual({
+      callId: 'cw-live',
+      from: '+15550001111',
+      to: '+15550002222',
+      direction: 'inbound',
+      startTime: '2024-02-28T10:30:00Z',
+      endTime: '2024-02-28T10:35:00Z',
+      status: 'in-progress',
+    });
+    const fileKey = (ctx.steps.get('upload') as { fileKey: string }).fileKey;
+    expect(patch!.body).toEqual({ status: 'completed', recordingUrl: fileKey });
+    const stored = sandbox.calls().comswise.filter((c) => c.callId === 'cw-live');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ status: 'completed', recordingUrl: fileKey });
+  });
+
   it('bad metadata is named by field and nothing is sent', async () => {
     const dest = destination();
     sandbox.clearRequests();
