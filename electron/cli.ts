@@ -101,7 +101,15 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
     const initialConfig = Config.parse({
       destinations: sandbox.destinationConfigs(),
       folders: [
-        { path: recordings, destination: 'comswise', quietPeriodMs: 1000, recursive: false },
+        // comswise threads calls by groupingId, or by from/to when there is none; a bare demo
+        // recording carries no numbers, so the demo folder groups its calls in one thread.
+        {
+          path: recordings,
+          destination: 'comswise',
+          quietPeriodMs: 1000,
+          recursive: false,
+          defaults: { groupingId: 'callrelay-demo' },
+        },
         { path: recordingsCx, destination: 'cx', quietPeriodMs: 1000, recursive: false },
       ],
     });

@@ -640,7 +640,15 @@ export function createEngine(options: EngineOptions): Engine {
       stopped = false;
       sweep();
       sweepTimer = setInterval(sweep, Math.max(100, Math.floor(leaseMs / 2)));
-      unsubscribe = outbox.onChange(() => scheduleTick());
+      unsubscribe = outbox.onChange((ids) => {
+        // A change to a job this engine is not running (a new recording, a retry, a person's
+        // edit) may add a destination or folder the scheduler's caches do not know yet.
+        if (ids.length === 0 || ids.some((id) => !running.has(id))) {
+          destinationCache = null;
+          folderCache.clear();
+        }
+        scheduleTick();
+      });
       for (const job of outbox.pollDue(clock.now(), 10_000)) schedulePoll(job.id, pollFirstMs);
       for (const job of outbox.hookPending(10_000)) void runHook(job.id);
       scheduleTick();
