@@ -55,6 +55,7 @@ export function setupMainWindow(deps: {
   iconPath?: string;
   isQuitting: () => boolean;
   url?: string;
+  onLoadError?: (error: unknown) => void;
 }): MainWindowHandle {
   let win: BrowserWindow | null = null;
 
@@ -70,7 +71,7 @@ export function setupMainWindow(deps: {
     created.on('closed', () => {
       if (win === created) win = null;
     });
-    void created.loadURL(deps.url ?? APP_START_URL);
+    created.loadURL(deps.url ?? APP_START_URL).catch((error: unknown) => deps.onLoadError?.(error));
     return created;
   };
 

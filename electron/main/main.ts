@@ -17,6 +17,7 @@ import {
   ipcMain,
 } from 'electron';
 import { createCore } from '../core/create-core.js';
+import { defaultDataDir } from '../core/config/default-paths.js';
 import { systemClock } from '../core/logger.js';
 import { createAppLogger } from './app-logger.js';
 import { registerAppScheme, setupAppProtocol } from './app-protocol.js';
@@ -37,8 +38,11 @@ const mainDir = path.dirname(fileURLToPath(import.meta.url));
 
 // Before ready: data folder override (it also scopes the single-instance lock), the privileged
 // scheme, and the guards that must see every web contents from the first one on.
+// The data folder is set explicitly, not left to Electron's name-based default: `electron .` in
+// development would use the package name ("callrelay"), and `callrelay serve` must find the same
+// outbox and config as the desktop app.
 const override = dataDirOverride(process.env, process.cwd());
-if (override) app.setPath('userData', override);
+app.setPath('userData', override ?? defaultDataDir());
 registerAppScheme(protocol);
 setupWebContentsGuards(app, shell);
 
@@ -79,7 +83,7 @@ async function onReady(): Promise<void> {
   const paths = resolveAppPaths({
     appRoot: app.getAppPath(),
     userData: app.getPath('userData'),
-    logs: override ? path.join(override, 'logs') : app.getPath('logs'),
+    logs: path.join(app.getPath('userData'), 'logs'),
     mainDir,
   });
 
@@ -90,6 +94,8 @@ async function onReady(): Promise<void> {
   logger.info({ dataDir: paths.dataDir, version: app.getVersion() }, 'CallRelay starting');
 
   setupPermissionGuards(session.defaultSession);
+  // Windows shows notifications only for an app with this id (the installer registers it).
+  if (process.platform === 'win32') app.setAppUserModelId('com.callrelay.desktop');
 
   // The window is created after the core, but the codec may need it for its question.
   let getWindow: () => BrowserWindow | null = () => null;
@@ -126,6 +132,7 @@ async function onReady(): Promise<void> {
     preloadPath: paths.preloadPath,
     iconPath: paths.appIcon,
     isQuitting: () => shutdown.isQuitting(),
+    onLoadError: (error) => logger.error({ err: error }, 'the window could not load the app page'),
   });
   getWindow = windows.get;
 

@@ -65,6 +65,11 @@ describe('main process', () => {
     expect(settings).toMatchObject({ ok: true, value: { source: path.join(dataDir, 'config.json') } });
     expect(fs.existsSync(path.join(dataDir, 'outbox.db'))).toBe(true);
 
+    // The native folder picker answers dialog:pick-folder on the desktop.
+    const picked = await ipcMain.invoke('dialog:pick-folder', invokeEvent(win.webContents), {});
+    expect(picked).toEqual({ ok: true, value: { path: '/srv/recordings' } });
+    expect(fake.module.dialog.showOpenDialog).toHaveBeenCalledTimes(1);
+
     const page = await protocol.handlers.get('app')!(new Request('app://callrelay/index.html'));
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
