@@ -1,0 +1,54 @@
+// A screenshot of every view under test-results/, and an axe check of each with no serious or
+// critical violation. Needs: the demo host, with at least one job (it writes one).
+import fs from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from '@playwright/test';
+import { demoUrl, findRow, uniqueName, writeRecording } from './fixtures/demo-host.js';
+
+const views = [
+  { hash: '#/queue', heading: 'Queue', file: 'ui-queue' },
+  { hash: '#/review', heading: 'Review', file: 'ui-review' },
+  { hash: '#/dashboard', heading: 'Dashboard', file: 'ui-dashboard' },
+  { hash: '#/settings', heading: 'Settings', file: 'ui-settings' },
+];
+
+test('every view: screenshot and accessibility check', async ({ page }) => {
+  fs.mkdirSync('test-results', { recursive: true });
+  const name = uniqueName('views');
+  writeRecording('recordings-cx', name);
+  const row = await findRow(page, name);
+  const jobHref = await row.getByRole('link', { name }).getAttribute('href');
+
+  const problems: string[] = [];
+  for (const view of [...views, { hash: jobHref ?? '', heading: name, file: 'ui-job' }]) {
+    await page.goto(`${demoUrl()}${view.hash}`);
+    await expect(page.getByRole('heading', { level: 1, name: view.heading })).toBeVisible();
+    await page.waitForLoadState('networkidle').catch(() => undefined);
+    await page.screenshot({ path: `test-results/${view.file}.png`, fullPage: true });
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    for (const v of results.violations) {
+      if (v.impact === 'serious' || v.impact === 'critical') {
+        problems.push(
+          `${view.file}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 3)
+            .join(', ')}`,
+        );
+      }
+    }
+  }
+  expect(problems).toEqual([]);
+});
+
+test('dark mode follows the operating system', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(`${demoUrl()}#/dashboard`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(background).toBe('rgb(15, 18, 23)');
+  await page.screenshot({ path: 'test-results/ui-dashboard-dark.png', fullPage: true });
+  const results = await new AxeBuilder({ page }).withTags(['wcag2aa']).analyze();
+  expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual(
+    [],
+  );
+});
