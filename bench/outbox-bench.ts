@@ -167,6 +167,16 @@ function main() {
     }
     pageStats.push(['page: queued, 50 pages deep by cursor', stats(samples)]);
   }
+  // What the scheduler asks per tick: the ready folders of a destination, then the head of each.
+  const schedulerSamples: number[] = [];
+  for (let k = 0; k < 200; k++) {
+    schedulerSamples.push(
+      time(() => {
+        const destination = `dest-${k % 3}`;
+        for (const folder of outbox.readyFolders(destination)) outbox.readyJobs(destination, folder, Date.now(), 4);
+      }),
+    );
+  }
   const countsSamples: number[] = [];
   for (let k = 0; k < 200; k++) countsSamples.push(time(() => outbox.counts()));
 
@@ -196,6 +206,7 @@ function main() {
   console.log(`\nqueue pages at ${jobs} jobs (goal: under 20 ms)`);
   for (const [name, s] of pageStats) row(name, s);
   row('counts by state', stats(countsSamples));
+  row('scheduler: ready folders + heads, one destination', stats(schedulerSamples));
   console.log('\nstate transitions (durable, one transaction each)');
   row('acquire lease (queued → running)', stats(acquire), stats(rawUpdate));
   row('finish under lease (running → done)', stats(finish), stats(rawUpdate));

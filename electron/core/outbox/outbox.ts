@@ -397,7 +397,7 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
       ON CONFLICT(sha256, destination, resend_no) DO NOTHING`),
     event: db.prepare('INSERT INTO events (job_id, at, type, message, data) VALUES (?, ?, ?, ?, ?)'),
     events: db.prepare('SELECT id, at, type, message, data FROM events WHERE job_id = ? ORDER BY id DESC LIMIT ?'),
-    counts: db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state'),
+    counts: db.prepare('SELECT state, n FROM job_counts'),
     destinations: db.prepare('SELECT DISTINCT destination FROM jobs'),
     readyFolders: db.prepare(
       "SELECT DISTINCT folder FROM jobs WHERE destination = ? AND state IN ('queued', 'retry-wait')",

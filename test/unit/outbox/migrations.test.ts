@@ -46,7 +46,7 @@ describe('outbox migrations', () => {
     const db = new Database(':memory:');
     migrate(db, 1);
     db.prepare(insertJob).run('a', 'd1', 'sha1', 'Inbound-Call.wav', 'cid-1');
-    expect(migrate(db)).toEqual([2]);
+    expect(migrate(db, 2)).toEqual([2]);
     expect(schemaVersion(db)).toBe(2);
     const find = (text: string) =>
       (db.prepare('SELECT rowid FROM jobs_search WHERE jobs_search MATCH ?').all(`"${text}"`) as unknown[]).length;
@@ -71,6 +71,42 @@ describe('outbox migrations', () => {
     const db = new Database(':memory:');
     db.pragma(`user_version = ${latestVersion + 1}`);
     expect(() => migrate(db)).toThrow(/newer than this CallRelay knows/);
+    db.close();
+  });
+});
+
+describe('migration 3', () => {
+  it('counts jobs per state from the existing rows and keeps the counts through inserts, updates and deletes', () => {
+    const db = new Database(':memory:');
+    migrate(db, 2);
+    db.prepare(insertJob).run('a', 'd1', 'sha1', 'a.wav', 'c1');
+    db.prepare(insertJob).run('b', 'd1', 'sha2', 'b.wav', 'c2');
+    expect(migrate(db)).toEqual([3]);
+    const counts = () =>
+      Object.fromEntries(
+        (db.prepare('SELECT state, n FROM job_counts WHERE n > 0').all() as { state: string; n: number }[]).map((r) => [
+          r.state,
+          r.n,
+        ]),
+      );
+    const truth = () =>
+      Object.fromEntries(
+        (
+          db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all() as { state: string; n: number }[]
+        ).map((r) => [r.state, r.n]),
+      );
+    expect(counts()).toEqual({ queued: 2 });
+    db.prepare(insertJob).run('c', 'd1', 'sha3', 'c.wav', 'c3');
+    db.prepare("UPDATE jobs SET state = 'running' WHERE id = 'a'").run();
+    db.prepare("UPDATE jobs SET state = 'running', updated_at = 2 WHERE id = 'a'").run(); // same state: no change
+    db.prepare("UPDATE jobs SET state = 'done' WHERE id = 'b'").run();
+    db.prepare("DELETE FROM jobs WHERE id = 'c'").run();
+    expect(counts()).toEqual({ running: 1, done: 1 });
+    expect(counts()).toEqual(truth());
+    const plan = db
+      .prepare("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM jobs WHERE folder = 'f' AND call_time >= 1 AND call_time <= 2")
+      .all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('jobs_folder_time');
     db.close();
   });
 });
