@@ -1,1 +1,5 @@
-export function buildElectron(options?: { production?: boolean }): Promise<void>;
+export function buildElectron(options?: {
+  production?: boolean;
+  outdir?: string;
+  logLevel?: 'info' | 'warning' | 'error' | 'silent';
+}): Promise<void>;

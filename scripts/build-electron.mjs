@@ -7,15 +7,18 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const outdir = path.join(root, 'dist-electron');
-export async function buildElectron({ production = false } = {}) {
+export async function buildElectron({
+  production = false,
+  outdir = path.join(root, 'dist-electron'),
+  logLevel = 'info',
+} = {}) {
   // Electron 45: Chromium 140, Node 22.
   const common = {
     bundle: true,
     platform: 'node',
     sourcemap: production ? false : 'linked',
     minify: production,
-    logLevel: 'info',
+    logLevel,
     legalComments: 'none',
     absWorkingDir: root,
   };
