@@ -272,6 +272,30 @@ describe('engine', () => {
     expect(outbox.getJob(id)!.steps.upload).toEqual({ fileKey: 'before-stop' });
   });
 
+  it('takes back at start a lease whose process on this host is gone, without waiting for it to expire', async () => {
+    const { outbox, engine, add } = setup();
+    const id = add();
+    const { hostname } = await import('node:os');
+    // A pid far above any pid_max on Linux: certainly not a live process.
+    outbox.acquire(id, { leaseId: 'crashed', owner: `${hostname()}/99999999/dead`, expiresAt: Date.now() + 3_600_000 });
+    outbox.commitSteps(id, 'crashed', { upload: { fileKey: 'from-the-crashed-process' } }, 'upload');
+    engine.start();
+    await waitFor(() => state(outbox, id) === 'done', 'delivered after the crashed lease was taken back', 5000);
+    expect(outbox.getJob(id)!.steps.upload).toEqual({ fileKey: 'from-the-crashed-process' });
+  });
+
+  it('takes back an expired lease of another host only once it expires, by the sweep', async () => {
+    const { outbox, engine, add } = setup(undefined, { leaseMs: 400 });
+    const id = add();
+    const expiresAt = Date.now() + 800;
+    outbox.acquire(id, { leaseId: 'elsewhere', owner: 'another-host/123/abc', expiresAt });
+    engine.start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    if (Date.now() < expiresAt) expect(state(outbox, id)).toBe('running'); // still that host's, while its lease lives
+    await waitFor(() => state(outbox, id) === 'done', 'delivered after the lease expired', 10_000);
+    expect(outbox.events(id).some((e) => e.type === 'lease-reclaimed')).toBe(true);
+  });
+
   it('fails a job whose recording file is gone, with what to do', async () => {
     const { outbox, engine, dest } = setup();
     const rec = makeRecording(makeTempDir().dir, 'gone.wav');
