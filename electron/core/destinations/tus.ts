@@ -175,7 +175,8 @@ export function createTusDestination(config: ConfigOf<'tus'>, deps: DestinationD
             'content-type': 'application/offset+octet-stream',
             'content-length': String(length),
           },
-          body: firstBytes(source, length),
+          // The whole rest of the file needs no cutting: the stream goes as it is.
+          body: offset + length === size ? source : firstBytes(source, length),
           signal: ctx.signal,
         });
       } catch (error) {

@@ -101,18 +101,25 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     // failure can tell "never complete on the wire" from "sent, answer lost".
     let bodyDone = body === undefined;
     const source = body;
-    const tracked =
-      source === undefined
-        ? undefined
-        : Readable.from(
-            (async function* () {
-              if (typeof source === 'string') yield Buffer.from(source);
-              else if (source instanceof Uint8Array) yield source;
-              else for await (const chunk of source) yield chunk as Uint8Array;
-              bodyDone = true;
-            })(),
-            { objectMode: false, highWaterMark: 64 * 1024 },
-          );
+    // Streams go to undici as they are (no extra copy per chunk); their 'end' marks the last
+    // byte handed over. Strings, bytes and iterables go through a generator that notes the same.
+    let tracked: Readable | undefined;
+    if (source instanceof Readable) {
+      source.once('end', () => {
+        bodyDone = true;
+      });
+      tracked = source;
+    } else if (source !== undefined) {
+      tracked = Readable.from(
+        (async function* () {
+          if (typeof source === 'string') yield Buffer.from(source);
+          else if (source instanceof Uint8Array) yield source;
+          else for await (const chunk of source) yield chunk as Uint8Array;
+          bodyDone = true;
+        })(),
+        { objectMode: false, highWaterMark: 64 * 1024 },
+      );
+    }
     if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) {
       if (typeof body === 'string') headers['content-length'] = String(Buffer.byteLength(body));
       else if (body instanceof Uint8Array) headers['content-length'] = String(body.byteLength);

@@ -1,0 +1,283 @@
+// Upload throughput of CallRelay's destinations against curl, same bytes, same server, same run.
+//   npx tsx bench/upload-bench.ts            1 GiB file + 500 × 5 MB, comswise PUT and tus
+//   npx tsx bench/upload-bench.ts --quick    256 MiB + 100 × 5 MB
+// The sandbox runs in a child process; peak RSS is this (client) process's. Files are sparse, so
+// the disk is not what is measured. Each transfer is timed from its first request to the last
+// answer; upload URLs (comswise) and tus uploads are obtained beforehand, untimed, for both
+// sides, so both move exactly the same bytes over the same kind of request.
+import { spawn, execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import type { DestinationConfig } from '../shared/config.js';
+import type { RecordingInfo } from '../shared/model.js';
+import { createDestination } from '../electron/core/destinations/create-destination.js';
+import type { DeliveryContext, StepStore } from '../electron/core/destinations/destination.js';
+import { createSilentLogger, systemClock } from '../electron/core/logger.js';
+
+const run = promisify(execFile);
+const quick = process.argv.includes('--quick');
+const MiB = 1024 * 1024;
+const BIG = quick ? 256 * MiB : 1024 * MiB;
+const SMALL = 5 * 1000 * 1000;
+const COUNT = quick ? 100 : 500;
+const CONCURRENCY = 4;
+const CURL = '/usr/bin/curl';
+/** Read size of the file stream handed to the destination (the engine's openBody decides it in the app). */
+const READ_CHUNK = Number(process.env.BENCH_READ_CHUNK ?? 64 * 1024);
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-upload-bench-'));
+const dataDir = path.join(tmp, 'sandbox');
+
+let peak = 0;
+const sampler = setInterval(() => {
+  peak = Math.max(peak, process.memoryUsage().rss);
+}, 20);
+const resetPeak = () => {
+  peak = process.memoryUsage().rss;
+};
+
+async function startChildSandbox(): Promise<{ url: string; configs: DestinationConfig[]; stop(): void }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'upload-sandbox-child.ts'), dataDir],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`sandbox exited early (${code})`)));
+  });
+  const info = JSON.parse(line) as { url: string; configs: DestinationConfig[] };
+  return { ...info, stop: () => child.kill('SIGTERM') };
+}
+
+function sparse(file: string, size: number): void {
+  fs.writeFileSync(file, '');
+  fs.truncateSync(file, size);
+}
+
+function zeroSha(size: number): string {
+  const hash = crypto.createHash('sha256');
+  const block = Buffer.alloc(MiB);
+  for (let left = size; left > 0; left -= MiB) hash.update(left >= MiB ? block : block.subarray(0, left));
+  return hash.digest('hex');
+}
+
+function recordingOf(file: string, size: number, sha256: string): RecordingInfo {
+  return {
+    path: file,
+    fileName: path.basename(file),
+    sizeBytes: size,
+    mtimeMs: Date.now(),
+    sha256,
+    contentType: 'audio/wav',
+    durationSec: null,
+    channels: null,
+    sampleRate: null,
+    codec: null,
+  };
+}
+
+function stepsWith(entries: Record<string, unknown>): StepStore {
+  const data = new Map(Object.entries(entries));
+  return {
+    get: <T>(s: string) => data.get(s) as T | undefined,
+    commit: (s, v) => void data.set(s, v),
+    clear: (s) => void data.delete(s),
+  };
+}
+
+function context(recording: RecordingInfo, steps: StepStore): DeliveryContext {
+  return {
+    job: {
+      id: recording.fileName,
+      destination: 'bench',
+      recording,
+      call: { callId: `bench-${recording.fileName}`, startTime: '2025-01-01T00:00:00Z', groupingId: 'bench' },
+    },
+    steps,
+    signal: new AbortController().signal,
+    log: createSilentLogger(),
+    now: () => Date.now(),
+    openBody: (start = 0) => fs.createReadStream(recording.path, { start, highWaterMark: READ_CHUNK }),
+  };
+}
+
+async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  const sandbox = await startChildSandbox();
+  const comswise = sandbox.configs.find((c) => c.kind === 'comswise')!;
+  const tus = sandbox.configs.find((c) => c.kind === 'tus')!;
+  const token = (comswise.auth as { token: string }).token;
+  const tusHeaders = (tus.auth as { headers: Record<string, string> }).headers;
+  const deps = { logger: createSilentLogger(), clock: systemClock };
+  const comswiseDest = createDestination(comswise, deps);
+  const tusDest = createDestination(tus, deps);
+
+  async function uploadUrl(fileName: string): Promise<{ uploadUrl: string; fileKey: string }> {
+    const res = await fetch(`${comswise.baseUrl}/upload/request`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ fileName, contentType: 'audio/wav' }),
+    });
+    return (await res.json()) as { uploadUrl: string; fileKey: string };
+  }
+  async function tusUpload(size: number): Promise<string> {
+    const res = await fetch(tus.baseUrl, {
+      method: 'POST',
+      headers: { ...tusHeaders, 'tus-resumable': '1.0.0', 'upload-length': String(size) },
+    });
+    if (res.status !== 201) throw new Error(`tus creation failed: ${res.status}`);
+    return new URL(res.headers.get('location')!, tus.baseUrl).toString();
+  }
+  const clearTus = () => {
+    const dir = path.join(dataDir, 'tus');
+    for (const f of fs.readdirSync(dir)) fs.rmSync(path.join(dir, f), { force: true });
+  };
+
+  async function curl(args: string[]): Promise<void> {
+    const { stdout } = await run(CURL, ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '-H', 'Expect:', ...args]);
+    if (!/^2\d\d$/.test(stdout.trim())) throw new Error(`curl answered ${stdout}`);
+  }
+
+  // Each transfer, one side at a time, with setup (URL, tus creation) outside the timing.
+  const transfers = {
+    async 'comswise PUT / CallRelay'(rec: RecordingInfo) {
+      const target = await uploadUrl(rec.fileName);
+      const steps = stepsWith({
+        'upload-url': { ...target, contentType: 'audio/wav', expiresAt: null },
+        'create-call': { remoteId: 'bench', status: null },
+      });
+      const t = performance.now();
+      await comswiseDest.deliver(context(rec, steps));
+      return performance.now() - t;
+    },
+    async 'comswise PUT / curl'(rec: RecordingInfo) {
+      const target = await uploadUrl(rec.fileName);
+      const t = performance.now();
+      await curl(['-X', 'PUT', '-H', 'content-type: audio/wav', '-T', rec.path, target.uploadUrl]);
+      return performance.now() - t;
+    },
+    async 'tus PATCH / CallRelay'(rec: RecordingInfo) {
+      const steps = stepsWith({ 'tus-upload': { uploadUrl: await tusUpload(rec.sizeBytes) } });
+      const t = performance.now();
+      await tusDest.deliver(context(rec, steps));
+      return performance.now() - t;
+    },
+    async 'tus PATCH / curl'(rec: RecordingInfo) {
+      const url = await tusUpload(rec.sizeBytes);
+      const headers = Object.entries(tusHeaders).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
+      const t = performance.now();
+      await curl([
+        '-X',
+        'PATCH',
+        ...headers,
+        '-H',
+        'tus-resumable: 1.0.0',
+        '-H',
+        'upload-offset: 0',
+        '-H',
+        'content-type: application/offset+octet-stream',
+        '-T',
+        rec.path,
+        url,
+      ]);
+      return performance.now() - t;
+    },
+  };
+  type Name = keyof typeof transfers;
+
+  const results: { case: string; side: string; seconds: number; mbPerSec: number; peakRssMb: number }[] = [];
+  async function measure(label: string, name: Name, recs: RecordingInfo[]) {
+    global.gc?.();
+    resetPeak();
+    const t = performance.now();
+    let busy = 0;
+    await pool(recs, recs.length === 1 ? 1 : CONCURRENCY, async (rec) => {
+      busy += await transfers[name](rec);
+    });
+    const wall = (performance.now() - t) / 1000;
+    const bytes = recs.reduce((s, r) => s + r.sizeBytes, 0);
+    // A single file: its transfer time. Many: wall time of the pool (setup included on both sides alike).
+    const seconds = recs.length === 1 ? busy / 1000 : wall;
+    results.push({
+      case: label,
+      side: name,
+      seconds: Number(seconds.toFixed(2)),
+      mbPerSec: Number((bytes / 1e6 / seconds).toFixed(1)),
+      peakRssMb: Number((peak / 1e6).toFixed(0)),
+    });
+    console.log(
+      `${label.padEnd(16)} ${name.padEnd(26)} ${seconds.toFixed(2)} s  ${(bytes / 1e6 / seconds).toFixed(1)} MB/s  peak RSS ${(peak / 1e6).toFixed(0)} MB`,
+    );
+    clearTus();
+  }
+
+  const bigFile = path.join(tmp, 'big.wav');
+  sparse(bigFile, BIG);
+  const big = recordingOf(bigFile, BIG, zeroSha(BIG));
+  const smallSha = zeroSha(SMALL);
+  const smalls = Array.from({ length: COUNT }, (_, i) => {
+    const file = path.join(tmp, `small-${String(i).padStart(3, '0')}.wav`);
+    sparse(file, SMALL);
+    return recordingOf(file, SMALL, smallSha);
+  });
+  const bigLabel = `${BIG / MiB} MiB ×1`;
+  const smallLabel = `5 MB ×${COUNT} c${CONCURRENCY}`;
+  console.log(
+    `baseline RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+
+  try {
+    // Interleaved and repeated, so a busy neighbour hurts both sides alike.
+    for (let round = 0; round < 3; round++) {
+      for (const side of ['curl', 'CallRelay'] as const) {
+        await measure(bigLabel, `comswise PUT / ${side}`, [big]);
+        await measure(bigLabel, `tus PATCH / ${side}`, [big]);
+      }
+    }
+    for (const side of ['curl', 'CallRelay'] as const) {
+      await measure(smallLabel, `comswise PUT / ${side}`, smalls);
+      await measure(smallLabel, `tus PATCH / ${side}`, smalls);
+    }
+  } finally {
+    sandbox.stop();
+    clearInterval(sampler);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+
+  console.log('\nratio = CallRelay throughput / curl throughput (best of runs for the single file)');
+  for (const label of [bigLabel, smallLabel]) {
+    for (const path of ['comswise PUT', 'tus PATCH']) {
+      const best = (side: string) =>
+        Math.max(...results.filter((r) => r.case === label && r.side === `${path} / ${side}`).map((r) => r.mbPerSec));
+      const ours = best('CallRelay');
+      const theirs = best('curl');
+      const rss = Math.max(
+        ...results.filter((r) => r.case === label && r.side === `${path} / CallRelay`).map((r) => r.peakRssMb),
+      );
+      console.log(
+        `${label.padEnd(16)} ${path.padEnd(13)} CallRelay ${ours} MB/s, curl ${theirs} MB/s, ratio ${(ours / theirs).toFixed(2)}, peak RSS ${rss} MB`,
+      );
+    }
+  }
+  console.log(`process max RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+}
+
+await main();
