@@ -49,7 +49,7 @@ export function toSummary(row: JobListRow | JobRecord, engine: Engine): JobSumma
     to: 'callTime' in row ? row.to : (row.call.to ?? null),
     attempts: row.attempts,
     lastError: row.lastError,
-    step: row.step,
+    step: (row.state === 'running' ? engine.activity(row.id) : null) ?? row.step,
     progress: row.state === 'running' ? engine.progress(row.id) : null,
     nextAttemptAt: iso(row.nextAttemptAt),
     createdAt: iso(row.createdAt)!,

@@ -58,6 +58,8 @@ export interface Engine {
   health(): DestinationHealth[];
   /** Live transfer progress of a running job. */
   progress(id: string): Progress | null;
+  /** What a running job is doing now ('transfer' while its body streams), else null. */
+  activity(id: string): string | null;
   isRunning(id: string): boolean;
   /** Stops running attempts and moves those jobs to `to`; resolves with how many moved. */
   interruptJobs(ids: string[], to: 'paused' | 'cancelled'): Promise<number>;
@@ -71,6 +73,7 @@ interface Runner {
   controller: AbortController;
   interruptTo: Extract<JobState, 'paused' | 'cancelled' | 'queued'> | null;
   done: Promise<JobState | null>;
+  openBodies: number;
 }
 
 interface HealthState {
@@ -273,6 +276,7 @@ export function createEngine(options: EngineOptions): Engine {
       controller: new AbortController(),
       interruptTo: null,
       done: Promise.resolve(null),
+      openBodies: 0,
     };
     running.set(id, runner);
     runner.done = runJob(job, runner)
@@ -391,6 +395,12 @@ export function createEngine(options: EngineOptions): Engine {
             },
           });
           bodies.add(body);
+          runner.openBodies++;
+          body.once('close', () => {
+            runner.openBodies--;
+            outbox.notifyChanged([job.id]);
+          });
+          outbox.notifyChanged([job.id]);
           return body;
         },
       };
@@ -729,6 +739,7 @@ export function createEngine(options: EngineOptions): Engine {
       return out;
     },
     progress: (id) => (running.has(id) ? progress.get(id) : null),
+    activity: (id) => ((running.get(id)?.openBodies ?? 0) > 0 ? 'transfer' : null),
     isRunning: (id) => running.has(id),
     async interruptJobs(ids, to) {
       const wanted = new Set(ids);

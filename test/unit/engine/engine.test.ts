@@ -184,7 +184,9 @@ describe('engine', () => {
       await new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('socket closed'))));
     };
     engine.start();
+    await waitFor(() => engine.activity(id) === 'transfer', 'transfer under way');
     await waitFor(() => state(outbox, id) === 'done', 'delivery after a stall');
+    expect(engine.activity(id)).toBeNull();
     expect(outbox.events(id).some((e) => e.type === 'retry-wait' && e.message.includes('stalled'))).toBe(true);
   });
 
