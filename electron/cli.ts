@@ -4,13 +4,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import pino from 'pino';
-import { Config } from '../shared/config.js';
 import { jobStates } from '../shared/model.js';
 import { configFile as defaultConfigFile, defaultDataDir, outboxFile } from './core/config/default-paths.js';
 import { ConfigError, readConfigFile } from './core/config/load-config.js';
 import { createCore, type Core } from './core/create-core.js';
 import type { Logger } from './core/logger.js';
 import { openOutbox } from './core/outbox/outbox.js';
+import { startDemo } from './headless/demo.js';
 import { startSandbox } from './headless/sandbox/sandbox.js';
 import { HostStartError, startHttpHost } from './headless/serve/http-host.js';
 
@@ -91,32 +91,12 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
 
   if (values.demo) {
     const dataDir = path.resolve((values.data as string | undefined) ?? '.callrelay-demo');
-    const recordings = path.join(dataDir, 'recordings');
-    // A second folder for a platform that needs details no file name carries (customer name):
-    // its calls wait in Review, which shows the form flow without any setup.
-    const recordingsCx = path.join(dataDir, 'recordings-cx');
-    fs.mkdirSync(recordings, { recursive: true });
-    fs.mkdirSync(recordingsCx, { recursive: true });
-    sandbox = await startSandbox({ dataDir: path.join(dataDir, 'sandbox') });
-    const initialConfig = Config.parse({
-      destinations: sandbox.destinationConfigs(),
-      folders: [
-        // comswise threads calls by groupingId, or by from/to when there is none; a bare demo
-        // recording carries no numbers, so the demo folder groups its calls in one thread.
-        {
-          path: recordings,
-          destination: 'comswise',
-          quietPeriodMs: 1000,
-          recursive: false,
-          defaults: { groupingId: 'callrelay-demo' },
-        },
-        { path: recordingsCx, destination: 'cx', quietPeriodMs: 1000, recursive: false },
-      ],
-    });
-    core = createCore({ dataDir, configFile: defaultConfigFile(dataDir), initialConfig, logger });
+    const demo = await startDemo(dataDir);
+    sandbox = demo.sandbox;
+    core = createCore({ dataDir, configFile: defaultConfigFile(dataDir), initialConfig: demo.initialConfig, logger });
     console.log(`Sandbox (emulated platforms): ${sandbox.url}`);
-    console.log(`Drop recordings into:         ${recordings}`);
-    console.log(`  (calls for review:          ${recordingsCx})`);
+    console.log(`Drop recordings into:         ${demo.recordings}`);
+    console.log(`  (calls for review:          ${demo.recordingsForReview})`);
   } else {
     const dataDir = path.resolve((values.data as string | undefined) ?? defaultDataDir());
     core = createCore({ dataDir, configFile: values.config as string | undefined, logger });
