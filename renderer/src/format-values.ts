@@ -39,16 +39,30 @@ export function formatDuration(totalSec: number): string {
   return `${Math.floor(hours / 24)}d ${hours % 24}h`;
 }
 
+// Building an Intl formatter costs far more than using one, and the queue formats times for
+// every row it draws: one cached formatter per time zone.
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
+function timeFormat(timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = timeZone ?? '';
+  let format = timeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(undefined, {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      ...(timeZone ? { timeZone } : {}),
+    });
+    timeFormats.set(key, format);
+  }
+  return format;
+}
+
 export function formatTime(iso: string | null | undefined, timeZone?: string): string {
   if (!iso) return '—';
   const when = new Date(iso);
   if (Number.isNaN(when.getTime())) return iso;
   try {
-    return new Intl.DateTimeFormat(undefined, {
-      dateStyle: 'medium',
-      timeStyle: 'short',
-      ...(timeZone ? { timeZone } : {}),
-    }).format(when);
+    return timeFormat(timeZone).format(when);
   } catch {
     return when.toISOString();
   }

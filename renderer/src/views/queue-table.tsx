@@ -1,7 +1,7 @@
 // The queue table. Only the rows on screen exist in the DOM (a spacer row stands for the rest),
 // so 100,000 jobs scroll like 100; rows not fetched yet show as placeholders until their page arrives.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { memo, useCallback, useEffect, useRef } from 'react';
 import { useStore } from 'zustand';
 import type { JobSummary } from '../../../shared/model.js';
 import { formatDuration, formatRate, formatTime, stateLabels } from '../format-values.js';
@@ -28,6 +28,55 @@ function ProgressCell({ job }: { job: JobSummary }) {
   }
   return <span>{job.step ?? ''}</span>;
 }
+
+interface JobRowProps {
+  job: JobSummary;
+  index: number;
+  selected: boolean;
+  onSelect(index: number, id: string, shift: boolean): void;
+}
+
+// Memoized: while scrolling, only rows entering the screen render; the others are reused as is.
+const JobRow = memo(function JobRow({ job, index, selected, onSelect }: JobRowProps) {
+  return (
+    <tr
+      data-testid="job-row"
+      data-job-id={job.id}
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      className={selected ? 'selected' : undefined}
+      style={{ height: rowHeight }}
+    >
+      <td>
+        <input
+          type="checkbox"
+          aria-label={`Select ${job.fileName}`}
+          checked={selected}
+          onChange={() => undefined}
+          onClick={(e) => onSelect(index, job.id, e.shiftKey)}
+        />
+      </td>
+      <td className="cell-file" title={job.path}>
+        <a href={routeHref({ view: 'job', id: job.id })}>{job.fileName}</a>
+      </td>
+      <td>{formatTime(job.callTime)}</td>
+      <td className="cell-parties">
+        {job.from ?? '?'} → {job.to ?? '?'}
+      </td>
+      <td>{job.destination}</td>
+      <td data-testid="job-state" data-state={job.state}>
+        <span className={`badge state-${job.state}`}>{stateLabels[job.state]}</span>
+      </td>
+      <td>
+        <ProgressCell job={job} />
+      </td>
+      <td className="cell-number">{job.attempts}</td>
+      <td className="cell-error" title={job.lastError ?? undefined}>
+        {job.lastError ?? ''}
+      </td>
+    </tr>
+  );
+});
 
 export interface QueueTableProps {
   store: QueueStore;
@@ -61,21 +110,24 @@ export function QueueTable({ store }: QueueTableProps) {
   const padTop = items[0]?.start ?? 0;
   const padBottom = Math.max(0, virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0));
 
-  function onSelect(index: number, id: string, shift: boolean) {
-    const state = store.getState();
-    if (shift && lastClicked.current !== null) {
-      const [a, b] = [Math.min(lastClicked.current, index), Math.max(lastClicked.current, index)];
-      const ids = new Set(state.selected);
-      for (let i = a; i <= b; i++) {
-        const row = state.rowAt(i);
-        if (row) ids.add(row.id);
+  const onSelect = useCallback(
+    (index: number, id: string, shift: boolean) => {
+      const state = store.getState();
+      if (shift && lastClicked.current !== null) {
+        const [a, b] = [Math.min(lastClicked.current, index), Math.max(lastClicked.current, index)];
+        const ids = new Set(state.selected);
+        for (let i = a; i <= b; i++) {
+          const row = state.rowAt(i);
+          if (row) ids.add(row.id);
+        }
+        state.setSelection([...ids]);
+      } else {
+        state.toggle(id);
       }
-      state.setSelection([...ids]);
-    } else {
-      state.toggle(id);
-    }
-    lastClicked.current = index;
-  }
+      lastClicked.current = index;
+    },
+    [store],
+  );
 
   return (
     <div className="table-scroll" ref={scrollRef}>
@@ -128,45 +180,8 @@ export function QueueTable({ store }: QueueTableProps) {
                 </tr>
               );
             }
-            const isSelected = selected.has(job.id);
             return (
-              <tr
-                key={job.id}
-                data-testid="job-row"
-                data-job-id={job.id}
-                aria-rowindex={item.index + 2}
-                aria-selected={isSelected}
-                className={isSelected ? 'selected' : undefined}
-                style={{ height: rowHeight }}
-              >
-                <td>
-                  <input
-                    type="checkbox"
-                    aria-label={`Select ${job.fileName}`}
-                    checked={isSelected}
-                    onChange={() => undefined}
-                    onClick={(e) => onSelect(item.index, job.id, e.shiftKey)}
-                  />
-                </td>
-                <td className="cell-file" title={job.path}>
-                  <a href={routeHref({ view: 'job', id: job.id })}>{job.fileName}</a>
-                </td>
-                <td>{formatTime(job.callTime)}</td>
-                <td className="cell-parties">
-                  {job.from ?? '?'} → {job.to ?? '?'}
-                </td>
-                <td>{job.destination}</td>
-                <td data-testid="job-state" data-state={job.state}>
-                  <span className={`badge state-${job.state}`}>{stateLabels[job.state]}</span>
-                </td>
-                <td>
-                  <ProgressCell job={job} />
-                </td>
-                <td className="cell-number">{job.attempts}</td>
-                <td className="cell-error" title={job.lastError ?? undefined}>
-                  {job.lastError ?? ''}
-                </td>
-              </tr>
+              <JobRow key={job.id} job={job} index={item.index} selected={selected.has(job.id)} onSelect={onSelect} />
             );
           })}
           {padBottom > 0 ? (
