@@ -430,7 +430,7 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
       `SELECT MIN(created_at) AS at FROM jobs WHERE state IN (${waitingStates.map(() => '?').join(', ')})`,
     ),
     buckets: db.prepare(
-      'SELECT (at - ?) / ? AS bucket, COUNT(*) AS n FROM events WHERE type = ? AND at >= ? GROUP BY bucket',
+      'SELECT CAST((at - ?) / ? AS INTEGER) AS bucket, COUNT(*) AS n FROM events WHERE type = ? AND at >= ? GROUP BY bucket',
     ),
     failures: db.prepare(`SELECT COALESCE(last_error, 'no reason recorded') AS reason, COUNT(*) AS count
       FROM jobs WHERE state = 'failed' GROUP BY reason ORDER BY count DESC LIMIT ?`),

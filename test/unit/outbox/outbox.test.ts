@@ -316,3 +316,28 @@ describe('outbox batch intake', () => {
     expect(outbox.counts().queued).toBe(3);
   });
 });
+
+describe('outbox dashboard queries', () => {
+  it('counts finished jobs per time bucket, whatever the millisecond they finished at', () => {
+    const outbox = memory();
+    const start = now;
+    for (let i = 0; i < 3; i++) {
+      const id = outbox.enqueue(enqueueInput(fakeRecording(i))).id;
+      now = start + 1234 + i * 777; // all inside the first 60-second bucket
+      outbox.acquire(id, lease(`L${i}`));
+      outbox.finishUnderLease(id, `L${i}`, {
+        to: i === 2 ? 'failed' : 'done',
+        event: { type: i === 2 ? 'failed' : 'done', message: '' },
+      });
+    }
+    now = start + 61_000;
+    const id = outbox.enqueue(enqueueInput(fakeRecording(9))).id;
+    outbox.acquire(id, lease('L9'));
+    outbox.finishUnderLease(id, 'L9', { to: 'done', event: { type: 'done', message: '' } });
+    expect([...outbox.finishedBuckets('done', start, 60_000)]).toEqual([
+      [0, 2],
+      [1, 1],
+    ]);
+    expect([...outbox.finishedBuckets('failed', start, 60_000)]).toEqual([[0, 1]]);
+  });
+});
