@@ -24,6 +24,7 @@ import { createChangeFeed } from './engine/change-feed.js';
 import { createEngine } from './engine/engine.js';
 import { createSilentLogger, systemClock, type Clock, type Logger } from './logger.js';
 import { openOutbox } from './outbox/outbox.js';
+import { checkLiteralSecretExposure } from './secrets/config-file-mode.js';
 import { createRedactingLogger } from './secrets/redacting-logger.js';
 import type { SecretCodec } from './secrets/secret-codec.js';
 import { createSecretHandling, type SecretHandling } from './secrets/secret-handling.js';
@@ -104,9 +105,30 @@ export function createCore(options: CreateCoreOptions): Core {
   const feed = createChangeFeed({
     clock,
     counts: () => outbox.counts(),
-    emit: (payload) => emit('queue:changed', payload),
+    emit: (payload) => {
+      emit('queue:changed', payload);
+      checkAttention();
+    },
   });
   outbox.onChange((ids) => feed.push(ids));
+
+  // What a person must act on: calls waiting for review, destinations failing for long. Emitted
+  // only when it changes, so the tray and notifications do not flicker with every job update.
+  let attentionKey = '';
+  function checkAttention(): void {
+    const failingAfterMs = settings.resolved().notifications.destinationFailingAfterMin * 60_000;
+    const now = clock.now();
+    const failingDestinations = engine
+      .health()
+      .filter((h) => h.offlineSince !== null && now - Date.parse(h.offlineSince) >= failingAfterMs)
+      .map((h) => h.name);
+    const payload = { reviewWaiting: outbox.counts()['needs-review'], failingDestinations };
+    const key = JSON.stringify(payload);
+    if (key === attentionKey) return;
+    attentionKey = key;
+    emit('attention:changed', payload);
+  }
+  let attentionTimer: NodeJS.Timeout | null = null;
 
   let intake = createIntake({
     folders: settings.resolved().folders,
@@ -122,6 +144,8 @@ export function createCore(options: CreateCoreOptions): Core {
     logger: logger.child({ part: 'engine' }),
     concurrency: settings.resolved().concurrency,
     bandwidth: settings.resolved().bandwidth,
+    destinationNames: () => settings.resolved().destinations.map((d) => d.name),
+    destinationConcurrency: (name) => settings.resolved().destinations.find((d) => d.name === name)?.concurrency,
     onDelivered: async (job) => {
       const outcome = await intake.afterDelivery(job);
       logger.debug({ jobId: job.id, outcome }, 'after delivery');
@@ -191,6 +215,11 @@ export function createCore(options: CreateCoreOptions): Core {
       started = true;
       engine.start();
       await intake.start();
+      checkAttention();
+      attentionTimer = setInterval(checkAttention, 30_000);
+      attentionTimer.unref();
+      const exposure = checkLiteralSecretExposure(file, settings.raw().destinations);
+      if (exposure) logger.warn(exposure);
       logger.info({ dataDir: options.dataDir, config: file }, 'core started');
     },
     async stop() {
@@ -199,6 +228,7 @@ export function createCore(options: CreateCoreOptions): Core {
         return;
       }
       started = false;
+      if (attentionTimer) clearInterval(attentionTimer);
       await intake.close();
       await engine.stop();
       feed.close();

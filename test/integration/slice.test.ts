@@ -14,6 +14,7 @@ let sandbox: Sandbox;
 let core: Core;
 let dataDir: string;
 let recordings: string;
+let forReview: string;
 
 async function call<T>(channel: string, input: unknown): Promise<T> {
   const reply = await core.dispatcher.dispatch(channel, input);
@@ -34,13 +35,18 @@ async function waitFor<T>(what: string, probe: () => Promise<T | null>, timeoutM
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-slice-'));
   recordings = path.join(dataDir, 'recordings');
+  forReview = path.join(dataDir, 'for-review');
   fs.mkdirSync(recordings);
+  fs.mkdirSync(forReview);
   sandbox = await startSandbox({ resultDelayMs: 200 });
   core = createCore({
     dataDir,
     initialConfig: Config.parse({
       destinations: sandbox.destinationConfigs().filter((d) => d.kind === 'comswise'),
-      folders: [{ path: recordings, destination: 'comswise', quietPeriodMs: 300, defaults: { groupingId: 't-1' } }],
+      folders: [
+        { path: recordings, destination: 'comswise', quietPeriodMs: 300, defaults: { groupingId: 't-1' } },
+        { path: forReview, destination: 'comswise', quietPeriodMs: 300, review: true },
+      ],
     }),
   });
   await core.start();
@@ -89,5 +95,15 @@ describe('a recording dropped into a watched folder', () => {
       return page.items.some((j) => j.fileName === 'second-call.wav') ? true : null;
     });
     expect(sandbox.calls().comswise).toHaveLength(2);
+  });
+
+  it('waits for a person when its folder asks for review, and says so', async () => {
+    const attention: { reviewWaiting: number }[] = [];
+    core.on('attention:changed', (e) => attention.push(e));
+    writeWav(path.join(forReview, 'check-me.wav'), { seconds: 1 });
+    await waitFor('the attention event', async () => (attention.some((a) => a.reviewWaiting === 1) ? true : null));
+    const page = await call<ChannelOutput<'queue:list'>>('queue:list', { states: ['needs-review'] });
+    expect(page.items.map((j) => j.fileName)).toEqual(['check-me.wav']);
+    expect(sandbox.requests().filter((r) => r.kind === 'comswise' && r.method === 'PUT')).toHaveLength(2);
   });
 });
