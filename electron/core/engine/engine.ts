@@ -567,7 +567,7 @@ export function createEngine(options: EngineOptions): Engine {
     if (stopped || pollTimers.has(id)) return;
     const timer = setTimeout(() => {
       pollTimers.delete(id);
-      void pollResult(id, delayMs);
+      pollResult(id, delayMs).catch((error: unknown) => log.warn({ err: error, job: id }, 'result polling stopped'));
     }, delayMs);
     pollTimers.set(id, timer);
   }
@@ -583,6 +583,7 @@ export function createEngine(options: EngineOptions): Engine {
     let result = null;
     const controller = new AbortController();
     const timeout = setTimeout(() => controller.abort(new Error('result poll timed out')), 30_000);
+    timeout.unref();
     try {
       result = await destination.fetchResult(job.remoteId, { signal: controller.signal, callId: job.call.callId });
     } catch (error) {
@@ -605,23 +606,36 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   async function runHook(id: string) {
-    if (!options.onDelivered || hooksRunning.has(id)) return;
-    const job = outbox.getJob(id);
-    if (!job || !job.hookPending) return;
+    if (!options.onDelivered || hooksRunning.has(id) || stopped) return;
     hooksRunning.add(id);
     try {
-      await options.onDelivered(job);
-      outbox.clearHook(id);
+      const job = outbox.getJob(id);
+      if (!job || !job.hookPending) return;
+      let failure: unknown = null;
+      try {
+        await options.onDelivered(job);
+      } catch (error) {
+        failure = error;
+      }
+      // The outbox may be closed by now (shutdown): the hook stays pending and runs at the next start.
+      if (stopped) return;
+      if (failure === null) outbox.clearHook(id);
+      // Left pending on failure: it runs again at the next start, once the cause (e.g. a missing archive folder) is fixed.
+      else outbox.addEvent(id, 'after-delivery-failed', `After-delivery action failed: ${message(failure)}`);
     } catch (error) {
-      // Left pending: it runs again at the next start, once the cause (e.g. a missing archive folder) is fixed.
-      outbox.addEvent(id, 'after-delivery-failed', `After-delivery action failed: ${message(error)}`);
+      log.warn({ err: error, job: id }, 'after-delivery bookkeeping failed');
     } finally {
       hooksRunning.delete(id);
     }
   }
 
   function sweep() {
-    const taken = outbox.reclaimLeases((o) => ownerGoneOnThisHost(o, owner), new Set(running.keys()));
+    let taken: string[] = [];
+    try {
+      taken = outbox.reclaimLeases((o) => ownerGoneOnThisHost(o, owner), new Set(running.keys()));
+    } catch (error) {
+      log.error({ err: error }, 'lease sweep failed; trying again at the next sweep');
+    }
     if (taken.length > 0) {
       log.info({ jobs: taken.length }, 'took back leases of attempts that ended without finishing');
       scheduleTick();
