@@ -1,6 +1,8 @@
 // Upload throughput of CallRelay's destinations against curl, same bytes, same server, same run.
 //   npx tsx bench/upload-bench.ts            1 GiB file + 500 × 5 MB, comswise PUT and tus
 //   npx tsx bench/upload-bench.ts --quick    256 MiB + 100 × 5 MB
+// Sides: curl; CallRelay with a plain file stream as the body; CallRelay with the engine's own
+// throttled body (bucket unlimited), which is what the app sends.
 // The sandbox runs in a child process; peak RSS is this (client) process's. Files are sparse, so
 // the disk is not what is measured. Each transfer is timed from its first request to the last
 // answer; upload URLs (comswise) and tus uploads are obtained beforehand, untimed, for both
@@ -16,6 +18,8 @@ import type { DestinationConfig } from '../shared/config.js';
 import type { RecordingInfo } from '../shared/model.js';
 import { createDestination } from '../electron/core/destinations/create-destination.js';
 import type { DeliveryContext, StepStore } from '../electron/core/destinations/destination.js';
+import { openThrottledBody } from '../electron/core/engine/throttled-body.js';
+import { createTokenBucket } from '../electron/core/engine/token-bucket.js';
 import { createSilentLogger, systemClock } from '../electron/core/logger.js';
 
 const run = promisify(execFile);
@@ -26,11 +30,15 @@ const SMALL = 5 * 1000 * 1000;
 const COUNT = quick ? 100 : 500;
 const CONCURRENCY = 4;
 const CURL = '/usr/bin/curl';
+const TIME = '/usr/bin/time';
 /** Read size of the file stream handed to the destination (the engine's openBody decides it in the app). */
 const READ_CHUNK = Number(process.env.BENCH_READ_CHUNK ?? 64 * 1024);
 
+const SIDES = ['curl', 'CallRelay', 'CallRelay+engine body'] as const;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-upload-bench-'));
-const dataDir = path.join(tmp, 'sandbox');
+// tus uploads land in memory (tmpfs) when there is one, so disk writeback does not decide the race.
+const shm = fs.existsSync('/dev/shm') ? fs.mkdtempSync('/dev/shm/callrelay-upload-bench-') : null;
+const dataDir = path.join(shm ?? tmp, 'sandbox');
 
 let peak = 0;
 const sampler = setInterval(() => {
@@ -92,7 +100,25 @@ function stepsWith(entries: Record<string, unknown>): StepStore {
   };
 }
 
-function context(recording: RecordingInfo, steps: StepStore): DeliveryContext {
+type BodyKind = 'file' | 'engine';
+// The engine's own body (token bucket unlimited, stall watchdog on), as the app sends it.
+const unlimited = createTokenBucket({ config: { defaultBytesPerSec: null, schedule: [] }, clock: systemClock });
+
+function openBody(recording: RecordingInfo, kind: BodyKind, start: number) {
+  if (kind === 'file') return fs.createReadStream(recording.path, { start, highWaterMark: READ_CHUNK });
+  return openThrottledBody({
+    path: recording.path,
+    start,
+    bucket: unlimited,
+    clock: systemClock,
+    signal: new AbortController().signal,
+    stallTimeoutMs: 60_000,
+    onBytes: () => {},
+    onStall: () => {},
+  });
+}
+
+function context(recording: RecordingInfo, steps: StepStore, body: BodyKind): DeliveryContext {
   return {
     job: {
       id: recording.fileName,
@@ -104,7 +130,7 @@ function context(recording: RecordingInfo, steps: StepStore): DeliveryContext {
     signal: new AbortController().signal,
     log: createSilentLogger(),
     now: () => Date.now(),
-    openBody: (start = 0) => fs.createReadStream(recording.path, { start, highWaterMark: READ_CHUNK }),
+    openBody: (start = 0) => openBody(recording, body, start),
   };
 }
 
@@ -148,35 +174,55 @@ async function main(): Promise<void> {
     for (const f of fs.readdirSync(dir)) fs.rmSync(path.join(dir, f), { force: true });
   };
 
+  let curlCpuSec = 0;
   async function curl(args: string[]): Promise<void> {
-    const { stdout } = await run(CURL, ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '-H', 'Expect:', ...args]);
-    if (!/^2\d\d$/.test(stdout.trim())) throw new Error(`curl answered ${stdout}`);
+    const { stdout, stderr } = await run(TIME, [
+      '-f',
+      'cpu %U %S',
+      CURL,
+      '-sS',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '-H',
+      'Expect:',
+      ...args,
+    ]);
+    if (!/^2\d\d$/.test(stdout.trim())) throw new Error(`curl answered ${stdout} ${stderr}`);
+    const cpu = stderr.match(/cpu ([\d.]+) ([\d.]+)/);
+    if (cpu) curlCpuSec += Number(cpu[1]) + Number(cpu[2]);
+  }
+
+  async function comswiseOurs(rec: RecordingInfo, body: BodyKind): Promise<number> {
+    const target = await uploadUrl(rec.fileName);
+    const steps = stepsWith({
+      'upload-url': { ...target, contentType: 'audio/wav', expiresAt: null },
+      'create-call': { remoteId: 'bench', status: null },
+    });
+    const t = performance.now();
+    await comswiseDest.deliver(context(rec, steps, body));
+    return performance.now() - t;
+  }
+  async function tusOurs(rec: RecordingInfo, body: BodyKind): Promise<number> {
+    const steps = stepsWith({ 'tus-upload': { uploadUrl: await tusUpload(rec.sizeBytes) } });
+    const t = performance.now();
+    await tusDest.deliver(context(rec, steps, body));
+    return performance.now() - t;
   }
 
   // Each transfer, one side at a time, with setup (URL, tus creation) outside the timing.
   const transfers = {
-    async 'comswise PUT / CallRelay'(rec: RecordingInfo) {
-      const target = await uploadUrl(rec.fileName);
-      const steps = stepsWith({
-        'upload-url': { ...target, contentType: 'audio/wav', expiresAt: null },
-        'create-call': { remoteId: 'bench', status: null },
-      });
-      const t = performance.now();
-      await comswiseDest.deliver(context(rec, steps));
-      return performance.now() - t;
-    },
+    'comswise PUT / CallRelay': (rec: RecordingInfo) => comswiseOurs(rec, 'file'),
+    'comswise PUT / CallRelay+engine body': (rec: RecordingInfo) => comswiseOurs(rec, 'engine'),
     async 'comswise PUT / curl'(rec: RecordingInfo) {
       const target = await uploadUrl(rec.fileName);
       const t = performance.now();
       await curl(['-X', 'PUT', '-H', 'content-type: audio/wav', '-T', rec.path, target.uploadUrl]);
       return performance.now() - t;
     },
-    async 'tus PATCH / CallRelay'(rec: RecordingInfo) {
-      const steps = stepsWith({ 'tus-upload': { uploadUrl: await tusUpload(rec.sizeBytes) } });
-      const t = performance.now();
-      await tusDest.deliver(context(rec, steps));
-      return performance.now() - t;
-    },
+    'tus PATCH / CallRelay': (rec: RecordingInfo) => tusOurs(rec, 'file'),
+    'tus PATCH / CallRelay+engine body': (rec: RecordingInfo) => tusOurs(rec, 'engine'),
     async 'tus PATCH / curl'(rec: RecordingInfo) {
       const url = await tusUpload(rec.sizeBytes);
       const headers = Object.entries(tusHeaders).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
@@ -200,16 +246,28 @@ async function main(): Promise<void> {
   };
   type Name = keyof typeof transfers;
 
-  const results: { case: string; side: string; seconds: number; mbPerSec: number; peakRssMb: number }[] = [];
+  const results: {
+    case: string;
+    side: string;
+    seconds: number;
+    mbPerSec: number;
+    peakRssMb: number;
+    clientCpuSecPerGiB: number;
+  }[] = [];
   async function measure(label: string, name: Name, recs: RecordingInfo[]) {
     global.gc?.();
     resetPeak();
+    curlCpuSec = 0;
+    const cpu0 = process.cpuUsage();
     const t = performance.now();
     let busy = 0;
     await pool(recs, recs.length === 1 ? 1 : CONCURRENCY, async (rec) => {
       busy += await transfers[name](rec);
     });
     const wall = (performance.now() - t) / 1000;
+    const own = process.cpuUsage(cpu0);
+    // The client's CPU: curl's own for curl; this process's for CallRelay (setup requests included).
+    const cpuSec = name.endsWith('/ curl') ? curlCpuSec : (own.user + own.system) / 1e6;
     const bytes = recs.reduce((s, r) => s + r.sizeBytes, 0);
     // A single file: its transfer time. Many: wall time of the pool (setup included on both sides alike).
     const seconds = recs.length === 1 ? busy / 1000 : wall;
@@ -219,6 +277,7 @@ async function main(): Promise<void> {
       seconds: Number(seconds.toFixed(2)),
       mbPerSec: Number((bytes / 1e6 / seconds).toFixed(1)),
       peakRssMb: Number((peak / 1e6).toFixed(0)),
+      clientCpuSecPerGiB: Number(((cpuSec * 1024 ** 3) / bytes).toFixed(2)),
     });
     console.log(
       `${label.padEnd(16)} ${name.padEnd(26)} ${seconds.toFixed(2)} s  ${(bytes / 1e6 / seconds).toFixed(1)} MB/s  peak RSS ${(peak / 1e6).toFixed(0)} MB`,
@@ -247,12 +306,12 @@ async function main(): Promise<void> {
   try {
     // Interleaved and repeated, so a busy neighbour hurts both sides alike.
     for (let round = 0; round < 3; round++) {
-      for (const side of ['curl', 'CallRelay'] as const) {
+      for (const side of SIDES) {
         await measure(bigLabel, `comswise PUT / ${side}`, [big]);
         await measure(bigLabel, `tus PATCH / ${side}`, [big]);
       }
     }
-    for (const side of ['curl', 'CallRelay'] as const) {
+    for (const side of SIDES) {
       await measure(smallLabel, `comswise PUT / ${side}`, smalls);
       await measure(smallLabel, `tus PATCH / ${side}`, smalls);
     }
@@ -260,21 +319,22 @@ async function main(): Promise<void> {
     sandbox.stop();
     clearInterval(sampler);
     fs.rmSync(tmp, { recursive: true, force: true });
+    if (shm) fs.rmSync(shm, { recursive: true, force: true });
   }
 
-  console.log('\nratio = CallRelay throughput / curl throughput (best of runs for the single file)');
+  console.log('\nratio = CallRelay throughput / curl throughput (best run of each side)');
   for (const label of [bigLabel, smallLabel]) {
     for (const path of ['comswise PUT', 'tus PATCH']) {
-      const best = (side: string) =>
-        Math.max(...results.filter((r) => r.case === label && r.side === `${path} / ${side}`).map((r) => r.mbPerSec));
-      const ours = best('CallRelay');
+      const of = (side: string) => results.filter((r) => r.case === label && r.side === `${path} / ${side}`);
+      const best = (side: string) => Math.max(...of(side).map((r) => r.mbPerSec));
       const theirs = best('curl');
-      const rss = Math.max(
-        ...results.filter((r) => r.case === label && r.side === `${path} / CallRelay`).map((r) => r.peakRssMb),
-      );
-      console.log(
-        `${label.padEnd(16)} ${path.padEnd(13)} CallRelay ${ours} MB/s, curl ${theirs} MB/s, ratio ${(ours / theirs).toFixed(2)}, peak RSS ${rss} MB`,
-      );
+      for (const side of SIDES.slice(1)) {
+        const rss = Math.max(...of(side).map((r) => r.peakRssMb));
+        const cpu = (which: string) => Math.min(...of(which).map((r) => r.clientCpuSecPerGiB));
+        console.log(
+          `${label.padEnd(16)} ${path.padEnd(13)} ${side.padEnd(22)} ${best(side)} MB/s vs curl ${theirs} MB/s, ratio ${(best(side) / theirs).toFixed(2)}, peak RSS ${rss} MB, client CPU ${cpu(side)} vs ${cpu('curl')} s/GiB`,
+        );
+      }
     }
   }
   console.log(`process max RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
