@@ -159,15 +159,13 @@ try {
   const burstStart = Date.now();
   for (let i = 0; i < ids.length; i += 50) {
     await Promise.all(
-      ids
-        .slice(i, i + 50)
-        .map((id) =>
-          fetch(`${host.url}api/call/job:cancel`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ ids: [id] }),
-          }),
-        ),
+      ids.slice(i, i + 50).map((id) =>
+        fetch(`${host.url}api/call/job:cancel`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ids: [id] }),
+        }),
+      ),
     );
   }
   const burstMs = Date.now() - burstStart;

@@ -21,6 +21,8 @@ export interface AppServices {
   attention: AttentionStore;
   /** Desktop only: the real path of a dropped file, when the preload offers it. */
   pathForFile: (file: File) => string | null;
+  /** The host's event stream dropped or came back; on return, everything on screen is re-read. */
+  connectionChanged(connected: boolean): void;
   dispose(): void;
 }
 
@@ -63,6 +65,24 @@ export function createAppServices(
     settings,
     attention,
     pathForFile,
+    connectionChanged(connected) {
+      attention.setState({ connected });
+      if (!connected) return;
+      void attention
+        .getState()
+        .load()
+        .then(() => {
+          const counts = attention.getState().counts;
+          if (!counts) return;
+          const everything = { ids: [], reset: true, counts, at: new Date().toISOString() };
+          queue.getState().handleChanged(everything);
+          job.getState().handleChanged(everything);
+          reviewJob.getState().handleChanged(everything);
+          dashboard.getState().handleChanged();
+          if (review.getState().status === 'ready') void review.getState().load();
+          if (settings.getState().view) void settings.getState().load();
+        });
+    },
     dispose() {
       unsubscribe.forEach((stop) => stop());
       queue.getState().dispose();

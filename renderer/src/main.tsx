@@ -7,7 +7,9 @@ import { createAppServices, ServicesContext } from './app-services.js';
 import { pickTransport } from './transport/pick-transport.js';
 import './styles.css';
 
-const { transport, mode } = pickTransport(window);
+// The transport is made before the services that react to its connection changes.
+let onConnectionChange: (connected: boolean) => void = () => undefined;
+const { transport, mode } = pickTransport(window, (connected) => onConnectionChange(connected));
 const bridge = window.callrelay;
 const pathForFile = (file: File): string | null => {
   try {
@@ -21,6 +23,7 @@ const pathForFile = (file: File): string | null => {
   return typeof legacy === 'string' && legacy ? legacy : null;
 };
 const services = createAppServices(createContractClient(transport), mode, pathForFile);
+onConnectionChange = services.connectionChanged;
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element.');

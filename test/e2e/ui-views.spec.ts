@@ -52,3 +52,16 @@ test('dark mode follows the operating system', async ({ page }) => {
     [],
   );
 });
+
+test('dropping files in a browser explains that it needs the desktop app', async ({ page }) => {
+  await page.goto(`${demoUrl()}#/queue`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Queue' })).toBeVisible();
+  const transfer = await page.evaluateHandle(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['RIFF'], 'dropped.wav', { type: 'audio/wav' }));
+    return data;
+  });
+  await page.dispatchEvent('main', 'dragenter', { dataTransfer: transfer });
+  await page.dispatchEvent('main', 'drop', { dataTransfer: transfer });
+  await expect(page.getByRole('alert').filter({ hasText: 'Drag and drop needs the desktop app' })).toBeVisible();
+});

@@ -51,6 +51,56 @@ describe('app views', () => {
     );
   });
 
+  it('re-reads the rows on screen when the event stream comes back', async () => {
+    const host = createFakeHost({ count: 20 });
+    renderApp(host, '#/queue');
+    await screen.findAllByTestId('job-row');
+    services!.connectionChanged(false);
+    expect(await screen.findByText(/check that CallRelay is running/)).toBeTruthy();
+    // A change the page never heard of, made while the stream was down.
+    host.jobs[2]!.state = 'done';
+    services!.connectionChanged(true);
+    await waitFor(() =>
+      expect(within(screen.getAllByTestId('job-row')[2]!).getByTestId('job-state').textContent).toBe('Delivered'),
+    );
+    expect(screen.queryByText(/check that CallRelay is running/)).toBeNull();
+  });
+
+  it('explains that dropping files needs the desktop app when the browser gives no path', async () => {
+    renderApp(createFakeHost({ count: 3 }), '#/queue');
+    await screen.findAllByTestId('job-row');
+    const file = new File(['RIFF'], 'call.wav', { type: 'audio/wav' });
+    const drop = new Event('drop', { bubbles: true, cancelable: true });
+    Object.defineProperty(drop, 'dataTransfer', { value: { types: ['Files'], files: [file] } });
+    window.dispatchEvent(drop);
+    expect((await screen.findByRole('alert')).textContent).toMatch(/Drag and drop needs the desktop app/);
+  });
+
+  it('queues dropped files for the chosen destination on the desktop', async () => {
+    const host = createFakeHost({ count: 3 });
+    window.location.hash = '#/queue';
+    services = createAppServices(createContractClient(host.transport), 'desktop', (f) => `/home/agent/${f.name}`);
+    render(
+      <ServicesContext.Provider value={services}>
+        <App />
+      </ServicesContext.Provider>,
+    );
+    await screen.findAllByTestId('job-row');
+    const drop = new Event('drop', { bubbles: true, cancelable: true });
+    const files = [new File(['a'], 'a.wav'), new File(['b'], 'b.wav')];
+    Object.defineProperty(drop, 'dataTransfer', { value: { types: ['Files'], files } });
+    window.dispatchEvent(drop);
+    const dialog = await screen.findByRole('heading', { name: 'Queue 2 files' });
+    const form = dialog.closest('form')!;
+    fireEvent.change(within(form).getByLabelText('Send to'), { target: { value: 'cx' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Queue' }));
+    expect((await screen.findByText(/2 queued/)).textContent).toBe('2 queued.');
+    expect(host.calls.find((c) => c.channel === 'files:enqueue')?.input).toEqual({
+      paths: ['/home/agent/a.wav', '/home/agent/b.wav'],
+      destination: 'cx',
+    });
+  });
+
   it('says what to do when the queue is empty', async () => {
     renderApp(createFakeHost({ jobs: [] }), '#/queue');
     expect(await screen.findByText('No recordings yet.')).toBeTruthy();

@@ -102,6 +102,24 @@ describe('http transport', () => {
   });
 });
 
+describe('event stream connection', () => {
+  it('reports a drop once and the return once, so the app can catch up', () => {
+    const changes: boolean[] = [];
+    const transport = createHttpTransport({
+      createEventSource: (url) => new FakeEventSource(url) as unknown as EventSource,
+      onConnectionChange: (connected) => changes.push(connected),
+    });
+    transport.subscribe('queue:changed', () => undefined);
+    const source = FakeEventSource.last!;
+    source.dispatchEvent(new Event('open'));
+    expect(changes).toEqual([]);
+    source.dispatchEvent(new Event('error'));
+    source.dispatchEvent(new Event('error'));
+    source.dispatchEvent(new Event('open'));
+    expect(changes).toEqual([false, true]);
+  });
+});
+
 describe('token and transport choice', () => {
   it('reads the token from the fragment, keeps it in session storage, and strips it from the URL', () => {
     sessionStorage.clear();

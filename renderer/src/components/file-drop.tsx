@@ -68,8 +68,15 @@ export function FileDrop() {
   useEffect(() => {
     const dialog = dialogRef.current;
     if (!dialog) return;
-    if (pending && !dialog.open) dialog.showModal?.();
-    if (!pending && dialog.open) dialog.close();
+    // Without showModal (old engines, jsdom) the dialog still opens, just not modal.
+    if (pending && !dialog.open) {
+      if (typeof dialog.showModal === 'function') dialog.showModal();
+      else dialog.setAttribute('open', '');
+    }
+    if (!pending && dialog.open) {
+      if (typeof dialog.close === 'function') dialog.close();
+      else dialog.removeAttribute('open');
+    }
   }, [pending]);
 
   const destinations = view?.destinations.map((d) => d.name) ?? [];

@@ -9,6 +9,11 @@ export interface HttpTransportOptions {
   token?: string | null;
   fetch?: typeof fetch;
   createEventSource?: (url: string) => EventSource;
+  /**
+   * The event stream dropped (false) or came back (true). Events sent while it was down are
+   * lost, so on true the app re-reads what it shows.
+   */
+  onConnectionChange?: (connected: boolean) => void;
 }
 
 export interface HttpTransport extends ContractTransport {
@@ -28,10 +33,23 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
   const attached = new Set<EventName>();
   let source: EventSource | null = null;
 
+  let down = false;
+
   function ensureSource(): EventSource {
     if (!source) {
       const query = token ? `?token=${encodeURIComponent(token)}` : '';
       source = makeSource(`${base}api/events${query}`);
+      // EventSource reconnects by itself; these only tell the app when to catch up.
+      source.addEventListener('error', () => {
+        if (down) return;
+        down = true;
+        options.onConnectionChange?.(false);
+      });
+      source.addEventListener('open', () => {
+        if (!down) return;
+        down = false;
+        options.onConnectionChange?.(true);
+      });
     }
     return source;
   }

@@ -20,7 +20,10 @@ export function isDesktopBridge(value: unknown): value is DesktopBridge {
   return typeof candidate?.invoke === 'function' && typeof candidate.subscribe === 'function';
 }
 
-export function pickTransport(win: Window): { transport: ContractTransport; mode: 'desktop' | 'browser' } {
+export function pickTransport(
+  win: Window,
+  onConnectionChange?: (connected: boolean) => void,
+): { transport: ContractTransport; mode: 'desktop' | 'browser' } {
   if (isDesktopBridge(win.callrelay)) return { transport: win.callrelay, mode: 'desktop' };
   let storage: Storage | null = null;
   try {
@@ -36,5 +39,5 @@ export function pickTransport(win: Window): { transport: ContractTransport; mode
       `${win.location.pathname}${win.location.search}${hashWithoutToken(win.location.hash)}`,
     );
   }
-  return { transport: createHttpTransport({ token }), mode: 'browser' };
+  return { transport: createHttpTransport({ token, onConnectionChange }), mode: 'browser' };
 }
