@@ -21,6 +21,8 @@ test('every view: screenshot and accessibility check', async ({ page }) => {
 
   const problems: string[] = [];
   for (const view of [...views, { hash: jobHref ?? '', heading: name, file: 'ui-job' }]) {
+    // A fresh page for each view, so the queue is shown unfiltered (findRow searched it).
+    await page.goto('about:blank');
     await page.goto(`${demoUrl()}${view.hash}`);
     await expect(page.getByRole('heading', { level: 1, name: view.heading })).toBeVisible();
     await page.waitForLoadState('networkidle').catch(() => undefined);

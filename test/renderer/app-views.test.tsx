@@ -40,6 +40,20 @@ describe('app views', () => {
     expect(screen.getByRole('link', { name: /Review/ }).textContent).toContain(String(host.counts()['needs-review']));
   });
 
+  it('selects every loaded row from the header and acts on them together', async () => {
+    const host = createFakeHost({ count: 20 });
+    renderApp(host, '#/queue');
+    await screen.findAllByTestId('job-row');
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select all loaded jobs' }));
+    expect(screen.getByText('20 selected')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Pause' }));
+    const paused = host.calls.find((c) => c.channel === 'job:pause')?.input as { ids: string[] };
+    expect(paused.ids).toHaveLength(20);
+    expect(await screen.findByText(/of 20 jobs updated \(pause\)/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select all loaded jobs' }));
+    expect(screen.getByText('Select jobs to act on them')).toBeTruthy();
+  });
+
   it('updates a row when the host pushes queue:changed', async () => {
     const host = createFakeHost({ count: 20 });
     renderApp(host, '#/queue');

@@ -6,7 +6,7 @@ import { useStore } from 'zustand';
 import type { JobSummary } from '../../../shared/model.js';
 import { formatDuration, formatRate, formatTime, stateLabels } from '../format-values.js';
 import { routeHref } from '../routing.js';
-import type { QueueStore } from '../stores/queue-store.js';
+import type { QueueState, QueueStore } from '../stores/queue-store.js';
 
 const rowHeight = 40;
 
@@ -61,7 +61,7 @@ const JobRow = memo(function JobRow({ job, index, selected, onSelect }: JobRowPr
       </td>
       <td>{formatTime(job.callTime)}</td>
       <td className="cell-parties">
-        {job.from ?? '?'} → {job.to ?? '?'}
+        {job.from ?? '—'} → {job.to ?? '—'}
       </td>
       <td>{job.destination}</td>
       <td data-testid="job-state" data-state={job.state}>
@@ -77,6 +77,10 @@ const JobRow = memo(function JobRow({ job, index, selected, onSelect }: JobRowPr
     </tr>
   );
 });
+
+function loadedIds(pages: QueueState['pages']): string[] {
+  return pages.flatMap((page) => page?.items.map((item) => item.id) ?? []);
+}
 
 export interface QueueTableProps {
   store: QueueStore;
@@ -107,6 +111,10 @@ export function QueueTable({ store }: QueueTableProps) {
   }, [store, first, last, total]);
 
   const rowAt = store.getState().rowAt;
+  const pages = store.getState().pages;
+  const loadedCount = pages.reduce((sum, page) => sum + (page?.items.length ?? 0), 0);
+  const allSelected =
+    loadedCount > 0 && selected.size >= loadedCount && loadedIds(pages).every((id) => selected.has(id));
   const padTop = items[0]?.start ?? 0;
   const padBottom = Math.max(0, virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0));
 
@@ -146,7 +154,16 @@ export function QueueTable({ store }: QueueTableProps) {
         <thead>
           <tr>
             <th scope="col">
-              <span className="visually-hidden">Selected</span>
+              <input
+                type="checkbox"
+                aria-label="Select all loaded jobs"
+                checked={allSelected}
+                onChange={() => {
+                  const state = store.getState();
+                  if (allSelected) state.clearSelection();
+                  else state.setSelection(loadedIds(state.pages));
+                }}
+              />
             </th>
             <th scope="col">File</th>
             <th scope="col">Call time</th>

@@ -48,7 +48,7 @@ export function QueueView() {
         <p className="view-summary" aria-live="polite">
           {total === null
             ? ''
-            : `${total.toLocaleString()} job${total === 1 ? '' : 's'}${filtered ? ' match the filters' : ''}`}
+            : `${total.toLocaleString()} job${total === 1 ? '' : 's'}${filtered ? (total === 1 ? ' matches' : ' match') + ' the filters' : ''}`}
         </p>
       </header>
       <QueueFiltersBar
