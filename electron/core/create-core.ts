@@ -144,7 +144,11 @@ export function createCore(options: CreateCoreOptions): Core {
     logger: logger.child({ part: 'engine' }),
     concurrency: settings.resolved().concurrency,
     bandwidth: settings.resolved().bandwidth,
-    destinationNames: () => settings.resolved().destinations.map((d) => d.name),
+    destinationNames: () =>
+      settings
+        .resolved()
+        .destinations.filter((d) => d.enabled)
+        .map((d) => d.name),
     destinationConcurrency: (name) => settings.resolved().destinations.find((d) => d.name === name)?.concurrency,
     onDelivered: async (job) => {
       const outcome = await intake.afterDelivery(job);
