@@ -1,6 +1,6 @@
 // Owns the config at runtime: loads it, resolves secret references, gives the renderer a masked
 // view, and applies the settings form's changes (secrets write-only) back to the file.
-import { Config, DestinationConfig, describeIssues, type ConfigInput } from '../../../shared/config.js';
+import { Config, type DestinationConfig, describeIssues, type ConfigInput } from '../../../shared/config.js';
 import type { DestinationInput, SettingsUpdate, SettingsView } from '../../../shared/contract.js';
 import { HandlerError } from '../../../shared/contract-host.js';
 import type { SecretHandling } from '../secrets/secret-handling.js';
