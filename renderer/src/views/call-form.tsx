@@ -50,19 +50,16 @@ function normalise(field: string, value: string): string {
   return phoneFields.has(field) ? trimmed.replace(/[\s().-]/g, '') : trimmed;
 }
 
-export function validateCallFields(
-  values: Record<string, string>,
-  required: string[],
-  kind: string | null,
-): Record<string, string> {
+/**
+ * Checks the format of every filled field with the canonical schema. Empty required fields are
+ * left to the host: a destination's defaults (e.g. a cx agentId) may supply them, and only the
+ * host knows; its answer shows inline like these errors.
+ */
+export function validateCallFields(values: Record<string, string>): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const [field, raw] of Object.entries(values)) {
     const value = normalise(field, raw);
-    if (!value) {
-      if (required.includes(field)) errors[field] = `Required${kind ? ` by ${kind}` : ''}.`;
-      continue;
-    }
-    if (!isEditable(field)) continue;
+    if (!value || !isEditable(field)) continue;
     const parsed = CallDraft.shape[field].safeParse(value);
     if (!parsed.success) errors[field] = parsed.error.issues[0]?.message ?? 'Invalid value.';
   }
@@ -124,7 +121,7 @@ export function CallForm({
 
   async function submit(queue: boolean) {
     const shown = Object.fromEntries(fields.map((f) => [f, values[f] ?? '']));
-    const found = validateCallFields(shown, required, schema?.kind ?? null);
+    const found = validateCallFields(shown);
     setErrors(found);
     if (Object.keys(found).length > 0) {
       focusFirstError(found);
