@@ -156,6 +156,30 @@ describe('watch intake', () => {
     await until(() => expect(port.jobs).toHaveLength(1));
   }, 60_000);
 
+  it('finds files in new subfolders, in polling mode too, and skips temporary names', async () => {
+    const live = path.join(base, 'live');
+    const polled = path.join(base, 'polled');
+    const { port, ready } = start([folder(live), folder(polled, { polling: true, destination: 'other' })]);
+    await ready;
+    for (const [i, dir] of [live, polled].entries()) {
+      writeFileSync(path.join(dir, 'top.wav'), makeWav({ seconds: 1, frequency: 1600 + i }));
+      mkdirSync(path.join(dir, '2024', '02'), { recursive: true });
+      writeFileSync(path.join(dir, '2024', '02', 'deep.wav'), makeWav({ seconds: 1, frequency: 1700 + i }));
+      writeFileSync(path.join(dir, 'partial.wav.part'), makeWav({ seconds: 1, frequency: 1800 + i }));
+      writeFileSync(path.join(dir, '~lock.wav'), makeWav({ seconds: 1, frequency: 1900 + i }));
+    }
+    await until(() => expect(port.jobs).toHaveLength(4));
+    await sleep(800);
+    expect(port.jobs.map((j) => path.relative(base, j.recording.path)).sort()).toEqual(
+      [
+        path.join('live', '2024', '02', 'deep.wav'),
+        path.join('live', 'top.wav'),
+        path.join('polled', '2024', '02', 'deep.wav'),
+        path.join('polled', 'top.wav'),
+      ].sort(),
+    );
+  }, 60_000);
+
   it('keeps zero-byte, truncated, non-audio and broken-sidecar recordings as jobs with reasons, untouched', async () => {
     const dir = path.join(base, 'bad');
     const { port, ready } = start([folder(dir)]);
@@ -251,6 +275,18 @@ describe('watch intake', () => {
     await sleep(1000);
     expect(port.attempts).toHaveLength(2);
     expect(events.filter((e) => e.path.includes(`${path.sep}archive${path.sep}`))).toEqual([]);
+  }, 60_000);
+
+  it('reports a failed archive move by rejecting, leaving the file in place', async () => {
+    const dir = path.join(base, 'blocked');
+    const { port, ready } = start([folder(dir, { afterDelivery: { moveTo: path.join(base, 'not-a-dir') } })]);
+    writeFileSync(path.join(base, 'not-a-dir'), 'a file where the archive folder should be');
+    await ready;
+    writeFileSync(path.join(dir, 'k.wav'), makeWav({ seconds: 1, frequency: 1500 }));
+    await until(() => expect(port.jobs).toHaveLength(1));
+    await expect(intake!.afterDelivery(port.jobs[0]!)).rejects.toThrow(/k\.wav: .*the file was left in place/);
+    expect(existsSync(path.join(dir, 'k.wav'))).toBe(true);
+    expect(intake!.statuses()[0]?.error).toMatch(/left in place/);
   }, 60_000);
 
   it('leaves a file that was replaced after delivery', async () => {

@@ -1,8 +1,11 @@
-// One watched folder: chokidar reports names, the stability gate decides when each file is
-// finished, and a health check notices the folder vanishing (share unmounted, USB pulled) and
-// coming back, restarting chokidar then, since its watches die with the folder. Files present
-// at start-up arrive as chokidar's initial "add" events and pass through the same gate.
-import { stat } from 'node:fs/promises';
+// One watched folder. chokidar watches the directory tree (recursion, new and removed
+// subfolders, polling for network shares); files are not given a watcher each, which would cost
+// several KB apiece (100,000 recordings would take most of a gigabyte). Instead every directory
+// chokidar reports is listed, its directory events name the files that changed, and the stability
+// gate decides when each file is finished. A health check notices the folder vanishing (share
+// unmounted, USB pulled) and coming back, restarting chokidar then, since its watches die with the
+// folder. Files present at start-up are found by the same listing and pass through the same gate.
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { FolderConfig } from '../../../shared/config.js';
@@ -61,12 +64,18 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
     exclude: folder.exclude,
     skipDirs: options.skipDirs ?? [],
   });
+  // Files the gate released, with the size and mtime they had, so a directory listing after an
+  // event does not send every unchanged file through the gate again.
+  const released = new Map<string, string>();
+
   const gate = createStabilityGate({
     quietPeriodMs: folder.quietPeriodMs,
     clock,
     logger: log,
     onStable: (file) => {
-      if (filter.accepts(file.path)) options.onFile(file);
+      if (!filter.accepts(file.path)) return;
+      released.set(file.path, `${file.sizeBytes}:${file.mtimeMs}`);
+      options.onFile(file);
     },
     ...(options.platform ? { platform: options.platform } : {}),
     ...(options.exclusiveOpen ? { exclusiveOpen: options.exclusiveOpen } : {}),
@@ -84,8 +93,39 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
   const status = (): FolderWatcherStatus => ({ available, error, pending: gate.pending() });
   const report = () => options.onStatus?.(status());
 
-  function onEvent(file: string): void {
-    if (filter.accepts(file)) gate.observe(path.resolve(file));
+  function observe(file: string): void {
+    if (filter.accepts(file)) gate.observe(file);
+  }
+
+  async function listDirectory(dir: string): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code !== 'ENOENT' && e.code !== 'ENOTDIR') {
+        error = `${e.code ?? 'error'}: ${e.message}`;
+        log.warn({ dir, err: e.message }, 'cannot list a directory; it is listed again at its next event');
+      }
+      return;
+    }
+    for (const entry of entries) {
+      if (closed) return;
+      if (!entry.isFile() && !entry.isSymbolicLink()) continue;
+      const file = path.join(dir, entry.name);
+      if (!filter.accepts(file)) continue;
+      const known = released.get(file);
+      if (known !== undefined) {
+        // Only a file that changed since it was released is looked at again.
+        try {
+          const s = await stat(file);
+          if (`${s.size}:${s.mtimeMs}` === known) continue;
+        } catch {
+          continue;
+        }
+      }
+      gate.observe(file);
+    }
   }
 
   async function startChokidar(): Promise<void> {
@@ -99,12 +139,23 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
       ignorePermissionErrors: true,
       awaitWriteFinish: false,
       ...(folder.recursive ? {} : { depth: 0 }),
-      ignored: (p, stats) => filter.ignored(p, stats ? stats.isDirectory() : undefined),
+      // Directories only: files are found by listing and by their directory's events.
+      ignored: (p, stats) =>
+        (stats !== undefined && !stats.isDirectory()) || filter.ignored(p, stats ? true : undefined),
     });
     chokidar = w;
-    w.on('add', onEvent);
-    w.on('change', onEvent);
-    w.on('unlink', (p) => gate.forget(path.resolve(p)));
+    w.on('addDir', (dir) => void listDirectory(path.resolve(dir)));
+    w.on('raw', (_event, evPath, details) => {
+      const watched = (details as { watchedPath?: string } | undefined)?.watchedPath;
+      if (watched !== undefined) {
+        // fs.watch on a directory: the event names the entry that changed.
+        if (evPath) observe(path.resolve(watched, evPath));
+        else void listDirectory(path.resolve(watched));
+      } else if (evPath) {
+        // Polling: the directory's own mtime changed (an entry was added, removed or renamed).
+        void listDirectory(path.resolve(evPath));
+      }
+    });
     w.on('unlinkDir', (p) => {
       gate.forgetUnder(path.resolve(p));
       if (path.resolve(p) === root) void checkHealth();

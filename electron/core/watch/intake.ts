@@ -55,7 +55,10 @@ export interface Intake {
   statuses(): FolderStatus[];
   /** Files a person dropped on the window (files:enqueue). */
   enqueuePaths(paths: string[], destination: string): Promise<EnqueuePathsResult>;
-  /** Archive or delete per the folder's rule. Call only after the platform confirmed delivery. */
+  /**
+   * Archive or delete per the folder's rule. Call only after the platform confirmed delivery.
+   * Resolves with what was done (or why nothing was); rejects when the move or delete failed.
+   */
   afterDelivery(job: DeliveredJob): Promise<AfterDeliveryOutcome>;
   /** Resolves when no recording is waiting to be described (files still in a gate do not count). */
   drained(): Promise<void>;
@@ -374,10 +377,11 @@ export function createIntake(options: IntakeOptions): Intake {
         log.info({ job: job.id, path: file, ...outcome }, 'after delivery');
         return outcome;
       } catch (error) {
+        // Thrown on so the engine keeps the hook pending and tries again at the next start.
         const message = `after delivery of ${path.basename(file)}: ${(error as Error).message}; the file was left in place`;
         folder.lastError = message;
         log.warn({ job: job.id, err: (error as Error).message }, 'after-delivery action failed');
-        return { action: 'skipped', reason: message };
+        throw new Error(message, { cause: error });
       }
     },
 
