@@ -138,7 +138,13 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       });
     } catch (error) {
       tracked?.destroy();
-      if (source instanceof Readable) source.destroy();
+      if (source instanceof Readable) {
+        const readFailure = source.errored;
+        source.destroy();
+        if (readFailure && !(readFailure instanceof DeliveryError) && !req.signal?.aborted) {
+          throw unreadableBody(readFailure, req);
+        }
+      }
       throw classify(error, req, bodyDone);
     }
     let text: string;
@@ -192,6 +198,22 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     }
     outcomes.set(result, bodyDone ? 'unknown' : 'not-sent');
     return result;
+  }
+
+  /** The body's own source failed (the file, not the network): say so, not "connection failed". */
+  function unreadableBody(failure: Error, req: HttpRequest): Error {
+    const code = errorCode(failure);
+    const error =
+      code === 'ENOENT'
+        ? new PermanentError(`The recording file is gone (${failure.message}); it cannot be sent.`, { cause: failure })
+        : new TransientError(
+            `Could not read the recording while sending it to ${describeUrl(req.url)}: ${failure.message}`,
+            {
+              cause: failure,
+            },
+          );
+    outcomes.set(error, 'not-sent');
+    return error;
   }
 
   async function expectOk(req: HttpRequest): Promise<HttpResponse> {

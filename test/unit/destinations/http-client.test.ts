@@ -165,3 +165,23 @@ describe('http client', () => {
     expect(serverMessage('x'.repeat(400))).toHaveLength(301);
   });
 });
+
+describe('http client body failures', () => {
+  it('names a recording that vanished mid-send instead of blaming the connection', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const missing = path.join(os.tmpdir(), `callrelay-missing-${process.pid}.wav`);
+    const error = await client
+      .send({
+        method: 'PUT',
+        url: `${base}/echo`,
+        headers: { 'content-length': '10' },
+        body: fs.createReadStream(missing),
+      })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(PermanentError);
+    expect(error.message).toMatch(/recording file is gone/);
+    expect(requestOutcome(error)).toBe('not-sent');
+  });
+});
