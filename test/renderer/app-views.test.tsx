@@ -162,5 +162,10 @@ describe('app views', () => {
     expect(backlog.textContent).toContain(String(waiting));
     expect(screen.getByRole('button', { name: 'Pause cx' })).toBeTruthy();
     expect(screen.getByText('Offline')).toBeTruthy();
+    // From the failed count straight to the failed jobs.
+    fireEvent.click(screen.getByRole('link', { name: 'See them in the queue' }));
+    fireEvent(window, new HashChangeEvent('hashchange'));
+    await waitFor(() => expect(screen.getAllByTestId('job-row')).toHaveLength(c.failed));
+    expect(screen.getAllByTestId('job-state').every((cell) => cell.textContent === 'Failed')).toBe(true);
   });
 });

@@ -5,12 +5,13 @@ import { jobStates } from '../../../shared/model.js';
 import { useServices } from '../app-services.js';
 import { ErrorState, LoadingState, Notice } from '../components/status-panel.js';
 import { formatAge, formatTime, stateLabels } from '../format-values.js';
+import { emptyFilters } from '../stores/queue-store.js';
 import { ThroughputChart } from './throughput-chart.js';
 
 const waitingStates = ['queued', 'running', 'retry-wait', 'needs-review', 'waiting-file', 'paused'] as const;
 
 export function DashboardView() {
-  const { dashboard } = useServices();
+  const { dashboard, queue } = useServices();
   const data = useStore(dashboard, (s) => s.data);
   const status = useStore(dashboard, (s) => s.status);
   const error = useStore(dashboard, (s) => s.error);
@@ -73,7 +74,9 @@ export function DashboardView() {
         <div className="card">
           <h2>Failed</h2>
           <p className="big-number">{data.counts.failed.toLocaleString()}</p>
-          <a href="#/queue">See them in the queue</a>
+          <a href="#/queue" onClick={() => queue.getState().setFilters({ ...emptyFilters, states: ['failed'] })}>
+            See them in the queue
+          </a>
         </div>
       </div>
       <div className="dashboard-grid">
