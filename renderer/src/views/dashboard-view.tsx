@@ -171,9 +171,10 @@ export function DashboardView() {
                     <td>
                       <button
                         type="button"
+                        aria-label={`${d.paused ? 'Resume' : 'Pause'} ${d.name}`}
                         onClick={() => void dashboard.getState().setDestinationPaused(d.name, !d.paused)}
                       >
-                        {d.paused ? `Resume ${d.name}` : `Pause ${d.name}`}
+                        {d.paused ? 'Resume' : 'Pause'}
                       </button>
                     </td>
                   </tr>
