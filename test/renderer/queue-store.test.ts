@@ -102,6 +102,21 @@ describe('queue store', () => {
     await until(() => store.getState().rowAt(3)?.state === 'done', 'row 3 refreshed');
   });
 
+  it('fetches nothing while no queue view is on screen, and catches up when one is', async () => {
+    const host = createFakeHost({ count: 20 });
+    const store = storeFor(host);
+    await store.getState().load();
+    store.getState().setActive(false);
+    const before = host.calls.length;
+    host.change(['job-2'], { state: 'queued' });
+    host.change(['job-3'], { state: 'queued' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(host.calls.length).toBe(before);
+    store.getState().setActive(true);
+    await until(() => store.getState().rowAt(3)?.state === 'queued', 'catch-up');
+    expect(host.calls.length).toBe(before + 1);
+  });
+
   it('shows a new job when the host reports more jobs', async () => {
     const host = createFakeHost({ count: 3 });
     const store = storeFor(host);

@@ -50,6 +50,8 @@ export interface QueueState {
   clearSelection(): void;
   bulk(action: BulkAction, ids?: string[]): Promise<number>;
   handleChanged(event: QueueChanged): void;
+  /** While no queue view is on screen, changes only mark pages stale; nothing is fetched. */
+  setActive(active: boolean): void;
   dispose(): void;
 }
 
@@ -81,6 +83,8 @@ export function createQueueStore(client: ContractClient, options: { refreshInter
   let visible: [number, number] = [0, 0];
   let walking = false;
   let walkAgain = false;
+  let active = true;
+  let missedChange = false;
 
   const store = createStore<QueueState>()((set, get) => {
     async function fetchPage(index: number, gen: number): Promise<boolean> {
@@ -235,7 +239,16 @@ export function createQueueStore(client: ContractClient, options: { refreshInter
           return touched ? { ...page, stale: true } : page;
         });
         set({ pages });
-        if (visibleTouched) refresher.request();
+        if (!visibleTouched) return;
+        if (active) refresher.request();
+        else missedChange = true;
+      },
+      setActive(value) {
+        active = value;
+        if (active && missedChange) {
+          missedChange = false;
+          refresher.request();
+        }
       },
       dispose() {
         generation++;

@@ -102,6 +102,8 @@ export function JobDetailView({ id }: { id: string }) {
 
   useEffect(() => {
     void store.getState().open(id);
+    // Closed when the view goes, so host changes to this job stop costing a reload.
+    return () => void store.getState().open(null);
   }, [store, id]);
 
   if (status === 'loading' || status === 'idle') return <LoadingState label="Loading the job…" />;

@@ -28,6 +28,11 @@ export function QueueView() {
   const settingsView = useStore(settings, (s) => s.view);
 
   useEffect(() => {
+    queue.getState().setActive(true);
+    return () => queue.getState().setActive(false);
+  }, [queue]);
+
+  useEffect(() => {
     if (queue.getState().status === 'idle') void queue.getState().load();
     if (!settings.getState().view) void settings.getState().load();
   }, [queue, settings]);
