@@ -31,6 +31,7 @@ export function ReviewView() {
 
   useEffect(() => {
     void reviewJob.getState().open(current?.id ?? null);
+    return () => void reviewJob.getState().open(null);
   }, [reviewJob, current?.id]);
 
   // Put the cursor where the work is: the first field with a problem, or the first field.
