@@ -52,6 +52,11 @@ export function createAppServices(
     }),
     client.on('settings:changed', () => void settings.getState().load()),
     client.on('attention:changed', (event) => attention.getState().handleAttention(event)),
+    // The nav's "paused" note follows the engine state the dashboard reads.
+    dashboard.subscribe((state) => {
+      if (state.data && state.data.paused !== attention.getState().paused)
+        attention.setState({ paused: state.data.paused });
+    }),
   ];
 
   return {

@@ -162,6 +162,9 @@ describe('app views', () => {
     expect(backlog.textContent).toContain(String(waiting));
     expect(screen.getByRole('button', { name: 'Pause cx' })).toBeTruthy();
     expect(screen.getByText('Offline')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Pause all deliveries' }));
+    expect(await screen.findByText('Deliveries paused')).toBeTruthy();
+    expect(host.calls.some((call) => call.channel === 'engine:pause')).toBe(true);
     // From the failed count straight to the failed jobs.
     fireEvent.click(screen.getByRole('link', { name: 'See them in the queue' }));
     fireEvent(window, new HashChangeEvent('hashchange'));
