@@ -54,6 +54,17 @@ describe('app views', () => {
     expect(screen.getByText('Select jobs to act on them')).toBeTruthy();
   });
 
+  it('moves between rows with the arrow keys', async () => {
+    renderApp(createFakeHost({ count: 20 }), '#/queue');
+    const rows = await screen.findAllByTestId('job-row');
+    const link = within(rows[0]!).getByRole('link');
+    link.focus();
+    fireEvent.keyDown(link, { key: 'ArrowDown' });
+    await waitFor(() => expect(document.activeElement?.textContent).toBe('call-000001.wav'));
+    fireEvent.keyDown(document.activeElement!, { key: 'ArrowUp' });
+    await waitFor(() => expect(document.activeElement?.textContent).toBe('call-000000.wav'));
+  });
+
   it('updates a row when the host pushes queue:changed', async () => {
     const host = createFakeHost({ count: 20 });
     renderApp(host, '#/queue');

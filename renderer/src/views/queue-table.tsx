@@ -1,7 +1,7 @@
 // The queue table. Only the rows on screen exist in the DOM (a spacer row stands for the rest),
 // so 100,000 jobs scroll like 100; rows not fetched yet show as placeholders until their page arrives.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useRef } from 'react';
+import { memo, useCallback, useEffect, useRef, type KeyboardEvent } from 'react';
 import { useStore } from 'zustand';
 import type { JobSummary } from '../../../shared/model.js';
 import { formatDuration, formatRate, formatTime, stateLabels } from '../format-values.js';
@@ -137,8 +137,28 @@ export function QueueTable({ store }: QueueTableProps) {
     [store],
   );
 
+  // Arrow keys move between rows (scrolling as needed); Tab still walks links and boxes.
+  function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    const row = (event.target as HTMLElement).closest('tr[aria-rowindex]');
+    if (!row) return;
+    const index = Number(row.getAttribute('aria-rowindex')) - 2 + (event.key === 'ArrowDown' ? 1 : -1);
+    if (index < 0 || index >= total) return;
+    event.preventDefault();
+    const column = (event.target as HTMLElement).closest('td')?.cellIndex ?? 1;
+    virtualizer.scrollToIndex(index, { align: 'auto' });
+    const focusRow = (tries: number) => {
+      const target = scrollRef.current?.querySelector<HTMLTableRowElement>(`tr[aria-rowindex="${index + 2}"]`);
+      const control =
+        target?.cells[column]?.querySelector<HTMLElement>('a, input') ?? target?.querySelector<HTMLElement>('a, input');
+      if (control) control.focus();
+      else if (tries > 0) requestAnimationFrame(() => focusRow(tries - 1));
+    };
+    requestAnimationFrame(() => focusRow(10));
+  }
+
   return (
-    <div className="table-scroll" ref={scrollRef}>
+    <div className="table-scroll" ref={scrollRef} onKeyDown={onKeyDown}>
       <table className="queue-table" aria-label="Jobs" aria-rowcount={total + 1}>
         <colgroup>
           <col className="col-select" />
