@@ -128,6 +128,22 @@ describe('queue store', () => {
     expect(store.getState().rowAt(3)?.id).toBe('job-3');
   });
 
+  it('marks every page stale when jobs are added, so scrolling back up shows them', async () => {
+    const host = createFakeHost({ count: queuePageSize * 2 + 5 });
+    const store = storeFor(host);
+    await store.getState().load();
+    store.getState().showRange(queuePageSize + 10, queuePageSize + 40);
+    await until(() => store.getState().rowAt(queuePageSize + 40) !== undefined, 'page 2');
+    host.emit('queue:changed', { ids: [], reset: false, counts: host.counts(), at: '2026-11-20T08:00:00Z' });
+    await new Promise((r) => setTimeout(r, 50));
+    host.jobs.unshift(makeJob(99_999, 'queued'));
+    host.emit('queue:changed', { ids: ['job-99999'], reset: false, counts: host.counts(), at: '2026-11-20T08:00:01Z' });
+    await until(() => store.getState().total === queuePageSize * 2 + 6, 'new total');
+    expect(store.getState().pages[0]?.stale).toBe(true);
+    store.getState().showRange(0, 20);
+    await until(() => store.getState().rowAt(0)?.id === 'job-99999', 'new job at the top');
+  });
+
   it('runs bulk actions on the selection and reports how many changed', async () => {
     const host = createFakeHost({ count: 12 });
     const store = storeFor(host);

@@ -234,7 +234,8 @@ export function createQueueStore(client: ContractClient, options: { refreshInter
         let visibleTouched = event.reset || totalChanged;
         const pages = get().pages.map((page, index) => {
           if (!page) return page;
-          const touched = event.reset || page.items.some((item) => ids.has(item.id));
+          // New jobs come first (newest first), shifting every page: all of them are stale then.
+          const touched = event.reset || totalChanged || page.items.some((item) => ids.has(item.id));
           if (touched && index >= first && index <= last) visibleTouched = true;
           return touched ? { ...page, stale: true } : page;
         });
