@@ -86,9 +86,13 @@ describe('watch intake', () => {
 
   it('finds each of 10,000 files present at start-up exactly once, and none again after a restart', async () => {
     const dir = path.join(base, 'many');
+    // Ten folders, each with files of its own and a nested folder, as recorders sort by date.
     for (let d = 0; d < 10; d += 1) {
-      mkdirSync(path.join(dir, `d${d}`), { recursive: true });
-      for (let i = 0; i < 1000; i += 1) writeFileSync(path.join(dir, `d${d}`, `r${i}.wav`), tinyWav(d * 1000 + i));
+      mkdirSync(path.join(dir, `d${d}`, 'nested'), { recursive: true });
+      for (let i = 0; i < 1000; i += 1) {
+        const sub = i % 2 === 0 ? `d${d}` : path.join(`d${d}`, 'nested');
+        writeFileSync(path.join(dir, sub, `r${i}.wav`), tinyWav(d * 1000 + i));
+      }
     }
     const config = folder(dir, { quietPeriodMs: 200 });
     const first = start([config]);
