@@ -26,7 +26,10 @@ function ProgressCell({ job }: { job: JobSummary }) {
   if (job.state === 'retry-wait' && job.nextAttemptAt) {
     return <span>retry at {formatTime(job.nextAttemptAt)}</span>;
   }
-  return <span>{job.step ?? ''}</span>;
+  // The step a job is at matters only while it is on its way; a finished job keeps its last one.
+  const onItsWay =
+    job.state === 'running' || job.state === 'queued' || job.state === 'paused' || job.state === 'retry-wait';
+  return <span>{onItsWay && job.step ? `at ${job.step}` : ''}</span>;
 }
 
 interface JobRowProps {
