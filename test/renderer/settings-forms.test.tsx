@@ -132,6 +132,24 @@ describe('other settings', () => {
     await waitFor(() => expect(preview.textContent).toContain('not in the file name'), { timeout: 5000 });
   });
 
+  it('saves a folder without its template when the person picks none, keeping the other settings', async () => {
+    const host = await renderSettings();
+    fireEvent.click(screen.getByRole('button', { name: 'Edit folder /recordings/comswise' }));
+    fireEvent.change(screen.getByLabelText('File name template'), { target: { value: 'none' } });
+    fireEvent.change(screen.getByLabelText('Recorder time zone'), { target: { value: 'Europe/Paris' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save folder' }));
+    await waitFor(() => expect(lastUpdate(host)).toBeDefined());
+    const folder = (lastUpdate(host).folders as Record<string, unknown>[])[0]!;
+    expect(folder).toMatchObject({
+      path: '/recordings/comswise',
+      destination: 'comswise',
+      timezone: 'Europe/Paris',
+      region: 'IN',
+    });
+    expect(folder).not.toHaveProperty('template');
+    expect(folder.include).toEqual(['**/*.wav']);
+  });
+
   it('saves a bandwidth window in bytes per second', async () => {
     const host = await renderSettings();
     fireEvent.click(screen.getByRole('button', { name: 'Add window' }));

@@ -58,11 +58,13 @@ export function FolderForm(props: FolderFormProps) {
     previewDelayMs = 400,
   } = props;
   const presetValues = templatePresets.map((p) => p.value);
-  const initialTemplate = existing?.template ?? 'freepbx';
+  // An existing folder without a template keeps having none unless the person picks one.
+  const initialTemplate = existing ? (existing.template ?? 'none') : 'freepbx';
   const [path, setPath] = useState(existing?.path ?? '');
   const [destination, setDestination] = useState(existing?.destination ?? destinations[0] ?? '');
-  const [preset, setPreset] = useState(presetValues.includes(initialTemplate) ? initialTemplate : 'custom');
-  const [customTemplate, setCustomTemplate] = useState(presetValues.includes(initialTemplate) ? '' : initialTemplate);
+  const known = initialTemplate === 'none' || presetValues.includes(initialTemplate);
+  const [preset, setPreset] = useState(known ? initialTemplate : 'custom');
+  const [customTemplate, setCustomTemplate] = useState(known ? '' : initialTemplate);
   const [timezone, setTimezone] = useState(existing?.timezone ?? 'UTC');
   const [region, setRegion] = useState(existing?.region ?? '');
   const [review, setReview] = useState(existing?.review ?? false);
@@ -75,7 +77,7 @@ export function FolderForm(props: FolderFormProps) {
   const [preview, setPreview] = useState<MetadataPreview | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [pickMessage, setPickMessage] = useState<string | null>(null);
-  const template = preset === 'custom' ? customTemplate.trim() : preset;
+  const template = preset === 'custom' ? customTemplate.trim() : preset === 'none' ? '' : preset;
   const prefix = `folder-${existing ? 'edit' : 'new'}`;
 
   const afterDelivery: AfterDelivery = after === 'move' ? { moveTo: moveTo.trim() } : after;
@@ -211,6 +213,7 @@ export function FolderForm(props: FolderFormProps) {
               </option>
             ))}
             <option value="custom">Custom template…</option>
+            <option value="none">{"None (call time from the file's date)"}</option>
           </select>
         </div>
         {preset === 'custom' ? (

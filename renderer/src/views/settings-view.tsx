@@ -107,7 +107,13 @@ function FoldersSection({ view }: { view: Settings }) {
     if (!folder) return list;
     const at = view.folders.findIndex((f) => f.path === original);
     if (at < 0) list.push(folder);
-    else list.splice(at, 0, { ...view.folders[at], ...folder });
+    else {
+      // Keep the settings this form does not show; drop a template or region the person cleared.
+      const merged: FolderDraft = { ...view.folders[at]!, ...folder };
+      if (!folder.template) delete merged.template;
+      if (!folder.region) delete merged.region;
+      list.splice(at, 0, merged);
+    }
     return list;
   }
 
