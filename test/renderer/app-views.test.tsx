@@ -4,7 +4,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createContractClient } from '../../shared/contract-client.js';
 import { App } from '../../renderer/src/app.js';
 import { createAppServices, ServicesContext, type AppServices } from '../../renderer/src/app-services.js';
-import { createFakeHost, type FakeHost } from './fixtures/fake-host.js';
+import { webLink } from '../../renderer/src/views/job-detail-view.js';
+import { createFakeHost, makeJob, type FakeHost } from './fixtures/fake-host.js';
 
 let services: AppServices | null = null;
 
@@ -161,6 +162,17 @@ describe('app views', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Retry now' }));
     await waitFor(() => expect(screen.getByTestId('job-state').textContent).toBe('Queued'));
     expect(host.jobs[2]?.state).toBe('queued');
+  });
+
+  it('links a transcript only when its URL is http(s)', async () => {
+    expect(webLink('https://platform.example/t/1')).toBe('https://platform.example/t/1');
+    expect(webLink('javascript:alert(1)')).toBeNull();
+    expect(webLink('file:///etc/passwd')).toBeNull();
+    const done = makeJob(0, 'done');
+    done.result = { ...done.result!, transcriptUrl: 'javascript:alert(1)' };
+    renderApp(createFakeHost({ jobs: [done] }), '#/job/job-0');
+    expect((await screen.findByTestId('job-result')).textContent).toContain('Transcript: javascript:alert(1)');
+    expect(screen.queryByRole('link', { name: 'Open the transcript' })).toBeNull();
   });
 
   it('dashboard: shows the backlog and each destination', async () => {

@@ -38,6 +38,16 @@ export function useFolderTimeZone(folder: string | null): string | null {
   return view?.folders.find((f) => f.path === folder)?.timezone ?? null;
 }
 
+/** A platform's URL becomes a link only when it is plain http(s): never javascript: or file:. */
+export function webLink(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
 function ResultPanel({ job }: { job: JobDetail }) {
   const result = job.result;
   return (
@@ -71,9 +81,13 @@ function ResultPanel({ job }: { job: JobDetail }) {
           ) : null}
           {result.transcriptUrl ? (
             <p>
-              <a href={result.transcriptUrl} target="_blank" rel="noreferrer noopener">
-                Open the transcript
-              </a>
+              {webLink(result.transcriptUrl) ? (
+                <a href={webLink(result.transcriptUrl)!} target="_blank" rel="noreferrer noopener">
+                  Open the transcript
+                </a>
+              ) : (
+                <span className="break">Transcript: {result.transcriptUrl}</span>
+              )}
             </p>
           ) : null}
           {result.transcriptText ? (
