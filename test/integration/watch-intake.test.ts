@@ -105,7 +105,7 @@ describe('watch intake', () => {
 
     const second = start([config], first.port);
     await second.ready;
-    await until(() => expect(second.events.length).toBe(10_000), 120_000);
+    await until(() => expect(second.events.length).toBeGreaterThanOrEqual(10_000), 120_000);
     expect(second.events.every((e) => e.kind === 'known')).toBe(true);
     expect(first.port.attempts).toHaveLength(10_000);
   }, 200_000);

@@ -131,7 +131,7 @@ export async function describeRecording(input: DescribeInput): Promise<Recording
     const s = await stat(file);
     info = { sizeBytes: s.size, mtimeMs: s.mtimeMs };
   }
-  const sha256 = await sha256File(file);
+  const sha256 = await sha256File(file, info.sizeBytes);
   const { probe, problem: probeProblem } = await probeAudio(file, info.sizeBytes);
   const named = readFileName(fileName, input.settings);
   const sidecars = await readSidecars(file, input.manifests ?? fallbackManifests);
