@@ -29,6 +29,7 @@ const destinations = {
   main: createFakeDestination('main'),
   other: createFakeDestination('other'),
   strict: createFakeDestination('strict', ['agentId']),
+  cx: createFakeDestination('cx', [], 'cx'),
 };
 
 function folder(dir: string, extra: Partial<FolderConfigType> = {}): FolderConfigType {
@@ -222,6 +223,25 @@ describe('watch intake', () => {
       reviewIssues: [expect.objectContaining({ field: 'agentId' })],
     });
     expect(byName['r.wav']).toMatchObject({ state: 'needs-review', reason: expect.stringMatching(/review/) });
+  }, 60_000);
+
+  it('marks calls of a live-calls folder in-progress for comswise only, unless metadata says otherwise', async () => {
+    const live = path.join(base, 'live-calls');
+    const liveCx = path.join(base, 'live-cx');
+    const { port, ready } = start([
+      folder(live, { liveCalls: true }),
+      folder(liveCx, { liveCalls: true, destination: 'cx' }),
+    ]);
+    await ready;
+    writeFileSync(path.join(live, 'a.wav'), makeWav({ seconds: 1, frequency: 2000 }));
+    writeFileSync(path.join(live, 'b.wav'), makeWav({ seconds: 1, frequency: 2100 }));
+    writeFileSync(path.join(live, 'b.json'), '{"status": "completed"}');
+    writeFileSync(path.join(liveCx, 'c.wav'), makeWav({ seconds: 1, frequency: 2200 }));
+    await until(() => expect(port.jobs).toHaveLength(3));
+    const byName = Object.fromEntries(port.jobs.map((j) => [j.recording.fileName, j]));
+    expect(byName['a.wav']?.call.status).toBe('in-progress');
+    expect(byName['b.wav']?.call.status).toBe('completed');
+    expect(byName['c.wav']?.call.status).toBeUndefined();
   }, 60_000);
 
   it('on Windows waits for the writer to let go of the file', async () => {

@@ -130,6 +130,23 @@ export function decideState(
   return result;
 }
 
+/**
+ * comswise live calls: a call marked in-progress is created first and PATCHed to completed with
+ * its recordingUrl once the upload is done (the destination's complete-call step). The call is
+ * created when the finished file is taken, not yet when it first appears: that needs a job that
+ * can run create-call while its file is still in the gate (state waiting-file), which the outbox
+ * port does not offer yet.
+ */
+function markLiveCall(
+  description: RecordingDescription,
+  folder: FolderConfigType,
+  destination: Destination | undefined,
+): void {
+  if (!folder.liveCalls || destination?.kind !== 'comswise' || description.call.status !== undefined) return;
+  description.call.status = 'in-progress';
+  description.sources.status = 'derived';
+}
+
 export function createIntake(options: IntakeOptions): Intake {
   const { port, getDestination, logger, clock } = options;
   const log = logger.child({ module: 'intake' });
@@ -206,6 +223,7 @@ export function createIntake(options: IntakeOptions): Intake {
         return;
       }
       const destination = getDestination(folder.config.destination);
+      markLiveCall(description, folder.config, destination);
       const decision = decideState(description, folder.config.destination, destination, folder.config.review);
       const input: EnqueueInput = {
         recording: description.recording,
@@ -221,9 +239,6 @@ export function createIntake(options: IntakeOptions): Intake {
           ? { kind: 'enqueued', path: file.path, jobId: id, state: decision.state }
           : { kind: 'known', path: file.path, jobId: id },
       );
-      // TODO(liveCalls): for comswise folders with liveCalls, the call should be created
-      // in-progress when the file first appears and PATCHed to completed here; that needs the
-      // destination's PATCH step and an engine hook, and is not done yet.
     } catch (error) {
       const e = error as NodeJS.ErrnoException;
       if (e.code === 'ENOENT') {
@@ -327,6 +342,7 @@ export function createIntake(options: IntakeOptions): Intake {
             result.duplicates += 1;
             continue;
           }
+          markLiveCall(description, settings, destination);
           const decision = decideState(description, destinationName, destination, settings.review);
           const { created } = port.enqueue({
             recording: description.recording,
