@@ -77,6 +77,7 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
       released.set(file.path, `${file.sizeBytes}:${file.mtimeMs}`);
       options.onFile(file);
     },
+    onGone: (file) => released.delete(file),
     ...(options.platform ? { platform: options.platform } : {}),
     ...(options.exclusiveOpen ? { exclusiveOpen: options.exclusiveOpen } : {}),
   });

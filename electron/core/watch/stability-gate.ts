@@ -24,6 +24,8 @@ export interface StabilityGateOptions {
   clock: Clock;
   logger: Logger;
   onStable(file: StableFile): void;
+  /** A candidate turned out to be gone (deleted or renamed away). */
+  onGone?(path: string): void;
   platform?: NodeJS.Platform;
   /** True when the file can be opened for writing, i.e. its writer has let go (Windows). */
   exclusiveOpen?: (path: string) => Promise<boolean>;
@@ -91,8 +93,10 @@ export function createStabilityGate(options: StabilityGateOptions): StabilityGat
       s = await statFile(path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? '';
-      if (code === 'ENOENT' || code === 'ENOTDIR') candidates.delete(path);
-      else if (!lockedCodes.has(code))
+      if (code === 'ENOENT' || code === 'ENOTDIR') {
+        candidates.delete(path);
+        options.onGone?.(path);
+      } else if (!lockedCodes.has(code))
         logger.warn({ path, err: (error as Error).message }, 'cannot stat a recording yet');
       return;
     }
