@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -171,5 +172,35 @@ describe('describeRecording', () => {
     const file = put('cut2.wav', makeWav({ seconds: 1 }).subarray(0, 30));
     const d = await describeRecording({ path: file, settings });
     expect(d.problem?.state).toBe('needs-review');
+  });
+
+  it('probes FLAC and Ogg Vorbis recordings', async () => {
+    const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/audio');
+    for (const [name, contentType, codec] of [
+      ['tone-1s.flac', 'audio/flac', 'FLAC'],
+      ['tone-1s.ogg', 'audio/ogg', 'Vorbis I'],
+    ] as const) {
+      const file = path.join(dir, name);
+      copyFileSync(path.join(fixtures, name), file);
+      const d = await describeRecording({ path: file, settings: {} });
+      expect(d.problem, name).toBeNull();
+      expect(d.recording).toMatchObject({ contentType, codec, durationSec: 1, channels: 1, sampleRate: 8000 });
+    }
+  });
+
+  it('fails binary data that is no known audio format', async () => {
+    const file = put('blob.mp3', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 200, 201]));
+    const d = await describeRecording({ path: file, settings });
+    expect(d.problem).toEqual({ state: 'failed', reason: expect.stringMatching(/match no audio format/) });
+  });
+
+  it('holds recordings for review while the folder template is broken', async () => {
+    const file = put('any.wav', makeWav({ seconds: 1 }));
+    const d = await describeRecording({ path: file, settings: { template: 'in-{frm}' } });
+    expect(d.problem).toEqual({
+      state: 'needs-review',
+      reason: expect.stringMatching(/template is invalid: unknown field "frm"/),
+    });
+    expect(d.call.callId).toMatch(/^cr-[0-9a-f]{32}$/);
   });
 });
