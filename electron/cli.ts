@@ -9,7 +9,7 @@ import { configFile as defaultConfigFile, defaultDataDir, outboxFile } from './c
 import { ConfigError, readConfigFile } from './core/config/load-config.js';
 import { createCore, type Core } from './core/create-core.js';
 import type { Logger } from './core/logger.js';
-import { openOutbox } from './core/outbox/outbox.js';
+import { openOutbox, OutboxOpenError, setAsideOutbox } from './core/outbox/outbox.js';
 import { startDemo } from './headless/demo.js';
 import { startSandbox } from './headless/sandbox/sandbox.js';
 import { HostStartError, startHttpHost } from './headless/serve/http-host.js';
@@ -25,7 +25,7 @@ Usage:
   callrelay sandbox [--host 127.0.0.1] [--port 4180]
   callrelay enqueue FILE... --destination NAME [--config FILE] [--data DIR]
   callrelay status [--data DIR] [--json]
-  callrelay doctor [--config FILE] [--data DIR]
+  callrelay doctor [--config FILE] [--data DIR] [--set-aside-outbox]
 
 Options:
   --data DIR      data folder (outbox, config); default ${defaultDataDir()}
@@ -35,6 +35,7 @@ Options:
   --port N        port (0 picks a free one)
   --token T       require "Authorization: Bearer T" (or ?token=T) on the API; env CALLRELAY_TOKEN
   --json          machine-readable output
+  --set-aside-outbox  (doctor) move a broken outbox aside as outbox.db.broken-<time>
   -h, --help      this help
 `;
 
@@ -47,6 +48,7 @@ const options = {
   destination: { type: 'string' },
   demo: { type: 'boolean' },
   json: { type: 'boolean' },
+  'set-aside-outbox': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
@@ -195,7 +197,28 @@ async function doctor(values: Record<string, string | boolean | undefined>): Pro
     report(false, `data folder ${dataDir}: ${(error as Error).message}`);
   }
   report(fs.existsSync(path.join(RENDERER_DIR, 'index.html')), 'user interface built (npm run build:renderer)');
+  const dbFile = outboxFile(dataDir);
+  let outboxBroken = false;
+  if (fs.existsSync(dbFile)) {
+    try {
+      openOutbox({ file: dbFile, clock: { now: () => Date.now() }, logger: createLogger() }).close();
+      report(true, `outbox ${dbFile} passes its integrity check`);
+    } catch (error) {
+      if (!(error instanceof OutboxOpenError)) throw error;
+      if (values['set-aside-outbox']) {
+        const kept = setAsideOutbox(dbFile);
+        console.log(`ok   the broken outbox was moved to ${kept}; the next start begins with an empty queue`);
+      } else {
+        outboxBroken = true;
+        report(false, error.message);
+      }
+    }
+  }
   let core: Core | null = null;
+  if (outboxBroken) {
+    process.exitCode = 1;
+    return;
+  }
   try {
     readConfigFile(file);
     core = createCore({ dataDir, configFile: file, logger: createLogger() });
@@ -246,7 +269,12 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof UsageError || error instanceof HostStartError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof UsageError ||
+    error instanceof HostStartError ||
+    error instanceof OutboxOpenError
+  ) {
     console.error(`callrelay: ${error.message}`);
   } else if (error instanceof Error && 'code' in error && error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     console.error(`callrelay: ${error.message}\n\n${USAGE}`);

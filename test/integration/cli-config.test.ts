@@ -57,3 +57,35 @@ describe('callrelay serve refuses a bad config', () => {
     expect(stderr).toContain('COMSWISE_TOKEN');
   });
 });
+
+describe('a broken outbox', () => {
+  it('stops serve with the file named, keeps it untouched, and doctor can set it aside', () => {
+    const dataDir = path.join(tmp, 'broken');
+    fs.mkdirSync(dataDir, { recursive: true });
+    const db = path.join(dataDir, 'outbox.db');
+    fs.writeFileSync(db, 'not a database, but maybe the only copy of a queue');
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ['bin/callrelay.js', ...args, '--data', dataDir], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+
+    const serve = run(['serve', '--port', '0']);
+    expect(serve.status).toBe(1);
+    expect(serve.stderr).toContain(`The outbox database ${db} cannot be used`);
+    expect(fs.readFileSync(db, 'utf8')).toBe('not a database, but maybe the only copy of a queue');
+
+    const doctor = run(['doctor']);
+    expect(doctor.status).toBe(1);
+    expect(fs.existsSync(db)).toBe(true);
+
+    const setAside = run(['doctor', '--set-aside-outbox']);
+    expect(setAside.stdout).toMatch(/moved to .*outbox\.db\.broken-/);
+    const kept = fs.readdirSync(dataDir).filter((f) => f.startsWith('outbox.db.broken-'));
+    expect(kept).toHaveLength(1);
+    expect(fs.readFileSync(path.join(dataDir, kept[0]!), 'utf8')).toBe(
+      'not a database, but maybe the only copy of a queue',
+    );
+  });
+});

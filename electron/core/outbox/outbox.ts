@@ -176,8 +176,8 @@ export class OutboxOpenError extends Error {
   ) {
     super(
       `The outbox database ${file} cannot be used: ${problem}. CallRelay has not changed or replaced it. ` +
-        'Restore it from a backup, or move it aside (CallRelay can do that for you: it keeps the file ' +
-        'as <name>.broken-<time>) to start with an empty queue.',
+        'Restore it from a backup, or move it aside to start with an empty queue: ' +
+        '`callrelay doctor --set-aside-outbox` keeps it as <name>.broken-<time>.',
       options,
     );
     this.name = 'OutboxOpenError';
