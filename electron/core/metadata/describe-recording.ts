@@ -152,7 +152,9 @@ export async function describeRecording(input: DescribeInput): Promise<Recording
     sources.callId = 'content-hash';
   }
   if (!call.startTime) {
-    call.startTime = toIsoUtc(info.mtimeMs);
+    // A recorder writes until the call ends, so the file's mtime marks the end: the call started
+    // one duration earlier (the mtime itself when the length is unknown).
+    call.startTime = toIsoUtc(info.mtimeMs - (probe.durationSec ?? 0) * 1000);
     sources.startTime = 'mtime';
   }
   if (!call.endTime && probe.durationSec !== null) {

@@ -48,7 +48,7 @@ describe('describeRecording', () => {
     expect(d.sources).toMatchObject({ callId: 'filename', startTime: 'filename', endTime: 'probe' });
   });
 
-  it('falls back to the mtime and the content hash when the name says nothing', async () => {
+  it('falls back to the mtime (the end of the call) and the content hash when the name says nothing', async () => {
     const bytes = makeWav({ seconds: 1 });
     const file = put('recording.wav', bytes);
     const mtime = new Date('2024-05-01T08:00:00Z');
@@ -56,8 +56,8 @@ describe('describeRecording', () => {
     const d = await describeRecording({ path: file, settings: { timezone: 'UTC' } });
     const sha = createHash('sha256').update(bytes).digest('hex');
     expect(d.call.callId).toBe(`cr-${sha.slice(0, 32)}`);
-    expect(d.call.startTime).toBe('2024-05-01T08:00:00Z');
-    expect(d.call.endTime).toBe('2024-05-01T08:00:01Z');
+    expect(d.call.startTime).toBe('2024-05-01T07:59:59Z');
+    expect(d.call.endTime).toBe('2024-05-01T08:00:00Z');
     expect(d.sources).toMatchObject({ callId: 'content-hash', startTime: 'mtime' });
   });
 
