@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Exchange } from './exchange.js';
-import { parseJsonBody, problemsOf } from './platform-checks.js';
+import { readCheckedBody } from './platform-checks.js';
 
 const CreateCall = z
   .object({
@@ -33,20 +33,9 @@ export function createAgentCallsApi(options: { apiKey: string; apiSecret: string
       req.resume();
       return fail(ex, 401, 'Invalid or missing X-API-KEY / X-API-SECRET', 'unauthorized');
     }
-    const parsed = parseJsonBody(await ex.readBody());
-    if (!parsed.ok) return fail(ex, 400, parsed.message, 'bad_request');
-    ex.entry.body = parsed.value;
-    const body = CreateCall.safeParse(parsed.value);
-    if (!body.success) {
-      return fail(
-        ex,
-        400,
-        problemsOf(body.error)
-          .map((p) => `${p.field} ${p.message}`)
-          .join('; '),
-        'validation_error',
-      );
-    }
+    const body = await readCheckedBody(ex, CreateCall);
+    if ('unreadable' in body) return fail(ex, 400, body.unreadable, 'bad_request');
+    if ('problems' in body) return fail(ex, 400, body.problems.join('; '), 'validation_error');
     const callId = body.data.call_id ?? `call_${crypto.randomUUID()}`;
     if (calls.some((c) => c.call_id === callId)) {
       return fail(ex, 409, `A call with call_id ${callId} already exists`, 'conflict');

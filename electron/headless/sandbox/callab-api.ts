@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Exchange } from './exchange.js';
-import { parseJsonBody, problemsOf, uuid } from './platform-checks.js';
+import { readCheckedBody, uuid } from './platform-checks.js';
 
 const CreateCall = z
   .object({
@@ -49,19 +49,9 @@ export function createCallabApi(options: { token: string }) {
       req.resume();
       return fail(ex, 415, 'Content-Type must be application/json');
     }
-    const parsed = parseJsonBody(await ex.readBody());
-    if (!parsed.ok) return fail(ex, 400, parsed.message);
-    ex.entry.body = parsed.value;
-    const body = CreateCall.safeParse(parsed.value);
-    if (!body.success) {
-      return fail(
-        ex,
-        422,
-        problemsOf(body.error)
-          .map((p) => `${p.field} ${p.message}`)
-          .join('; '),
-      );
-    }
+    const body = await readCheckedBody(ex, CreateCall);
+    if ('unreadable' in body) return fail(ex, 400, body.unreadable);
+    if ('problems' in body) return fail(ex, 422, body.problems.join('; '));
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const call = {
       id: crypto.randomUUID(),

@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Exchange } from './exchange.js';
 import type { FaultDice } from './faults.js';
-import { e164, isoUtc, parseJsonBody, problemsOf, randomId } from './platform-checks.js';
+import { e164, isoUtc, problemsOf, randomId, readJsonBody } from './platform-checks.js';
 
 const UploadRequest = z
   .object({ fileName: z.string().min(1), contentType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/) })
@@ -99,13 +99,10 @@ export function createComswiseApi(options: {
   }
 
   async function readJson(ex: Exchange): Promise<unknown | undefined> {
-    const parsed = parseJsonBody(await ex.readBody());
-    if (!parsed.ok) {
-      detail(ex, 400, parsed.message);
-      return undefined;
-    }
-    ex.entry.body = parsed.value;
-    return parsed.value;
+    const read = await readJsonBody(ex);
+    if (read.ok) return read.value;
+    detail(ex, 400, read.message);
+    return undefined;
   }
 
   async function api(ex: Exchange): Promise<void> {

@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Exchange } from './exchange.js';
-import { e164, parseJsonBody, problemsOf, uuid } from './platform-checks.js';
+import { e164, readCheckedBody, uuid } from './platform-checks.js';
 
 const CreateCall = z
   .object({
@@ -33,18 +33,9 @@ export function createCxApi(options: { username: string; password: string }) {
       req.resume();
       return fail(ex, 401, 'Unauthorized', 'Invalid or missing Basic credentials');
     }
-    const parsed = parseJsonBody(await ex.readBody());
-    if (!parsed.ok) return fail(ex, 400, 'Bad Request', parsed.message);
-    ex.entry.body = parsed.value;
-    const body = CreateCall.safeParse(parsed.value);
-    if (!body.success) {
-      return fail(
-        ex,
-        400,
-        'Bad Request',
-        problemsOf(body.error).map((p) => `${p.field} ${p.message}`),
-      );
-    }
+    const body = await readCheckedBody(ex, CreateCall);
+    if ('unreadable' in body) return fail(ex, 400, 'Bad Request', body.unreadable);
+    if ('problems' in body) return fail(ex, 400, 'Bad Request', body.problems);
     const call = {
       id: crypto.randomUUID(),
       status: 'in-progress',

@@ -189,6 +189,47 @@ describe('sandbox: the other platforms', () => {
       expect(messages).toContain(field);
   });
 
+  it('agent-calls, cx, callab: unreadable JSON and invalid bodies answer in each platform’s error shape', async () => {
+    const json = { 'content-type': 'application/json' };
+    const agentCalls = sandboxCredentials['agent-calls'];
+    const agentHeaders = { ...json, 'x-api-key': agentCalls.apiKey, 'x-api-secret': agentCalls.apiSecret };
+    const agentBroken = await call('POST', '/agent-calls/api/calls/create', { headers: agentHeaders, body: '{' });
+    expect(agentBroken.status).toBe(400);
+    expect(agentBroken.body).toEqual({
+      message: 'request body is not valid JSON',
+      status: 'error',
+      error: 'bad_request',
+      data: null,
+    });
+
+    const cx = sandboxCredentials.cx;
+    const cxHeaders = {
+      ...json,
+      authorization: `Basic ${Buffer.from(`${cx.username}:${cx.password}`).toString('base64')}`,
+    };
+    const cxBroken = await call('POST', '/cx/api/v1/calls', { headers: cxHeaders, body: '{' });
+    expect(cxBroken.status).toBe(400);
+    expect(cxBroken.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'request body is not valid JSON' });
+
+    const callabHeaders = { ...json, authorization: `Bearer ${sandboxCredentials.callab.token}` };
+    const callabBroken = await call('POST', '/callab/v1/calls', { headers: callabHeaders, body: '{' });
+    expect(callabBroken.status).toBe(400);
+    expect(callabBroken.body).toEqual({ status: 'error', message: 'request body is not valid JSON', data: null });
+    const callabInvalid = await call('POST', '/callab/v1/calls', {
+      headers: callabHeaders,
+      json: { company_id: 'not-a-uuid', colour: 'red' },
+    });
+    expect(callabInvalid.status).toBe(422);
+    expect(callabInvalid.body).toEqual({
+      status: 'error',
+      message: 'company_id must be a UUID; colour is not a field of this endpoint',
+      data: null,
+    });
+    // A body that could be read is listed for inspection even when the platform refused it.
+    const listed = sandbox.requests().filter((r) => r.kind === 'callab' && r.status === 422);
+    expect(listed.at(-1)?.body).toEqual({ company_id: 'not-a-uuid', colour: 'red' });
+  });
+
   it('add-calls: api_key as a form field; call or audio_url required', async () => {
     const form = (fields: Record<string, string>) => {
       const data = new FormData();
