@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { jobStates } from '../../shared/model.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-cli-'));
@@ -87,5 +88,22 @@ describe('a broken outbox', () => {
     expect(fs.readFileSync(path.join(dataDir, kept[0]!), 'utf8')).toBe(
       'not a database, but maybe the only copy of a queue',
     );
+  });
+});
+
+describe('callrelay status --json', () => {
+  it('prints one object whose counts name every job state, zeros included', async () => {
+    const dataDir = path.join(tmp, 'status');
+    const { createCore } = await import('../../electron/core/create-core.js');
+    await createCore({ dataDir }).stop();
+    const result = spawnSync(process.execPath, ['bin/callrelay.js', 'status', '--data', dataDir, '--json'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(0);
+    const { counts } = JSON.parse(result.stdout) as { counts: Record<string, number> };
+    expect(Object.keys(counts).sort()).toEqual([...jobStates].sort());
+    expect(Object.values(counts).every((n) => n === 0)).toBe(true);
   });
 });
