@@ -26,8 +26,9 @@ import { createHttpClient } from '../http/http-client.js';
 import { probeBase, runConnectionTest } from './connection-test.js';
 import type { DeliveryJob, Destination } from './destination.js';
 import type { ConfigOf, DestinationDeps } from './destination-deps.js';
+import { createdCallOutcome } from './delivery-outcome.js';
 import { createOnce } from './exactly-once.js';
-import { issuesFromZod, isoNow, joinUrl, overlay, type FieldMap } from './platform-fields.js';
+import { issuesFromZod, joinUrl, overlay, type FieldMap } from './platform-fields.js';
 import { explainRefusal } from './refused-credentials.js';
 
 export const ADD_CALLS_MAX_BYTES = 500 * 1024 * 1024;
@@ -212,20 +213,10 @@ export function createAddCallsDestination(config: ConfigOf<'add-calls'>, deps: D
           };
         },
       });
-      return {
-        remoteId: created.remoteId,
-        result: {
-          remoteId: created.remoteId,
-          status: 'queued for processing',
-          summary: null,
-          transcriptUrl: null,
-          transcriptText: null,
-          recordingUrl: created.audioUrl,
-          raw: created.raw,
-          fetchedAt: isoNow(ctx.now()),
-        },
-        pollResults: false,
-      };
+      return createdCallOutcome(
+        { ...created, status: 'queued for processing', transcriptText: null, recordingUrl: created.audioUrl },
+        ctx.now(),
+      );
     },
     testConnection(signal) {
       // A form with the key and neither `call` nor `audio_url` cannot create anything; a 400 means

@@ -19,8 +19,9 @@ import { createHttpClient, errorStatus } from '../http/http-client.js';
 import { probeBase, runConnectionTest } from './connection-test.js';
 import type { DeliveryContext, DeliveryJob, Destination } from './destination.js';
 import type { ConfigOf, DestinationDeps } from './destination-deps.js';
+import { createdCallOutcome } from './delivery-outcome.js';
 import { createOnce } from './exactly-once.js';
-import { issuesFromZod, isoNow, joinUrl, overlay, recordingDetails, type FieldMap } from './platform-fields.js';
+import { issuesFromZod, joinUrl, overlay, recordingDetails, type FieldMap } from './platform-fields.js';
 import { explainRefusal } from './refused-credentials.js';
 
 export const AgentCallsCreateCall = z
@@ -146,20 +147,7 @@ export function createAgentCallsDestination(config: ConfigOf<'agent-calls'>, dep
           }
         },
       });
-      return {
-        remoteId: created.remoteId,
-        result: {
-          remoteId: created.remoteId,
-          status: created.status,
-          summary: null,
-          transcriptUrl: null,
-          transcriptText: created.transcript,
-          recordingUrl: created.recordingUrl,
-          ...(created.raw ? { raw: created.raw } : {}),
-          fetchedAt: isoNow(ctx.now()),
-        },
-        pollResults: false,
-      };
+      return createdCallOutcome({ ...created, transcriptText: created.transcript }, ctx.now());
     },
     testConnection(signal) {
       // An empty body lacks the required agent_id, so nothing can be created; a 400 means the keys passed.

@@ -20,8 +20,9 @@ import { createHttpClient } from '../http/http-client.js';
 import { probeBase, runConnectionTest } from './connection-test.js';
 import type { DeliveryJob, Destination } from './destination.js';
 import type { ConfigOf, DestinationDeps } from './destination-deps.js';
+import { createdCallOutcome } from './delivery-outcome.js';
 import { createOnce } from './exactly-once.js';
-import { issuesFromZod, isoNow, joinUrl, overlay, recordingDetails, type FieldMap } from './platform-fields.js';
+import { issuesFromZod, joinUrl, overlay, recordingDetails, type FieldMap } from './platform-fields.js';
 import { explainRefusal } from './refused-credentials.js';
 
 export const CallabCreateCall = z
@@ -134,20 +135,10 @@ export function createCallabDestination(config: ConfigOf<'callab'>, deps: Destin
           };
         },
       });
-      return {
-        remoteId: created.remoteId,
-        result: {
-          remoteId: created.remoteId,
-          status: created.status,
-          summary: null,
-          transcriptUrl: null,
-          transcriptText: created.transcript,
-          recordingUrl: created.recordUrl,
-          raw: created.raw,
-          fetchedAt: isoNow(ctx.now()),
-        },
-        pollResults: false,
-      };
+      return createdCallOutcome(
+        { ...created, transcriptText: created.transcript, recordingUrl: created.recordUrl },
+        ctx.now(),
+      );
     },
     testConnection(signal) {
       const list = new URL(url);

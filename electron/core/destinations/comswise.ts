@@ -28,6 +28,7 @@ import { createHttpClient, errorStatus } from '../http/http-client.js';
 import { runConnectionTest, probeBase } from './connection-test.js';
 import type { DeliveryContext, DeliveryJob, DeliveryOutcome, Destination } from './destination.js';
 import type { ConfigOf, DestinationDeps } from './destination-deps.js';
+import { createdCallOutcome } from './delivery-outcome.js';
 import { createOnce } from './exactly-once.js';
 import { issuesFromZod, isoNow, joinUrl, overlay, type FieldMap } from './platform-fields.js';
 import { explainRefusal } from './refused-credentials.js';
@@ -347,19 +348,8 @@ export function createComswiseDestination(
         const fileKey = await upload(ctx);
         created = await createCall(ctx, fileKey, false);
       }
-      return {
-        remoteId: created.remoteId,
-        result: {
-          remoteId: created.remoteId,
-          status: created.status,
-          summary: null,
-          transcriptUrl: null,
-          transcriptText: null,
-          recordingUrl: ctx.steps.get<{ fileKey: string }>('upload')?.fileKey ?? null,
-          fetchedAt: isoNow(ctx.now()),
-        },
-        pollResults: true,
-      };
+      const recordingUrl = ctx.steps.get<{ fileKey: string }>('upload')?.fileKey ?? null;
+      return createdCallOutcome({ ...created, transcriptText: null, recordingUrl }, ctx.now(), { pollResults: true });
     },
     async fetchResult(remoteId, { signal }) {
       const { found } = await findCall((c) => c.id === remoteId, signal);

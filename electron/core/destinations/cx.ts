@@ -19,8 +19,9 @@ import { createHttpClient } from '../http/http-client.js';
 import { probeBase, runConnectionTest } from './connection-test.js';
 import type { DeliveryJob, Destination } from './destination.js';
 import type { ConfigOf, DestinationDeps } from './destination-deps.js';
+import { createdCallOutcome } from './delivery-outcome.js';
 import { createOnce } from './exactly-once.js';
-import { customerNumber, issuesFromZod, isoNow, joinUrl, overlay, type FieldMap } from './platform-fields.js';
+import { customerNumber, issuesFromZod, joinUrl, overlay, type FieldMap } from './platform-fields.js';
 import { explainRefusal } from './refused-credentials.js';
 
 export const CxCreateCall = z
@@ -119,20 +120,7 @@ export function createCxDestination(config: ConfigOf<'cx'>, deps: DestinationDep
           };
         },
       });
-      return {
-        remoteId: created.remoteId,
-        result: {
-          remoteId: created.remoteId,
-          status: created.status,
-          summary: null,
-          transcriptUrl: null,
-          transcriptText: created.transcription,
-          recordingUrl: created.recordingUrl,
-          raw: created.raw,
-          fetchedAt: isoNow(ctx.now()),
-        },
-        pollResults: false,
-      };
+      return createdCallOutcome({ ...created, transcriptText: created.transcription }, ctx.now());
     },
     testConnection(signal) {
       // Every field is required, so an empty body cannot create anything; a 400 means the login passed.
