@@ -1,5 +1,5 @@
 // Settings, one section per concern; each saves only its own part of the configuration.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { DestinationInput, SettingsView as Settings } from '../../../shared/contract.js';
 import { useServices } from '../app-services.js';
@@ -172,6 +172,64 @@ function FoldersSection({ view }: { view: Settings }) {
   );
 }
 
+/** The frame every single-purpose settings form shares: titled panel, its one error, its save button. */
+function SettingsForm({
+  id,
+  title,
+  error,
+  saving,
+  saveLabel,
+  onSubmit,
+  children,
+}: {
+  id: string;
+  title: string;
+  error: string | null;
+  saving: boolean;
+  saveLabel: string;
+  onSubmit: (event: FormEvent) => void;
+  children: ReactNode;
+}) {
+  return (
+    <form className="panel" onSubmit={onSubmit} aria-labelledby={id} noValidate>
+      <h2 id={id}>{title}</h2>
+      {children}
+      {error ? (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={saving}>
+          {saveLabel}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** A labelled whole-number input counted from 1; the form checks the value on save. */
+function NumberField({
+  id,
+  label,
+  max,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  max?: number;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className="form-field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} type="number" min={1} max={max} value={value} onChange={(e) => onChange(e.target.value)} />
+    </div>
+  );
+}
+
 const dayNames = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 interface WindowDraft {
@@ -221,8 +279,14 @@ function BandwidthSection({ view }: { view: Settings }) {
   }
 
   return (
-    <form className="panel" onSubmit={onSubmit} aria-labelledby="bandwidth-settings" noValidate>
-      <h2 id="bandwidth-settings">Bandwidth</h2>
+    <SettingsForm
+      id="bandwidth-settings"
+      title="Bandwidth"
+      error={error}
+      saving={saving}
+      saveLabel="Save bandwidth"
+      onSubmit={onSubmit}
+    >
       <div className="form-field">
         <label htmlFor="bandwidth-default">Limit outside the schedule (KB/s, empty = unlimited)</label>
         <input id="bandwidth-default" inputMode="numeric" value={limit} onChange={(e) => setLimit(e.target.value)} />
@@ -279,17 +343,7 @@ function BandwidthSection({ view }: { view: Settings }) {
           Add window
         </button>
       </fieldset>
-      {error ? (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={saving}>
-          Save bandwidth
-        </button>
-      </div>
-    </form>
+    </SettingsForm>
   );
 }
 
@@ -312,43 +366,31 @@ function ConcurrencySection({ view }: { view: Settings }) {
   }
 
   return (
-    <form className="panel" onSubmit={onSubmit} aria-labelledby="concurrency-settings" noValidate>
-      <h2 id="concurrency-settings">Concurrency</h2>
+    <SettingsForm
+      id="concurrency-settings"
+      title="Concurrency"
+      error={error}
+      saving={saving}
+      saveLabel="Save concurrency"
+      onSubmit={onSubmit}
+    >
       <div className="form-grid">
-        <div className="form-field">
-          <label htmlFor="concurrency-global">Transfers at once, in total</label>
-          <input
-            id="concurrency-global"
-            type="number"
-            min={1}
-            max={64}
-            value={global}
-            onChange={(e) => setGlobal(e.target.value)}
-          />
-        </div>
-        <div className="form-field">
-          <label htmlFor="concurrency-per">Transfers at once, per destination</label>
-          <input
-            id="concurrency-per"
-            type="number"
-            min={1}
-            max={32}
-            value={perDestination}
-            onChange={(e) => setPerDestination(e.target.value)}
-          />
-        </div>
+        <NumberField
+          id="concurrency-global"
+          label="Transfers at once, in total"
+          max={64}
+          value={global}
+          onChange={setGlobal}
+        />
+        <NumberField
+          id="concurrency-per"
+          label="Transfers at once, per destination"
+          max={32}
+          value={perDestination}
+          onChange={setPerDestination}
+        />
       </div>
-      {error ? (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={saving}>
-          Save concurrency
-        </button>
-      </div>
-    </form>
+    </SettingsForm>
   );
 }
 
@@ -370,29 +412,27 @@ function NotificationsSection({ view }: { view: Settings }) {
   }
 
   return (
-    <form className="panel" onSubmit={onSubmit} aria-labelledby="notifications-settings" noValidate>
-      <h2 id="notifications-settings">Notifications</h2>
+    <SettingsForm
+      id="notifications-settings"
+      title="Notifications"
+      error={error}
+      saving={saving}
+      saveLabel="Save notifications"
+      onSubmit={onSubmit}
+    >
       <div className="form-field checkbox-field">
         <label>
           <input type="checkbox" checked={reviewWaiting} onChange={(e) => setReviewWaiting(e.target.checked)} /> Tell me
           when a call waits for review
         </label>
       </div>
-      <div className="form-field">
-        <label htmlFor="notify-after">Tell me when a destination has been failing for (minutes)</label>
-        <input id="notify-after" type="number" min={1} value={after} onChange={(e) => setAfter(e.target.value)} />
-      </div>
-      {error ? (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={saving}>
-          Save notifications
-        </button>
-      </div>
-    </form>
+      <NumberField
+        id="notify-after"
+        label="Tell me when a destination has been failing for (minutes)"
+        value={after}
+        onChange={setAfter}
+      />
+    </SettingsForm>
   );
 }
 
