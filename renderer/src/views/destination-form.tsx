@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ConnectionTest, DestinationInput, DestinationView } from '../../../shared/contract.js';
 import { DestinationConfig } from '../../../shared/config.js';
 import { destinationKinds, type DestinationKind } from '../../../shared/model.js';
+import { createFieldErrors } from './field-errors.js';
 
 interface AuthField {
   key: string;
@@ -151,20 +152,7 @@ export function DestinationForm({ existing, takenNames, saving, onSave, onTest, 
     setTest(await onTest({ ...(existing ? { name: existing.name } : {}), draft }));
   }
 
-  function fieldProps(key: string) {
-    return {
-      id: `${prefix}-${key}`,
-      'aria-invalid': errors[key] ? true : undefined,
-      'aria-describedby': errors[key] ? `${prefix}-${key}-error` : undefined,
-    };
-  }
-  function errorFor(key: string) {
-    return errors[key] ? (
-      <small id={`${prefix}-${key}-error`} className="field-error">
-        {errors[key]}
-      </small>
-    ) : null;
-  }
+  const { fieldProps, errorFor } = createFieldErrors(prefix, errors);
 
   return (
     <form

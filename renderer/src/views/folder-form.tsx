@@ -3,6 +3,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { MetadataPreview } from '../../../shared/contract.js';
 import { FolderConfig, type AfterDelivery } from '../../../shared/config.js';
+import { createFieldErrors } from './field-errors.js';
 
 export const templatePresets: { value: string; label: string; sample: string }[] = [
   {
@@ -133,20 +134,7 @@ export function FolderForm(props: FolderFormProps) {
     if (validate()) await onSave(draft, existing?.path ?? null);
   }
 
-  function err(key: string) {
-    return errors[key] ? (
-      <small id={`${prefix}-${key}-error`} className="field-error">
-        {errors[key]}
-      </small>
-    ) : null;
-  }
-  function aria(key: string) {
-    return {
-      id: `${prefix}-${key}`,
-      'aria-invalid': errors[key] ? true : undefined,
-      'aria-describedby': errors[key] ? `${prefix}-${key}-error` : undefined,
-    };
-  }
+  const { fieldProps, errorFor } = createFieldErrors(prefix, errors);
 
   return (
     <form
@@ -161,7 +149,7 @@ export function FolderForm(props: FolderFormProps) {
           <label htmlFor={`${prefix}-path`}>Folder path</label>
           <div className="input-with-button">
             <input
-              {...aria('path')}
+              {...fieldProps('path')}
               value={path}
               placeholder="/srv/recordings"
               onChange={(e) => setPath(e.target.value)}
@@ -182,11 +170,11 @@ export function FolderForm(props: FolderFormProps) {
             </button>
           </div>
           {pickMessage ? <small className="hint">{pickMessage}</small> : null}
-          {err('path')}
+          {errorFor('path')}
         </div>
         <div className="form-field">
           <label htmlFor={`${prefix}-destination`}>Destination</label>
-          <select {...aria('destination')} value={destination} onChange={(e) => setDestination(e.target.value)}>
+          <select {...fieldProps('destination')} value={destination} onChange={(e) => setDestination(e.target.value)}>
             {destinations.length === 0 ? <option value="">No destination yet</option> : null}
             {destinations.map((d) => (
               <option key={d} value={d}>
@@ -194,7 +182,7 @@ export function FolderForm(props: FolderFormProps) {
               </option>
             ))}
           </select>
-          {err('destination')}
+          {errorFor('destination')}
         </div>
         <div className="form-field">
           <label htmlFor={`${prefix}-template`}>File name template</label>
@@ -220,19 +208,19 @@ export function FolderForm(props: FolderFormProps) {
           <div className="form-field wide">
             <label htmlFor={`${prefix}-custom`}>Custom template</label>
             <input
-              {...aria('template')}
+              {...fieldProps('template')}
               id={`${prefix}-custom`}
               value={customTemplate}
               placeholder="{direction}-{to}-{from}-{date:YYYYMMDD}-{time:HHmmss}"
               onChange={(e) => setCustomTemplate(e.target.value)}
             />
-            {err('template')}
+            {errorFor('template')}
           </div>
         ) : null}
         <div className="form-field">
           <label htmlFor={`${prefix}-timezone`}>Recorder time zone</label>
           <input
-            {...aria('timezone')}
+            {...fieldProps('timezone')}
             list={`${prefix}-zones`}
             value={timezone}
             onChange={(e) => setTimezone(e.target.value)}
@@ -242,18 +230,18 @@ export function FolderForm(props: FolderFormProps) {
               <option key={z} value={z} />
             ))}
           </datalist>
-          {err('timezone')}
+          {errorFor('timezone')}
         </div>
         <div className="form-field">
           <label htmlFor={`${prefix}-region`}>Phone region</label>
           <input
-            {...aria('region')}
+            {...fieldProps('region')}
             value={region}
             maxLength={2}
             placeholder="US"
             onChange={(e) => setRegion(e.target.value.toUpperCase())}
           />
-          {err('region')}
+          {errorFor('region')}
         </div>
         <div className="form-field">
           <label htmlFor={`${prefix}-after`}>After delivery</label>
@@ -266,8 +254,8 @@ export function FolderForm(props: FolderFormProps) {
         {after === 'move' ? (
           <div className="form-field">
             <label htmlFor={`${prefix}-moveTo`}>Move to</label>
-            <input {...aria('moveTo')} value={moveTo} onChange={(e) => setMoveTo(e.target.value)} />
-            {err('moveTo')}
+            <input {...fieldProps('moveTo')} value={moveTo} onChange={(e) => setMoveTo(e.target.value)} />
+            {errorFor('moveTo')}
           </div>
         ) : null}
         <div className="form-field checkbox-field">
