@@ -20,15 +20,14 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
-import type { FieldIssue } from '../../../shared/model.js';
-import { PermanentError, ReviewError } from '../delivery-errors.js';
+import { PermanentError } from '../delivery-errors.js';
 import { createHttpClient } from '../http/http-client.js';
 import { probeBase, runConnectionTest } from './connection-test.js';
 import type { DeliveryJob, Destination } from './destination.js';
 import type { ConfigOf, DestinationDeps } from './destination-deps.js';
 import { createdCallOutcome } from './delivery-outcome.js';
 import { createOnce } from './exactly-once.js';
-import { issuesFromZod, joinUrl, overlay, type FieldMap } from './platform-fields.js';
+import { createBodyCheck, joinUrl, overlay, type FieldMap } from './platform-fields.js';
 import { explainRefusal } from './refused-credentials.js';
 
 export const ADD_CALLS_MAX_BYTES = 500 * 1024 * 1024;
@@ -57,6 +56,8 @@ const fieldMap: FieldMap = {
   extension_id: 'extensionId',
   order_id: 'orderId',
 };
+
+const checkFields = createBodyCheck(AddCallsFields, fieldMap, 'add-calls');
 
 const CreateAnswer = z
   .object({
@@ -158,21 +159,13 @@ export function createAddCallsDestination(config: ConfigOf<'add-calls'>, deps: D
     });
   }
 
-  function validate(job: Pick<DeliveryJob, 'recording' | 'call'>): FieldIssue[] {
-    const f = fields(job);
-    const parsed = AddCallsFields.safeParse(f);
-    return parsed.success ? [] : issuesFromZod(parsed.error, fieldMap, 'add-calls', f);
-  }
-
   return {
     name: config.name,
     kind: 'add-calls',
     fields: { required: ['callId'], optional: ['customerName', 'userId', 'extensionId', 'orderId'] },
-    validate,
+    validate: (job) => checkFields.issues(fields(job)),
     async deliver(ctx) {
-      const f = fields(ctx.job);
-      const parsed = AddCallsFields.safeParse(f);
-      if (!parsed.success) throw new ReviewError(issuesFromZod(parsed.error, fieldMap, 'add-calls', f));
+      const formFields = checkFields.parse(fields(ctx.job));
       const { recording } = ctx.job;
       const file = checkAddCallsFile(recording);
       if (file.problem) throw new PermanentError(file.problem);
@@ -185,7 +178,7 @@ export function createAddCallsDestination(config: ConfigOf<'add-calls'>, deps: D
           const form = multipartBody(
             [
               ['api_key', config.auth.apiKey],
-              ...Object.entries(parsed.data).filter((e): e is [string, string] => typeof e[1] === 'string'),
+              ...Object.entries(formFields).filter((e): e is [string, string] => typeof e[1] === 'string'),
             ],
             {
               fileName: recording.fileName,

@@ -13,15 +13,14 @@
  * created again. This holds as long as agent-calls keeps call_id unique, as an identifier must.
  */
 import { z } from 'zod';
-import type { FieldIssue } from '../../../shared/model.js';
-import { PermanentError, ReviewError } from '../delivery-errors.js';
+import { PermanentError } from '../delivery-errors.js';
 import { createHttpClient, errorStatus } from '../http/http-client.js';
 import { probeBase, runConnectionTest } from './connection-test.js';
 import type { DeliveryContext, DeliveryJob, Destination } from './destination.js';
 import type { ConfigOf, DestinationDeps } from './destination-deps.js';
 import { createdCallOutcome } from './delivery-outcome.js';
 import { createOnce } from './exactly-once.js';
-import { issuesFromZod, joinUrl, overlay, recordingDetails, type FieldMap } from './platform-fields.js';
+import { createBodyCheck, joinUrl, overlay, recordingDetails, type FieldMap } from './platform-fields.js';
 import { explainRefusal } from './refused-credentials.js';
 
 export const AgentCallsCreateCall = z
@@ -40,6 +39,8 @@ const fieldMap: FieldMap = {
   direction: 'direction',
   metadata: 'extra',
 };
+
+const checkBody = createBodyCheck(AgentCallsCreateCall, fieldMap, 'agent-calls');
 
 const CallAnswer = z
   .object({
@@ -84,12 +85,6 @@ export function createAgentCallsDestination(config: ConfigOf<'agent-calls'>, dep
     );
   }
 
-  function validate(job: Pick<DeliveryJob, 'recording' | 'call'>): FieldIssue[] {
-    const b = body(job);
-    const parsed = AgentCallsCreateCall.safeParse(b);
-    return parsed.success ? [] : issuesFromZod(parsed.error, fieldMap, 'agent-calls', b);
-  }
-
   async function send(ctx: DeliveryContext, request: z.infer<typeof AgentCallsCreateCall>): Promise<CreatedCall> {
     const answer = await explainRefusal('agent-calls', 'create the call', () =>
       http.json({ method: 'POST', url, headers, json: request, signal: ctx.signal }, CreateAnswer),
@@ -108,12 +103,9 @@ export function createAgentCallsDestination(config: ConfigOf<'agent-calls'>, dep
     name: config.name,
     kind: 'agent-calls',
     fields: { required: ['callId', 'agentId'], optional: ['direction', 'from', 'to', 'startTime', 'endTime', 'extra'] },
-    validate,
+    validate: (job) => checkBody.issues(body(job)),
     async deliver(ctx) {
-      const b = body(ctx.job);
-      const parsed = AgentCallsCreateCall.safeParse(b);
-      if (!parsed.success) throw new ReviewError(issuesFromZod(parsed.error, fieldMap, 'agent-calls', b));
-      const request = parsed.data;
+      const request = checkBody.parse(body(ctx.job));
       const created = await createOnce<CreatedCall>({
         steps: ctx.steps,
         step: 'create-call',

@@ -14,15 +14,14 @@
  * "may have been created; check the platform and resend on purpose" instead of risking a second call.
  */
 import { z } from 'zod';
-import { E164, type FieldIssue } from '../../../shared/model.js';
-import { ReviewError } from '../delivery-errors.js';
+import { E164 } from '../../../shared/model.js';
 import { createHttpClient } from '../http/http-client.js';
 import { probeBase, runConnectionTest } from './connection-test.js';
 import type { DeliveryJob, Destination } from './destination.js';
 import type { ConfigOf, DestinationDeps } from './destination-deps.js';
 import { createdCallOutcome } from './delivery-outcome.js';
 import { createOnce } from './exactly-once.js';
-import { issuesFromZod, joinUrl, overlay, recordingDetails, type FieldMap } from './platform-fields.js';
+import { createBodyCheck, joinUrl, overlay, recordingDetails, type FieldMap } from './platform-fields.js';
 import { explainRefusal } from './refused-credentials.js';
 
 export const CallabCreateCall = z
@@ -52,6 +51,8 @@ const fieldMap: FieldMap = {
   notes: 'notes',
   metadata: 'extra',
 };
+
+const checkBody = createBodyCheck(CallabCreateCall, fieldMap, 'callab');
 
 const CreateAnswer = z
   .object({
@@ -99,12 +100,6 @@ export function createCallabDestination(config: ConfigOf<'callab'>, deps: Destin
     });
   }
 
-  function validate(job: Pick<DeliveryJob, 'recording' | 'call'>): FieldIssue[] {
-    const b = body(job);
-    const parsed = CallabCreateCall.safeParse(b);
-    return parsed.success ? [] : issuesFromZod(parsed.error, fieldMap, 'callab', b);
-  }
-
   return {
     name: config.name,
     kind: 'callab',
@@ -112,11 +107,9 @@ export function createCallabDestination(config: ConfigOf<'callab'>, deps: Destin
       required: ['callId'],
       optional: ['from', 'to', 'direction', 'agentId', 'campaignId', 'notes', 'startTime', 'endTime', 'extra'],
     },
-    validate,
+    validate: (job) => checkBody.issues(body(job)),
     async deliver(ctx) {
-      const b = body(ctx.job);
-      const parsed = CallabCreateCall.safeParse(b);
-      if (!parsed.success) throw new ReviewError(issuesFromZod(parsed.error, fieldMap, 'callab', b));
+      const request = checkBody.parse(body(ctx.job));
       const created = await createOnce<CreatedCall>({
         steps: ctx.steps,
         step: 'create-call',
@@ -124,7 +117,7 @@ export function createCallabDestination(config: ConfigOf<'callab'>, deps: Destin
         platform: 'callab',
         send: async () => {
           const answer = await explainRefusal('callab', 'create the call', () =>
-            http.json({ method: 'POST', url, headers: auth, json: parsed.data, signal: ctx.signal }, CreateAnswer),
+            http.json({ method: 'POST', url, headers: auth, json: request, signal: ctx.signal }, CreateAnswer),
           );
           return {
             remoteId: answer.data.id,

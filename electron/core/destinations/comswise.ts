@@ -30,7 +30,7 @@ import type { DeliveryContext, DeliveryJob, DeliveryOutcome, Destination } from 
 import type { ConfigOf, DestinationDeps } from './destination-deps.js';
 import { createdCallOutcome } from './delivery-outcome.js';
 import { createOnce } from './exactly-once.js';
-import { issuesFromZod, isoNow, joinUrl, overlay, type FieldMap } from './platform-fields.js';
+import { createBodyCheck, isoNow, joinUrl, overlay, type FieldMap } from './platform-fields.js';
 import { explainRefusal } from './refused-credentials.js';
 
 export const ComswiseCreateCall = z
@@ -59,6 +59,8 @@ const fieldMap: FieldMap = {
   groupingId: 'groupingId',
   recordingUrl: 'recording',
 };
+
+const checkBody = createBodyCheck(ComswiseCreateCall, fieldMap, 'comswise');
 
 const UploadAnswer = z
   .object({
@@ -141,8 +143,7 @@ export function createComswiseDestination(
   }
 
   function check(body: Record<string, unknown>): FieldIssue[] {
-    const parsed = ComswiseCreateCall.safeParse(body);
-    const issues = parsed.success ? [] : issuesFromZod(parsed.error, fieldMap, 'comswise', body);
+    const issues = checkBody.issues(body);
     // Conditional rules of the seed's table, checked apart so every missing field is named at once.
     if (!body.groupingId) {
       for (const side of ['from', 'to'] as const) {

@@ -21,7 +21,7 @@ import type { DeliveryJob, Destination } from './destination.js';
 import type { ConfigOf, DestinationDeps } from './destination-deps.js';
 import { createdCallOutcome } from './delivery-outcome.js';
 import { createOnce } from './exactly-once.js';
-import { customerNumber, issuesFromZod, joinUrl, overlay, type FieldMap } from './platform-fields.js';
+import { createBodyCheck, customerNumber, joinUrl, overlay, type FieldMap } from './platform-fields.js';
 import { explainRefusal } from './refused-credentials.js';
 
 export const CxCreateCall = z
@@ -41,6 +41,8 @@ const fieldMap: FieldMap = {
   customerName: 'customerName',
   customerPhone: 'customerPhone',
 };
+
+const checkBody = createBodyCheck(CxCreateCall, fieldMap, 'cx');
 
 const CreateAnswer = z
   .object({
@@ -80,13 +82,13 @@ export function createCxDestination(config: ConfigOf<'cx'>, deps: DestinationDep
   }
 
   function check(b: Record<string, unknown>): FieldIssue[] {
-    const parsed = CxCreateCall.safeParse(b);
-    if (parsed.success) return [];
-    return issuesFromZod(parsed.error, fieldMap, 'cx', b).map((issue) =>
-      issue.field === 'customerPhone' && b.customerPhone === undefined
-        ? { ...issue, message: `${issue.message}; give customerPhone, or from/to with a direction` }
-        : issue,
-    );
+    return checkBody
+      .issues(b)
+      .map((issue) =>
+        issue.field === 'customerPhone' && b.customerPhone === undefined
+          ? { ...issue, message: `${issue.message}; give customerPhone, or from/to with a direction` }
+          : issue,
+      );
   }
 
   return {

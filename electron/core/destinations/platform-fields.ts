@@ -4,6 +4,7 @@
 // person can fix in the review form, or by the destination default when no call field maps to it.
 import type { z } from 'zod';
 import type { DestinationKind, FieldIssue } from '../../../shared/model.js';
+import { ReviewError } from '../delivery-errors.js';
 import type { DeliveryJob } from './destination.js';
 
 /** Platform field name → canonical CallDraft field that feeds it. */
@@ -51,6 +52,28 @@ export function issuesFromZod(
     if (!issues.some((i) => i.field === field && i.message === message)) issues.push({ field, message });
   }
   return issues;
+}
+
+export interface BodyCheck<T> {
+  /** Every issue of the body, by canonical field; none when the platform's schema accepts it. */
+  issues(body: Record<string, unknown>): FieldIssue[];
+  /** The body as the schema accepts it; a ReviewError naming every issue otherwise. */
+  parse(body: Record<string, unknown>): T;
+}
+
+/** Checks bodies against a platform's request schema, naming issues as `issuesFromZod` does. */
+export function createBodyCheck<T>(schema: z.ZodType<T>, fieldMap: FieldMap, kind: DestinationKind): BodyCheck<T> {
+  return {
+    issues(body) {
+      const parsed = schema.safeParse(body);
+      return parsed.success ? [] : issuesFromZod(parsed.error, fieldMap, kind, body);
+    },
+    parse(body) {
+      const parsed = schema.safeParse(body);
+      if (!parsed.success) throw new ReviewError(issuesFromZod(parsed.error, fieldMap, kind, body));
+      return parsed.data;
+    },
+  };
 }
 
 /**
