@@ -26,7 +26,7 @@ import { probeBase, runConnectionTest } from './connection-test.js';
 import type { DeliveryJob, Destination } from './destination.js';
 import type { ConfigOf, DestinationDeps } from './destination-deps.js';
 import { createdCallOutcome } from './delivery-outcome.js';
-import { createOnce } from './exactly-once.js';
+import { createCallOnce } from './exactly-once.js';
 import { createBodyCheck, joinUrl, overlay, type FieldMap } from './platform-fields.js';
 import { explainRefusal } from './refused-credentials.js';
 
@@ -169,11 +169,7 @@ export function createAddCallsDestination(config: ConfigOf<'add-calls'>, deps: D
       const { recording } = ctx.job;
       const file = checkAddCallsFile(recording);
       if (file.problem) throw new PermanentError(file.problem);
-      const created = await createOnce<CreatedCall>({
-        steps: ctx.steps,
-        step: 'create-call',
-        now: ctx.now,
-        platform: 'add-calls',
+      const created = await createCallOnce<CreatedCall>(ctx, 'add-calls', {
         send: async () => {
           const form = multipartBody(
             [

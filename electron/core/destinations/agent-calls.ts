@@ -19,7 +19,7 @@ import { probeBase, runConnectionTest } from './connection-test.js';
 import type { DeliveryContext, DeliveryJob, Destination } from './destination.js';
 import type { ConfigOf, DestinationDeps } from './destination-deps.js';
 import { createdCallOutcome } from './delivery-outcome.js';
-import { createOnce } from './exactly-once.js';
+import { createCallOnce } from './exactly-once.js';
 import { createBodyCheck, joinUrl, overlay, recordingDetails, type FieldMap } from './platform-fields.js';
 import { explainRefusal } from './refused-credentials.js';
 
@@ -106,11 +106,7 @@ export function createAgentCallsDestination(config: ConfigOf<'agent-calls'>, dep
     validate: (job) => checkBody.issues(body(job)),
     async deliver(ctx) {
       const request = checkBody.parse(body(ctx.job));
-      const created = await createOnce<CreatedCall>({
-        steps: ctx.steps,
-        step: 'create-call',
-        now: ctx.now,
-        platform: 'agent-calls',
+      const created = await createCallOnce<CreatedCall>(ctx, 'agent-calls', {
         // The earlier request may have created it: resending the same call_id is safe, and a 409
         // proves it exists.
         recover: async () => {

@@ -20,7 +20,7 @@ import { probeBase, runConnectionTest } from './connection-test.js';
 import type { DeliveryJob, Destination } from './destination.js';
 import type { ConfigOf, DestinationDeps } from './destination-deps.js';
 import { createdCallOutcome } from './delivery-outcome.js';
-import { createOnce } from './exactly-once.js';
+import { createCallOnce } from './exactly-once.js';
 import { createBodyCheck, joinUrl, overlay, recordingDetails, type FieldMap } from './platform-fields.js';
 import { explainRefusal } from './refused-credentials.js';
 
@@ -110,11 +110,7 @@ export function createCallabDestination(config: ConfigOf<'callab'>, deps: Destin
     validate: (job) => checkBody.issues(body(job)),
     async deliver(ctx) {
       const request = checkBody.parse(body(ctx.job));
-      const created = await createOnce<CreatedCall>({
-        steps: ctx.steps,
-        step: 'create-call',
-        now: ctx.now,
-        platform: 'callab',
+      const created = await createCallOnce<CreatedCall>(ctx, 'callab', {
         send: async () => {
           const answer = await explainRefusal('callab', 'create the call', () =>
             http.json({ method: 'POST', url, headers: auth, json: request, signal: ctx.signal }, CreateAnswer),

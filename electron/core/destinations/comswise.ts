@@ -29,7 +29,7 @@ import { runConnectionTest, probeBase } from './connection-test.js';
 import type { DeliveryContext, DeliveryJob, DeliveryOutcome, Destination } from './destination.js';
 import type { ConfigOf, DestinationDeps } from './destination-deps.js';
 import { createdCallOutcome } from './delivery-outcome.js';
-import { createOnce } from './exactly-once.js';
+import { createCallOnce } from './exactly-once.js';
 import { createBodyCheck, isoNow, joinUrl, overlay, type FieldMap } from './platform-fields.js';
 import { explainRefusal } from './refused-credentials.js';
 
@@ -277,11 +277,7 @@ export function createComswiseDestination(
       }
       return null;
     };
-    return createOnce<CreatedCall>({
-      steps: ctx.steps,
-      step: 'create-call',
-      now: ctx.now,
-      platform: 'comswise',
+    return createCallOnce<CreatedCall>(ctx, 'comswise', {
       recover: lookup,
       send: async () => {
         const answer = await explainRefusal('comswise', 'create the call', () =>

@@ -20,7 +20,7 @@ import { probeBase, runConnectionTest } from './connection-test.js';
 import type { DeliveryJob, Destination } from './destination.js';
 import type { ConfigOf, DestinationDeps } from './destination-deps.js';
 import { createdCallOutcome } from './delivery-outcome.js';
-import { createOnce } from './exactly-once.js';
+import { createCallOnce } from './exactly-once.js';
 import { createBodyCheck, customerNumber, joinUrl, overlay, type FieldMap } from './platform-fields.js';
 import { explainRefusal } from './refused-credentials.js';
 
@@ -104,11 +104,7 @@ export function createCxDestination(config: ConfigOf<'cx'>, deps: DestinationDep
       const issues = check(b);
       if (issues.length > 0) throw new ReviewError(issues);
       const request = CxCreateCall.parse(b);
-      const created = await createOnce<CreatedCall>({
-        steps: ctx.steps,
-        step: 'create-call',
-        now: ctx.now,
-        platform: 'cx',
+      const created = await createCallOnce<CreatedCall>(ctx, 'cx', {
         send: async () => {
           const answer = await explainRefusal('cx', 'create the call', () =>
             http.json({ method: 'POST', url, headers, json: request, signal: ctx.signal }, CreateAnswer),

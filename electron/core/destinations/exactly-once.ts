@@ -6,7 +6,7 @@
 // (refused, body cut short, or an error status), and only then is the marker cleared.
 import { PermanentError } from '../delivery-errors.js';
 import { requestOutcome } from '../http/http-client.js';
-import type { StepStore } from './destination.js';
+import type { DeliveryContext, StepStore } from './destination.js';
 
 export interface CreateOnceOptions<T> {
   steps: StepStore;
@@ -52,6 +52,15 @@ export async function createOnce<T>(options: CreateOnceOptions<T>): Promise<T> {
   }
   steps.commit(step, result);
   return result;
+}
+
+/** A delivery's one create request: `createOnce` under the step name "create-call". */
+export function createCallOnce<T>(
+  ctx: Pick<DeliveryContext, 'steps' | 'now'>,
+  platform: string,
+  calls: Pick<CreateOnceOptions<T>, 'send' | 'recover'>,
+): Promise<T> {
+  return createOnce<T>({ steps: ctx.steps, step: 'create-call', now: ctx.now, platform, ...calls });
 }
 
 export function ambiguous(platform: string): PermanentError {
