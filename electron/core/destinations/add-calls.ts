@@ -22,7 +22,7 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { PermanentError } from '../delivery-errors.js';
 import { createHttpClient } from '../http/http-client.js';
-import { probeBase, runConnectionTest } from './connection-test.js';
+import { probeBase, refusedCreateCheck, runConnectionTest } from './connection-test.js';
 import type { DeliveryJob, Destination } from './destination.js';
 import type { ConfigOf, DestinationDeps } from './destination-deps.js';
 import { createdCallOutcome } from './delivery-outcome.js';
@@ -211,22 +211,17 @@ export function createAddCallsDestination(config: ConfigOf<'add-calls'>, deps: D
       // A form with the key and neither `call` nor `audio_url` cannot create anything; a 400 means
       // the key was accepted.
       const form = `--callrelay-test\r\nContent-Disposition: form-data; name="api_key"\r\n\r\n${config.auth.apiKey}\r\n--callrelay-test--\r\n`;
-      return runConnectionTest(
-        http,
+      const check = refusedCreateCheck(
         {
-          request: {
-            method: 'POST',
-            url,
-            headers: { 'content-type': 'multipart/form-data; boundary=callrelay-test' },
-            body: form,
-            signal,
-          },
-          acceptedStatuses: [400, 422],
-          okMessage: 'Connected to add-calls; api_key accepted.',
+          method: 'POST',
+          url,
+          headers: { 'content-type': 'multipart/form-data; boundary=callrelay-test' },
+          body: form,
+          signal,
         },
-        () => deps.clock.now(),
-        'add-calls',
+        'Connected to add-calls; api_key accepted.',
       );
+      return runConnectionTest(http, check, () => deps.clock.now(), 'add-calls');
     },
     probe: (signal) => probeBase(http, config.baseUrl, signal),
   };

@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import { PermanentError } from '../delivery-errors.js';
 import { createHttpClient, errorStatus } from '../http/http-client.js';
-import { probeBase, runConnectionTest } from './connection-test.js';
+import { probeBase, refusedCreateCheck, runConnectionTest } from './connection-test.js';
 import type { DeliveryContext, DeliveryJob, Destination } from './destination.js';
 import type { ConfigOf, DestinationDeps } from './destination-deps.js';
 import { createdCallOutcome } from './delivery-outcome.js';
@@ -139,16 +139,11 @@ export function createAgentCallsDestination(config: ConfigOf<'agent-calls'>, dep
     },
     testConnection(signal) {
       // An empty body lacks the required agent_id, so nothing can be created; a 400 means the keys passed.
-      return runConnectionTest(
-        http,
-        {
-          request: { method: 'POST', url, headers, json: {}, signal },
-          acceptedStatuses: [400, 422],
-          okMessage: 'Connected to agent-calls; X-API-KEY and X-API-SECRET accepted.',
-        },
-        () => deps.clock.now(),
-        'agent-calls',
+      const check = refusedCreateCheck(
+        { method: 'POST', url, headers, json: {}, signal },
+        'Connected to agent-calls; X-API-KEY and X-API-SECRET accepted.',
       );
+      return runConnectionTest(http, check, () => deps.clock.now(), 'agent-calls');
     },
     probe: (signal) => probeBase(http, config.baseUrl, signal),
   };

@@ -16,7 +16,7 @@
 import { z } from 'zod';
 import { E164 } from '../../../shared/model.js';
 import { createHttpClient } from '../http/http-client.js';
-import { probeBase, runConnectionTest } from './connection-test.js';
+import { listOneCheck, probeBase, runConnectionTest } from './connection-test.js';
 import type { DeliveryJob, Destination } from './destination.js';
 import type { ConfigOf, DestinationDeps } from './destination-deps.js';
 import { createdCallOutcome } from './delivery-outcome.js';
@@ -130,14 +130,7 @@ export function createCallabDestination(config: ConfigOf<'callab'>, deps: Destin
       );
     },
     testConnection(signal) {
-      const list = new URL(url);
-      list.searchParams.set('limit', '1');
-      return runConnectionTest(
-        http,
-        { request: { method: 'GET', url: list.toString(), headers: auth, signal } },
-        () => deps.clock.now(),
-        'callab',
-      );
+      return runConnectionTest(http, listOneCheck(url, auth, signal), () => deps.clock.now(), 'callab');
     },
     probe: (signal) => probeBase(http, config.baseUrl, signal),
   };

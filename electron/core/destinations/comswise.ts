@@ -25,7 +25,7 @@ import { z } from 'zod';
 import { E164, IsoUtc, type CallResult, type FieldIssue } from '../../../shared/model.js';
 import { ReviewError, TransientError, PermanentError } from '../delivery-errors.js';
 import { createHttpClient, errorStatus } from '../http/http-client.js';
-import { runConnectionTest, probeBase } from './connection-test.js';
+import { listOneCheck, runConnectionTest, probeBase } from './connection-test.js';
 import type { DeliveryContext, DeliveryJob, DeliveryOutcome, Destination } from './destination.js';
 import type { ConfigOf, DestinationDeps } from './destination-deps.js';
 import { createdCallOutcome } from './delivery-outcome.js';
@@ -355,14 +355,8 @@ export function createComswiseDestination(
       return toResult(found, deps.clock.now());
     },
     testConnection(signal) {
-      const url = new URL(joinUrl(base, 'calls/'));
-      url.searchParams.set('limit', '1');
-      return runConnectionTest(
-        http,
-        { request: { method: 'GET', url: url.toString(), headers: auth, signal } },
-        () => deps.clock.now(),
-        'comswise',
-      );
+      const check = listOneCheck(joinUrl(base, 'calls/'), auth, signal);
+      return runConnectionTest(http, check, () => deps.clock.now(), 'comswise');
     },
     probe: (signal) => probeBase(http, base, signal),
   };

@@ -21,6 +21,21 @@ export interface ConnectionCheck {
   okMessage?: string;
 }
 
+/**
+ * A create request that cannot create anything (its body lacks what the platform requires): the
+ * platform checks the credentials before the body, so its 400 or 422 proves them.
+ */
+export function refusedCreateCheck(request: HttpRequest, okMessage: string): ConnectionCheck {
+  return { request, acceptedStatuses: [400, 422], okMessage };
+}
+
+/** Lists at most one call: the cheapest authenticated read, for platforms that have a listing. */
+export function listOneCheck(listUrl: string, headers: Record<string, string>, signal: AbortSignal): ConnectionCheck {
+  const url = new URL(listUrl);
+  url.searchParams.set('limit', '1');
+  return { request: { method: 'GET', url: url.toString(), headers, signal } };
+}
+
 export async function runConnectionTest(
   http: HttpClient,
   check: ConnectionCheck,

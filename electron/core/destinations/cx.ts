@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { E164, type FieldIssue } from '../../../shared/model.js';
 import { ReviewError } from '../delivery-errors.js';
 import { createHttpClient } from '../http/http-client.js';
-import { probeBase, runConnectionTest } from './connection-test.js';
+import { probeBase, refusedCreateCheck, runConnectionTest } from './connection-test.js';
 import type { DeliveryJob, Destination } from './destination.js';
 import type { ConfigOf, DestinationDeps } from './destination-deps.js';
 import { createdCallOutcome } from './delivery-outcome.js';
@@ -122,16 +122,11 @@ export function createCxDestination(config: ConfigOf<'cx'>, deps: DestinationDep
     },
     testConnection(signal) {
       // Every field is required, so an empty body cannot create anything; a 400 means the login passed.
-      return runConnectionTest(
-        http,
-        {
-          request: { method: 'POST', url, headers, json: {}, signal },
-          acceptedStatuses: [400, 422],
-          okMessage: 'Connected to cx; username and password accepted.',
-        },
-        () => deps.clock.now(),
-        'cx',
+      const check = refusedCreateCheck(
+        { method: 'POST', url, headers, json: {}, signal },
+        'Connected to cx; username and password accepted.',
       );
+      return runConnectionTest(http, check, () => deps.clock.now(), 'cx');
     },
     probe: (signal) => probeBase(http, config.baseUrl, signal),
   };
