@@ -13,31 +13,30 @@ const at = (y: number, mo: number, d: number, h: number, mi: number, s = 0) => (
 const utc = (local: ReturnType<typeof at>, zone: string) => toIsoUtc(localToUtcMs(local, zone));
 
 describe('local time to UTC', () => {
-  it('applies standard and summer offsets', () => {
-    expect(utc(at(2024, 1, 15, 9, 0), 'America/New_York')).toBe('2024-01-15T14:00:00Z');
-    expect(utc(at(2024, 7, 15, 9, 0), 'America/New_York')).toBe('2024-07-15T13:00:00Z');
-    expect(utc(at(2024, 7, 15, 9, 0), 'Europe/London')).toBe('2024-07-15T08:00:00Z');
-    expect(utc(at(2024, 2, 28, 16, 0), 'Asia/Kolkata')).toBe('2024-02-28T10:30:00Z');
-    expect(utc(at(2024, 2, 28, 10, 30), 'UTC')).toBe('2024-02-28T10:30:00Z');
-  });
-
-  it('moves a time skipped by spring-forward past the gap', () => {
+  // Each row: why, zone, the UTC instant, the local wall-clock time that is it.
+  it.each([
+    ['standard offset', 'America/New_York', '2024-01-15T14:00:00Z', at(2024, 1, 15, 9, 0)],
+    ['summer offset', 'America/New_York', '2024-07-15T13:00:00Z', at(2024, 7, 15, 9, 0)],
+    ['summer offset', 'Europe/London', '2024-07-15T08:00:00Z', at(2024, 7, 15, 9, 0)],
+    ['half-hour offset', 'Asia/Kolkata', '2024-02-28T10:30:00Z', at(2024, 2, 28, 16, 0)],
+    ['no offset', 'UTC', '2024-02-28T10:30:00Z', at(2024, 2, 28, 10, 30)],
     // 2024-03-10 02:30 does not exist in New York; the clock jumped from 02:00 EST to 03:00 EDT.
-    expect(utc(at(2024, 3, 10, 2, 30), 'America/New_York')).toBe('2024-03-10T07:30:00Z');
-    expect(utc(at(2024, 3, 10, 3, 0), 'America/New_York')).toBe('2024-03-10T07:00:00Z');
-    expect(utc(at(2024, 3, 31, 1, 30), 'Europe/London')).toBe('2024-03-31T01:30:00Z');
-  });
-
-  it('takes the first of two repeated fall-back times', () => {
+    [
+      'skipped by spring-forward, moved past the gap',
+      'America/New_York',
+      '2024-03-10T07:30:00Z',
+      at(2024, 3, 10, 2, 30),
+    ],
+    ['the first time after spring-forward', 'America/New_York', '2024-03-10T07:00:00Z', at(2024, 3, 10, 3, 0)],
+    ['skipped by spring-forward, moved past the gap', 'Europe/London', '2024-03-31T01:30:00Z', at(2024, 3, 31, 1, 30)],
     // 01:30 happens twice on 2024-11-03 in New York: first EDT (05:30Z), then EST (06:30Z).
-    expect(utc(at(2024, 11, 3, 1, 30), 'America/New_York')).toBe('2024-11-03T05:30:00Z');
-    expect(utc(at(2024, 11, 3, 2, 30), 'America/New_York')).toBe('2024-11-03T07:30:00Z');
-    expect(utc(at(2024, 10, 27, 2, 30), 'Europe/Berlin')).toBe('2024-10-27T00:30:00Z');
-  });
-
-  it('handles southern-hemisphere summer time', () => {
-    expect(utc(at(2024, 1, 10, 12, 0), 'Australia/Sydney')).toBe('2024-01-10T01:00:00Z');
-    expect(utc(at(2024, 7, 10, 12, 0), 'Australia/Sydney')).toBe('2024-07-10T02:00:00Z');
+    ['repeated by fall-back, the first one', 'America/New_York', '2024-11-03T05:30:00Z', at(2024, 11, 3, 1, 30)],
+    ['the hour after fall-back', 'America/New_York', '2024-11-03T07:30:00Z', at(2024, 11, 3, 2, 30)],
+    ['repeated by fall-back, the first one', 'Europe/Berlin', '2024-10-27T00:30:00Z', at(2024, 10, 27, 2, 30)],
+    ['southern-hemisphere summer time', 'Australia/Sydney', '2024-01-10T01:00:00Z', at(2024, 1, 10, 12, 0)],
+    ['southern-hemisphere winter time', 'Australia/Sydney', '2024-07-10T02:00:00Z', at(2024, 7, 10, 12, 0)],
+  ])('%s in %s: %s', (_why, zone, expected, local) => {
+    expect(utc(local, zone)).toBe(expected);
   });
 
   it('names a zone that does not exist', () => {
@@ -61,18 +60,19 @@ describe('local time to UTC', () => {
 });
 
 describe('E.164', () => {
-  it('normalises national and international numbers with the folder region', () => {
-    expect(readPhoneNumber('(212) 555-0100', 'US')).toEqual({ e164: '+12125550100' });
-    expect(readPhoneNumber('07700 900123', 'GB')).toEqual({ e164: '+447700900123' });
-    expect(readPhoneNumber('076783 34829', 'IN')).toEqual({ e164: '+917678334829' });
-    expect(readPhoneNumber('0049 30 1234567', 'US')).toEqual({ e164: '+49301234567' });
-    expect(readPhoneNumber('+1 (212) 555-0100', undefined)).toEqual({ e164: '+12125550100' });
-  });
-
-  it('tells extensions, withheld callers and region-less numbers apart', () => {
-    expect(readPhoneNumber('101', 'US')).toEqual({ extension: '101' });
-    expect(readPhoneNumber('anonymous', 'US')).toEqual({ error: expect.stringMatching(/not a phone number/) });
-    expect(readPhoneNumber('2125550100', undefined)).toEqual({ error: expect.stringMatching(/default region/) });
-    expect(readPhoneNumber('12345678901234567', 'US')).toEqual({ error: expect.stringMatching(/not a possible/) });
+  it.each([
+    // National and international numbers, read with the folder region.
+    ['(212) 555-0100', 'US', { e164: '+12125550100' }],
+    ['07700 900123', 'GB', { e164: '+447700900123' }],
+    ['076783 34829', 'IN', { e164: '+917678334829' }],
+    ['0049 30 1234567', 'US', { e164: '+49301234567' }],
+    ['+1 (212) 555-0100', undefined, { e164: '+12125550100' }],
+    // Extensions, withheld callers and region-less numbers are told apart.
+    ['101', 'US', { extension: '101' }],
+    ['anonymous', 'US', { error: expect.stringMatching(/not a phone number/) }],
+    ['2125550100', undefined, { error: expect.stringMatching(/default region/) }],
+    ['12345678901234567', 'US', { error: expect.stringMatching(/not a possible/) }],
+  ])('reads %s (region %s) as %o', (raw, region, expected) => {
+    expect(readPhoneNumber(raw, region)).toEqual(expected);
   });
 });
