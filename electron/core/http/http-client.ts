@@ -44,6 +44,13 @@ export type RequestOutcome = 'not-sent' | 'answered' | 'unknown';
 
 const outcomes = new WeakMap<object, RequestOutcome>();
 
+/**
+ * A body stream may offer to lend its read buffers (the engine's recording body does). Accepted
+ * only for a stream handed to undici as it is: undici writes each chunk to the socket and waits
+ * for 'drain' before taking another, so no chunk is held once a few more have been read.
+ */
+const REUSE_CHUNKS = Symbol.for('callrelay.body.reuse-chunks');
+
 /** How far a request that threw got; `unknown` for errors this layer did not raise. */
 export function requestOutcome(error: unknown): RequestOutcome {
   return (typeof error === 'object' && error !== null && outcomes.get(error)) || 'unknown';
@@ -108,6 +115,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       source.once('end', () => {
         bodyDone = true;
       });
+      const lend = (source as Readable & { [REUSE_CHUNKS]?: unknown })[REUSE_CHUNKS];
+      if (typeof lend === 'function') (lend as () => void)();
       tracked = source;
     } else if (source !== undefined) {
       tracked = Readable.from(

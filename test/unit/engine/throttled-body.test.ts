@@ -1,8 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHttpClient } from '../../../electron/core/http/http-client.js';
 import { systemClock } from '../../../electron/core/logger.js';
 import { createProgressTracker } from '../../../electron/core/engine/progress-tracker.js';
-import { openThrottledBody } from '../../../electron/core/engine/throttled-body.js';
+import { REUSE_CHUNKS, openThrottledBody } from '../../../electron/core/engine/throttled-body.js';
 import { createTokenBucket } from '../../../electron/core/engine/token-bucket.js';
 import { makeRecording, makeTempDir } from '../../fixtures/engine/recordings.js';
 
@@ -87,6 +91,121 @@ describe('throttled body', () => {
     });
     await stalled;
     expect(controller.signal.aborted).toBe(true);
+  });
+});
+
+function open(
+  path: string,
+  bucket: ReturnType<typeof createTokenBucket>,
+  extra: Partial<Parameters<typeof openThrottledBody>[0]> = {},
+) {
+  return openThrottledBody({
+    path,
+    start: 0,
+    bucket,
+    clock: systemClock,
+    signal: new AbortController().signal,
+    stallTimeoutMs: 10_000,
+    onBytes: () => {},
+    onStall: () => {},
+    ...extra,
+  });
+}
+
+const MiB = 1024 * 1024;
+
+describe('throttled body buffers', () => {
+  it('gives a collector fresh buffers unless its consumer asks to borrow them', async () => {
+    const { content, path, bucket } = fixture(10 * MiB + 77, null);
+    expect((await collect(open(path, bucket))).equals(content)).toBe(true);
+
+    // Borrowed buffers come back round: a collector that keeps chunks would see them overwritten.
+    const lent = open(path, bucket);
+    (lent as Readable & { [REUSE_CHUNKS]: () => void })[REUSE_CHUNKS]();
+    const memory = new Set<ArrayBufferLike>();
+    let length = 0;
+    for await (const chunk of lent) {
+      memory.add((chunk as Buffer).buffer);
+      length += (chunk as Buffer).length;
+    }
+    expect(length).toBe(content.length);
+    expect(memory.size).toBeLessThanOrEqual(6);
+  });
+
+  it('arrives intact through the http client to a server that reads slowly, counted and without a stall', async () => {
+    const { content, path, bucket } = fixture(12 * MiB + 4321, null);
+    const server = http.createServer((req, res) => {
+      const hash = createHash('sha256');
+      let received = 0;
+      // Pauses now and then so the socket fills and undici has to wait for 'drain'.
+      req.on('data', (chunk: Buffer) => {
+        hash.update(chunk);
+        received += chunk.length;
+        if (received % 7 === 0 || chunk.length > 30_000) {
+          req.pause();
+          setTimeout(() => req.resume(), 2);
+        }
+      });
+      req.on('end', () => res.end(JSON.stringify({ received, sha256: hash.digest('hex') })));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.push(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+    let counted = 0;
+    let stalled = false;
+    const body = open(path, bucket, {
+      stallTimeoutMs: 30_000,
+      onBytes: (n) => (counted += n),
+      onStall: () => (stalled = true),
+    });
+    const res = await createHttpClient().expectOk({
+      method: 'PUT',
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+      headers: { 'content-length': String(content.length) },
+      body,
+    });
+    expect(JSON.parse(res.text)).toEqual({
+      received: content.length,
+      sha256: createHash('sha256').update(content).digest('hex'),
+    });
+    expect(counted).toBe(content.length);
+    expect(stalled).toBe(false);
+  });
+
+  it('slices from the next read on once a rate applies mid-file', async () => {
+    const { content, path, bucket } = fixture(3 * MiB, null);
+    // What each step hands out, as counted (a reader may get several pieces joined).
+    const pieces: number[] = [];
+    const body = open(path, bucket, {
+      onBytes: (n) => {
+        pieces.push(n);
+        // Fast enough that the rest (under 3 MiB) takes well under a second.
+        if (pieces.length === 1) bucket.setConfig({ defaultBytesPerSec: 64 * MiB, schedule: [] });
+      },
+    });
+    expect((await collect(body)).equals(content)).toBe(true);
+    expect(pieces[0]).toBe(MiB);
+    expect(pieces.length).toBeGreaterThan(2 * (MiB / bucket.sliceBytes));
+    expect(Math.max(...pieces.slice(1))).toBeLessThanOrEqual(bucket.sliceBytes);
+  });
+
+  it('ends with the signal’s reason when aborted mid-file', async () => {
+    const { path, bucket } = fixture(4 * MiB, null);
+    const controller = new AbortController();
+    const body = open(path, bucket, { signal: controller.signal });
+    const reason = new Error('cancelled by the user');
+    const error = await (async () => {
+      for await (const _chunk of body) controller.abort(reason);
+    })().catch((e: unknown) => e);
+    expect(error).toBe(reason);
+  });
+
+  it('fails with the file system’s error when the recording is gone', async () => {
+    const { path, bucket } = fixture(10, null);
+    const error = await collect(open(`${path}.missing`, bucket)).catch((e: unknown) => e);
+    expect((error as NodeJS.ErrnoException).code).toBe('ENOENT');
   });
 });
 
