@@ -8,7 +8,7 @@ import { createDestination } from '../../../electron/core/destinations/create-de
 import { PermanentError, ReviewError } from '../../../electron/core/delivery-errors.js';
 import { createSilentLogger, systemClock } from '../../../electron/core/logger.js';
 import { startSandbox, type Sandbox } from '../../../electron/headless/sandbox/sandbox.js';
-import { makeContext, makeJob, memorySteps, someBytes, writeRecording } from './delivery-harness.js';
+import { makeContext, makeJob, memorySteps, someBytes, underFaults, writeRecording } from './delivery-harness.js';
 
 let sandbox: Sandbox;
 let dir: string;
@@ -113,15 +113,12 @@ describe('add-calls', () => {
   it('a connection cut mid-upload cannot have created a call: the retry sends again, once', async () => {
     const dest = createDestination(config(), deps);
     const steps = memorySteps();
-    sandbox.setFaults({ resetRate: 1, kinds: ['add-calls'] });
-    try {
+    await underFaults(sandbox, { resetRate: 1, kinds: ['add-calls'] }, async () => {
       const error = await dest
         .deliver(makeContext(makeJob(larger, call('ad-reset')), { steps }))
         .catch((e: unknown) => e);
       expect((error as Error).name).toBe('TransientError');
-    } finally {
-      sandbox.setFaults({});
-    }
+    });
     expect(steps.get('create-call:sent')).toBeUndefined();
     const before = sandbox.calls()['add-calls'].length;
     await dest.deliver(makeContext(makeJob(larger, call('ad-reset')), { steps }));
@@ -132,12 +129,9 @@ describe('add-calls', () => {
   it('a lost answer after the whole upload fails as "may have been created" rather than uploading twice', async () => {
     const dest = createDestination(config(), deps);
     const steps = memorySteps();
-    sandbox.setFaults({ dropResponseRate: 1, kinds: ['add-calls'] });
-    try {
-      await expect(dest.deliver(makeContext(makeJob(small, call('ad-lost')), { steps }))).rejects.toThrow();
-    } finally {
-      sandbox.setFaults({});
-    }
+    await underFaults(sandbox, { dropResponseRate: 1, kinds: ['add-calls'] }, () =>
+      expect(dest.deliver(makeContext(makeJob(small, call('ad-lost')), { steps }))).rejects.toThrow(),
+    );
     const before = sandbox.calls()['add-calls'].length;
     const error = await dest.deliver(makeContext(makeJob(small, call('ad-lost')), { steps })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentError);

@@ -7,7 +7,7 @@ import { PermanentError, ReviewError } from '../../../electron/core/delivery-err
 import { createSilentLogger, systemClock } from '../../../electron/core/logger.js';
 import { startSandbox, type Sandbox } from '../../../electron/headless/sandbox/sandbox.js';
 import type { CallDraft, RecordingInfo } from '../../../shared/model.js';
-import { makeContext, makeJob, memorySteps, someBytes, writeRecording } from './delivery-harness.js';
+import { makeContext, makeJob, memorySteps, someBytes, underFaults, writeRecording } from './delivery-harness.js';
 
 let sandbox: Sandbox;
 let dir: string;
@@ -182,15 +182,12 @@ describe('comswise destination against the sandbox', () => {
   it('a lost create answer (connection cut after the platform created it) is recovered without a duplicate', async () => {
     const dest = destination();
     const steps = await uploadedSteps();
-    sandbox.setFaults({ dropResponseRate: 1, kinds: ['comswise'] });
-    try {
+    await underFaults(sandbox, { dropResponseRate: 1, kinds: ['comswise'] }, async () => {
       const first = await dest
         .deliver(makeContext(makeJob(recording, call('cw-dropped')), { steps }))
         .catch((e: unknown) => e);
       expect((first as Error).name).toBe('TransientError');
-    } finally {
-      sandbox.setFaults({});
-    }
+    });
     expect(sandbox.calls().comswise.filter((c) => c.callId === 'cw-dropped')).toHaveLength(1);
     expect(steps.get('create-call:sent')).toBeDefined();
     expect(steps.get('create-call')).toBeUndefined();
@@ -204,15 +201,12 @@ describe('comswise destination against the sandbox', () => {
   it('a create refused by an error answer clears the marker, so the retry creates normally', async () => {
     const dest = destination();
     const steps = await uploadedSteps();
-    sandbox.setFaults({ error503Rate: 1, kinds: ['comswise'] });
-    try {
+    await underFaults(sandbox, { error503Rate: 1, kinds: ['comswise'] }, async () => {
       const first = await dest
         .deliver(makeContext(makeJob(recording, call('cw-503')), { steps }))
         .catch((e: unknown) => e);
       expect((first as Error).message).toMatch(/HTTP 503/);
-    } finally {
-      sandbox.setFaults({});
-    }
+    });
     expect(steps.get('create-call:sent')).toBeUndefined();
     sandbox.clearRequests();
     await dest.deliver(makeContext(makeJob(recording, call('cw-503')), { steps }));

@@ -6,6 +6,8 @@ import path from 'node:path';
 import type { CallDraft, RecordingInfo } from '../../../shared/model.js';
 import type { DeliveryContext, DeliveryJob, StepStore } from '../../../electron/core/destinations/destination.js';
 import { createSilentLogger } from '../../../electron/core/logger.js';
+import type { SandboxFaultsInput } from '../../../electron/headless/sandbox/faults.js';
+import type { Sandbox } from '../../../electron/headless/sandbox/sandbox.js';
 
 export interface MemorySteps extends StepStore {
   data: Map<string, unknown>;
@@ -105,4 +107,18 @@ export function makeContext(
     bytesRead: () => read,
     opened,
   };
+}
+
+/** Runs one attempt with the sandbox's faults set, and clears them afterwards whatever happens. */
+export async function underFaults<T>(
+  sandbox: Pick<Sandbox, 'setFaults'>,
+  faults: SandboxFaultsInput,
+  attempt: () => Promise<T>,
+): Promise<T> {
+  sandbox.setFaults(faults);
+  try {
+    return await attempt();
+  } finally {
+    sandbox.setFaults({});
+  }
 }

@@ -10,7 +10,7 @@ import { createDestination } from '../../../electron/core/destinations/create-de
 import { PermanentError, ReviewError } from '../../../electron/core/delivery-errors.js';
 import { createSilentLogger, systemClock } from '../../../electron/core/logger.js';
 import { sandboxIds, startSandbox, type Sandbox } from '../../../electron/headless/sandbox/sandbox.js';
-import { makeContext, makeJob, memorySteps, someBytes, writeRecording } from './delivery-harness.js';
+import { makeContext, makeJob, memorySteps, someBytes, underFaults, writeRecording } from './delivery-harness.js';
 
 let sandbox: Sandbox;
 let dir: string;
@@ -113,12 +113,9 @@ describe('callab', () => {
   it('a lost answer fails the job as "may have been created" instead of creating twice', async () => {
     const dest = createDestination(configOf('callab'), deps);
     const steps = memorySteps();
-    sandbox.setFaults({ dropResponseRate: 1, kinds: ['callab'] });
-    try {
-      await expect(dest.deliver(makeContext(makeJob(recording, baseCall('cb-lost')), { steps }))).rejects.toThrow();
-    } finally {
-      sandbox.setFaults({});
-    }
+    await underFaults(sandbox, { dropResponseRate: 1, kinds: ['callab'] }, () =>
+      expect(dest.deliver(makeContext(makeJob(recording, baseCall('cb-lost')), { steps }))).rejects.toThrow(),
+    );
     const count = () =>
       sandbox
         .calls()
@@ -201,12 +198,9 @@ describe('agent-calls', () => {
   it('after a lost answer, resending the same call_id adopts the existing call (409) instead of a duplicate', async () => {
     const dest = createDestination(configOf('agent-calls'), deps);
     const steps = memorySteps();
-    sandbox.setFaults({ dropResponseRate: 1, kinds: ['agent-calls'] });
-    try {
-      await expect(dest.deliver(makeContext(makeJob(recording, baseCall('ac-lost')), { steps }))).rejects.toThrow();
-    } finally {
-      sandbox.setFaults({});
-    }
+    await underFaults(sandbox, { dropResponseRate: 1, kinds: ['agent-calls'] }, () =>
+      expect(dest.deliver(makeContext(makeJob(recording, baseCall('ac-lost')), { steps }))).rejects.toThrow(),
+    );
     const outcome = await dest.deliver(makeContext(makeJob(recording, baseCall('ac-lost')), { steps }));
     expect(outcome.remoteId).toBe('ac-lost');
     expect(lastRequest('agent-calls').status).toBe(409);
