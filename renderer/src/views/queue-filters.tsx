@@ -14,6 +14,35 @@ export interface QueueFiltersProps {
   searchDelayMs?: number;
 }
 
+/** One labelled drop-down filter; the empty value, listed first, means no filter. */
+function SelectFilter({
+  label,
+  allLabel,
+  value,
+  choices,
+  onChange,
+}: {
+  label: string;
+  allLabel: string;
+  value: string;
+  choices: string[];
+  onChange(value: string): void;
+}) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{allLabel}</option>
+        {choices.map((choice) => (
+          <option key={choice} value={choice}>
+            {choice}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function QueueFiltersBar({
   filters,
   counts,
@@ -66,28 +95,20 @@ export function QueueFiltersBar({
             }}
           />
         </label>
-        <label className="field">
-          <span>Destination</span>
-          <select value={filters.destination} onChange={(e) => onChange({ destination: e.target.value })}>
-            <option value="">All destinations</option>
-            {destinations.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>Folder</span>
-          <select value={filters.folder} onChange={(e) => onChange({ folder: e.target.value })}>
-            <option value="">All folders</option>
-            {folders.map((path) => (
-              <option key={path} value={path}>
-                {path}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectFilter
+          label="Destination"
+          allLabel="All destinations"
+          value={filters.destination}
+          choices={destinations}
+          onChange={(destination) => onChange({ destination })}
+        />
+        <SelectFilter
+          label="Folder"
+          allLabel="All folders"
+          value={filters.folder}
+          choices={folders}
+          onChange={(folder) => onChange({ folder })}
+        />
         <label className="field">
           <span>Call date from</span>
           <input type="date" value={filters.since} onChange={(e) => onChange({ since: e.target.value })} />
