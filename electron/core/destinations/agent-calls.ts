@@ -20,7 +20,7 @@ import type { DeliveryContext, DeliveryJob, Destination } from './destination.js
 import type { ConfigOf, DestinationDeps } from './destination-deps.js';
 import { createdCallOutcome } from './delivery-outcome.js';
 import { createCallOnce } from './exactly-once.js';
-import { createBodyCheck, joinUrl, overlay, recordingDetails, type FieldMap } from './platform-fields.js';
+import { createBodyCheck, joinUrl, metadataWithRecording, overlay, type FieldMap } from './platform-fields.js';
 import { explainRefusal } from './refused-credentials.js';
 
 export const AgentCallsCreateCall = z
@@ -70,17 +70,13 @@ export function createAgentCallsDestination(config: ConfigOf<'agent-calls'>, dep
 
   function body(job: Pick<DeliveryJob, 'recording' | 'call'>): Record<string, unknown> {
     const { call } = job;
-    const defaultMetadata = config.defaults.metadata;
     return overlay(
       { call_type: 'PHONE_CALL', ...config.defaults },
       {
         agent_id: call.agentId,
         call_id: call.callId,
         direction: call.direction === 'inbound' ? 'INBOUND' : call.direction === 'outbound' ? 'OUTBOUND' : undefined,
-        metadata: {
-          ...(typeof defaultMetadata === 'object' && defaultMetadata !== null ? defaultMetadata : {}),
-          ...recordingDetails(job),
-        },
+        metadata: metadataWithRecording(config.defaults.metadata, job),
       },
     );
   }

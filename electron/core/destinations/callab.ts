@@ -21,7 +21,7 @@ import type { DeliveryJob, Destination } from './destination.js';
 import type { ConfigOf, DestinationDeps } from './destination-deps.js';
 import { createdCallOutcome } from './delivery-outcome.js';
 import { createCallOnce } from './exactly-once.js';
-import { createBodyCheck, joinUrl, overlay, recordingDetails, type FieldMap } from './platform-fields.js';
+import { createBodyCheck, joinUrl, metadataWithRecording, overlay, type FieldMap } from './platform-fields.js';
 import { explainRefusal } from './refused-credentials.js';
 
 export const CallabCreateCall = z
@@ -85,7 +85,6 @@ export function createCallabDestination(config: ConfigOf<'callab'>, deps: Destin
 
   function body(job: Pick<DeliveryJob, 'recording' | 'call'>): Record<string, unknown> {
     const { call } = job;
-    const defaultMetadata = config.defaults.metadata;
     return overlay(config.defaults, {
       campaign_id: call.campaignId,
       ai_agent_id: call.agentId,
@@ -93,10 +92,7 @@ export function createCallabDestination(config: ConfigOf<'callab'>, deps: Destin
       call_to: call.to,
       call_direction: call.direction === 'unknown' ? undefined : call.direction,
       notes: call.notes,
-      metadata: {
-        ...(typeof defaultMetadata === 'object' && defaultMetadata !== null ? defaultMetadata : {}),
-        ...recordingDetails(job),
-      },
+      metadata: metadataWithRecording(config.defaults.metadata, job),
     });
   }
 

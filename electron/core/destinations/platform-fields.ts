@@ -105,6 +105,20 @@ export function recordingDetails(job: Pick<DeliveryJob, 'recording' | 'call'>): 
   return details;
 }
 
+/**
+ * A call's metadata for platforms that take no audio: the destination's default metadata (when it
+ * is an object) with the recording's details over it.
+ */
+export function metadataWithRecording(
+  defaultMetadata: unknown,
+  job: Pick<DeliveryJob, 'recording' | 'call'>,
+): Record<string, unknown> {
+  return {
+    ...(typeof defaultMetadata === 'object' && defaultMetadata !== null ? defaultMetadata : {}),
+    ...recordingDetails(job),
+  };
+}
+
 export function joinUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
