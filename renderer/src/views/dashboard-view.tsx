@@ -4,6 +4,7 @@ import { useStore } from 'zustand';
 import { jobStates } from '../../../shared/model.js';
 import { useServices } from '../app-services.js';
 import { ErrorState, LoadingState, Notice } from '../components/status-panel.js';
+import { SimpleTable } from '../components/simple-table.js';
 import { formatAge, formatTime, stateLabels } from '../format-values.js';
 import { emptyFilters } from '../stores/queue-store.js';
 import { ThroughputChart } from './throughput-chart.js';
@@ -118,22 +119,14 @@ export function DashboardView() {
           {data.failuresByReason.length === 0 ? (
             <p className="muted">No failures.</p>
           ) : (
-            <table className="simple-table">
-              <thead>
-                <tr>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Jobs</th>
+            <SimpleTable columns={['Reason', 'Jobs']}>
+              {data.failuresByReason.map((f) => (
+                <tr key={f.reason}>
+                  <td>{f.reason}</td>
+                  <td className="cell-number">{f.count}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {data.failuresByReason.map((f) => (
-                  <tr key={f.reason}>
-                    <td>{f.reason}</td>
-                    <td className="cell-number">{f.count}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </SimpleTable>
           )}
         </section>
         <section className="panel" aria-labelledby="destinations-title">
@@ -143,44 +136,32 @@ export function DashboardView() {
               No destination yet. <a href="#/settings">Add one in Settings.</a>
             </p>
           ) : (
-            <table className="simple-table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Last success</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
+            <SimpleTable columns={['Name', 'Status', 'Last success', <span className="visually-hidden">Actions</span>]}>
+              {data.destinations.map((d) => (
+                <tr key={d.name}>
+                  <td>
+                    {d.name} <small className="muted">{d.kind}</small>
+                  </td>
+                  <td>
+                    <span className={`badge ${d.online ? 'state-done' : 'state-failed'}`}>
+                      {d.online ? 'Online' : 'Offline'}
+                    </span>
+                    {d.paused ? <span className="badge state-paused">Paused</span> : null}
+                    {d.lastError ? <small className="field-error block">{d.lastError}</small> : null}
+                  </td>
+                  <td>{formatTime(d.lastSuccessAt)}</td>
+                  <td>
+                    <button
+                      type="button"
+                      aria-label={`${d.paused ? 'Resume' : 'Pause'} ${d.name}`}
+                      onClick={() => void dashboard.getState().setDestinationPaused(d.name, !d.paused)}
+                    >
+                      {d.paused ? 'Resume' : 'Pause'}
+                    </button>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {data.destinations.map((d) => (
-                  <tr key={d.name}>
-                    <td>
-                      {d.name} <small className="muted">{d.kind}</small>
-                    </td>
-                    <td>
-                      <span className={`badge ${d.online ? 'state-done' : 'state-failed'}`}>
-                        {d.online ? 'Online' : 'Offline'}
-                      </span>
-                      {d.paused ? <span className="badge state-paused">Paused</span> : null}
-                      {d.lastError ? <small className="field-error block">{d.lastError}</small> : null}
-                    </td>
-                    <td>{formatTime(d.lastSuccessAt)}</td>
-                    <td>
-                      <button
-                        type="button"
-                        aria-label={`${d.paused ? 'Resume' : 'Pause'} ${d.name}`}
-                        onClick={() => void dashboard.getState().setDestinationPaused(d.name, !d.paused)}
-                      >
-                        {d.paused ? 'Resume' : 'Pause'}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </SimpleTable>
           )}
         </section>
         <section className="panel" aria-labelledby="folders-title">
@@ -190,31 +171,21 @@ export function DashboardView() {
               No folder is watched. <a href="#/settings">Add one in Settings.</a>
             </p>
           ) : (
-            <table className="simple-table">
-              <thead>
-                <tr>
-                  <th scope="col">Folder</th>
-                  <th scope="col">Destination</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Files seen</th>
+            <SimpleTable columns={['Folder', 'Destination', 'Status', 'Files seen']}>
+              {data.folders.map((f) => (
+                <tr key={f.path}>
+                  <td className="break">{f.path}</td>
+                  <td>{f.destination}</td>
+                  <td>
+                    <span className={`badge ${f.available ? 'state-done' : 'state-failed'}`}>
+                      {f.available ? 'Watching' : 'Unavailable'}
+                    </span>
+                    {f.error ? <small className="field-error block">{f.error}</small> : null}
+                  </td>
+                  <td className="cell-number">{f.filesSeen.toLocaleString()}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {data.folders.map((f) => (
-                  <tr key={f.path}>
-                    <td className="break">{f.path}</td>
-                    <td>{f.destination}</td>
-                    <td>
-                      <span className={`badge ${f.available ? 'state-done' : 'state-failed'}`}>
-                        {f.available ? 'Watching' : 'Unavailable'}
-                      </span>
-                      {f.error ? <small className="field-error block">{f.error}</small> : null}
-                    </td>
-                    <td className="cell-number">{f.filesSeen.toLocaleString()}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </SimpleTable>
           )}
         </section>
       </div>

@@ -3,6 +3,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { MetadataPreview } from '../../../shared/contract.js';
 import { FolderConfig, type AfterDelivery } from '../../../shared/config.js';
+import { SimpleTable } from '../components/simple-table.js';
 import { createFieldErrors } from './field-errors.js';
 
 export const templatePresets: { value: string; label: string; sample: string }[] = [
@@ -283,24 +284,15 @@ export function FolderForm(props: FolderFormProps) {
             <p className="field-error">{preview.error}</p>
           ) : (
             <>
-              <table className="simple-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Field</th>
-                    <th scope="col">Value</th>
-                    <th scope="col">From</th>
+              <SimpleTable columns={['Field', 'Value', 'From']}>
+                {Object.entries(preview.fields).map(([field, value]) => (
+                  <tr key={field}>
+                    <td>{field}</td>
+                    <td className="break">{typeof value === 'string' ? value : JSON.stringify(value)}</td>
+                    <td>{preview.sources[field] ?? ''}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {Object.entries(preview.fields).map(([field, value]) => (
-                    <tr key={field}>
-                      <td>{field}</td>
-                      <td className="break">{typeof value === 'string' ? value : JSON.stringify(value)}</td>
-                      <td>{preview.sources[field] ?? ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                ))}
+              </SimpleTable>
               {preview.missing.length > 0 ? (
                 <ul className="issue-list">
                   {preview.missing.map((m) => (

@@ -1,6 +1,7 @@
 // A small bar chart of deliveries per bucket, drawn as SVG so it needs no chart library and
 // follows the theme's colours. A table with the same numbers is there for screen readers.
 import type { Dashboard } from '../../../shared/contract.js';
+import { SimpleTable } from '../components/simple-table.js';
 
 export interface ThroughputChartProps {
   buckets: Dashboard['throughputHour'];
@@ -52,25 +53,15 @@ export function ThroughputChart({ buckets, title, labelFor }: ThroughputChartPro
         {title} <span className="legend legend-done">delivered</span>{' '}
         <span className="legend legend-failed">failed</span>
       </figcaption>
-      <table className="visually-hidden">
-        <caption>{title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">From</th>
-            <th scope="col">Delivered</th>
-            <th scope="col">Failed</th>
+      <SimpleTable columns={['From', 'Delivered', 'Failed']} className="visually-hidden" caption={title}>
+        {buckets.map((b) => (
+          <tr key={b.at}>
+            <td>{labelFor(b.at)}</td>
+            <td>{b.done}</td>
+            <td>{b.failed}</td>
           </tr>
-        </thead>
-        <tbody>
-          {buckets.map((b) => (
-            <tr key={b.at}>
-              <td>{labelFor(b.at)}</td>
-              <td>{b.done}</td>
-              <td>{b.failed}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </SimpleTable>
     </figure>
   );
 }
