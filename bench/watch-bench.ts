@@ -131,10 +131,8 @@ function createLeanPort(): IntakePort & { jobs: { length: number } } {
   };
 }
 
-async function phaseIntake(dir: string) {
-  const rss = peakRss();
-  const t = performance.now();
-  const port = createLeanPort();
+/** Intake over one folder watching `dir`, every file going to a fake destination. */
+async function startIntake(dir: string, port: IntakePort) {
   const folder = FolderConfig.parse({ path: dir, destination: 'bench', quietPeriodMs: quietMs });
   const intake = createIntake({
     folders: [folder],
@@ -144,6 +142,14 @@ async function phaseIntake(dir: string) {
     clock: systemClock,
   });
   await intake.start();
+  return intake;
+}
+
+async function phaseIntake(dir: string) {
+  const rss = peakRss();
+  const t = performance.now();
+  const port = createLeanPort();
+  const intake = await startIntake(dir, port);
   while (port.jobs.length < files) await sleep(50);
   const ms = Math.round(performance.now() - t);
   const peak = rss.stop();
@@ -161,15 +167,7 @@ async function phaseLatency(dir: string) {
     enqueuedAt.set(input.recording.path, performance.now());
     return enqueue(input);
   };
-  const folder = FolderConfig.parse({ path: dir, destination: 'bench', quietPeriodMs: quietMs });
-  const intake = createIntake({
-    folders: [folder],
-    port,
-    getDestination: () => createFakeDestination('bench'),
-    logger: createSilentLogger(),
-    clock: systemClock,
-  });
-  await intake.start();
+  const intake = await startIntake(dir, port);
   const samples: number[] = [];
   const rounds = Number(args.rounds ?? 15);
   for (let i = 0; i < rounds; i += 1) {
