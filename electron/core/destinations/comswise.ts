@@ -60,7 +60,26 @@ const fieldMap: FieldMap = {
   recordingUrl: 'recording',
 };
 
-const checkBody = createBodyCheck(ComswiseCreateCall, fieldMap, 'comswise');
+// Conditional rules of the seed's table, checked apart from the schema so every missing field is
+// named at once.
+function conditionalRules(body: Record<string, unknown>, issues: FieldIssue[]): FieldIssue[] {
+  if (!body.groupingId) {
+    for (const side of ['from', 'to'] as const) {
+      if (body[side] === undefined) {
+        issues.push({
+          field: side,
+          message: 'required by comswise when there is no groupingId (E.164, e.g. +15550000000)',
+        });
+      }
+    }
+  }
+  if (body.status === 'completed' && !body.recordingUrl) {
+    issues.push({ field: 'recording', message: 'comswise needs the uploaded file key for a completed call' });
+  }
+  return issues;
+}
+
+const checkBody = createBodyCheck(ComswiseCreateCall, fieldMap, 'comswise', conditionalRules);
 
 const UploadAnswer = z
   .object({
@@ -142,29 +161,10 @@ export function createComswiseDestination(
     });
   }
 
-  function check(body: Record<string, unknown>): FieldIssue[] {
-    const issues = checkBody.issues(body);
-    // Conditional rules of the seed's table, checked apart so every missing field is named at once.
-    if (!body.groupingId) {
-      for (const side of ['from', 'to'] as const) {
-        if (body[side] === undefined) {
-          issues.push({
-            field: side,
-            message: 'required by comswise when there is no groupingId (E.164, e.g. +15550000000)',
-          });
-        }
-      }
-    }
-    if (body.status === 'completed' && !body.recordingUrl) {
-      issues.push({ field: 'recording', message: 'comswise needs the uploaded file key for a completed call' });
-    }
-    return issues;
-  }
-
   function validate(job: Pick<DeliveryJob, 'recording' | 'call'>): FieldIssue[] {
     const live = job.call.status === 'in-progress';
     // The file key exists only after the upload; a placeholder stands in for the check.
-    return check(createBody(job, live ? undefined : 'pending-upload', live));
+    return checkBody.issues(createBody(job, live ? undefined : 'pending-upload', live));
   }
 
   async function uploadTarget(ctx: DeliveryContext): Promise<UploadTarget> {
@@ -260,10 +260,7 @@ export function createComswiseDestination(
   }
 
   async function createCall(ctx: DeliveryContext, fileKey: string | undefined, live: boolean): Promise<CreatedCall> {
-    const body = createBody(ctx.job, fileKey, live);
-    const issues = check(body);
-    if (issues.length > 0) throw new ReviewError(issues);
-    const request = ComswiseCreateCall.parse(body);
+    const request = checkBody.parse(createBody(ctx.job, fileKey, live));
     const callId = request.callId;
     const lookup = async (): Promise<CreatedCall | null> => {
       const { found, complete } = await findCall((c) => c.callId === callId, ctx.signal);

@@ -13,8 +13,7 @@
  * answer fails the job with "may have been created; check the platform and resend on purpose".
  */
 import { z } from 'zod';
-import { E164, type FieldIssue } from '../../../shared/model.js';
-import { ReviewError } from '../delivery-errors.js';
+import { E164 } from '../../../shared/model.js';
 import { createHttpClient } from '../http/http-client.js';
 import { probeBase, refusedCreateCheck, runConnectionTest } from './connection-test.js';
 import type { DeliveryJob, Destination } from './destination.js';
@@ -42,7 +41,13 @@ const fieldMap: FieldMap = {
   customerPhone: 'customerPhone',
 };
 
-const checkBody = createBodyCheck(CxCreateCall, fieldMap, 'cx');
+const checkBody = createBodyCheck(CxCreateCall, fieldMap, 'cx', (b, issues) =>
+  issues.map((issue) =>
+    issue.field === 'customerPhone' && b.customerPhone === undefined
+      ? { ...issue, message: `${issue.message}; give customerPhone, or from/to with a direction` }
+      : issue,
+  ),
+);
 
 const CreateAnswer = z
   .object({
@@ -81,16 +86,6 @@ export function createCxDestination(config: ConfigOf<'cx'>, deps: DestinationDep
     );
   }
 
-  function check(b: Record<string, unknown>): FieldIssue[] {
-    return checkBody
-      .issues(b)
-      .map((issue) =>
-        issue.field === 'customerPhone' && b.customerPhone === undefined
-          ? { ...issue, message: `${issue.message}; give customerPhone, or from/to with a direction` }
-          : issue,
-      );
-  }
-
   return {
     name: config.name,
     kind: 'cx',
@@ -98,12 +93,9 @@ export function createCxDestination(config: ConfigOf<'cx'>, deps: DestinationDep
       required: ['callId', 'agentId', 'channel', 'skillId', 'customerName', 'customerPhone'],
       optional: ['from', 'to', 'direction'],
     },
-    validate: (job) => check(body(job)),
+    validate: (job) => checkBody.issues(body(job)),
     async deliver(ctx) {
-      const b = body(ctx.job);
-      const issues = check(b);
-      if (issues.length > 0) throw new ReviewError(issues);
-      const request = CxCreateCall.parse(b);
+      const request = checkBody.parse(body(ctx.job));
       const created = await createCallOnce<CreatedCall>(ctx, 'cx', {
         send: async () => {
           const answer = await explainRefusal('cx', 'create the call', () =>

@@ -61,16 +61,26 @@ export interface BodyCheck<T> {
   parse(body: Record<string, unknown>): T;
 }
 
-/** Checks bodies against a platform's request schema, naming issues as `issuesFromZod` does. */
-export function createBodyCheck<T>(schema: z.ZodType<T>, fieldMap: FieldMap, kind: DestinationKind): BodyCheck<T> {
+/**
+ * Checks bodies against a platform's request schema, naming issues as `issuesFromZod` does.
+ * `rules` adds what a schema cannot say (conditional requirements, hints) to the schema's issues.
+ */
+export function createBodyCheck<T>(
+  schema: z.ZodType<T>,
+  fieldMap: FieldMap,
+  kind: DestinationKind,
+  rules?: (body: Record<string, unknown>, issues: FieldIssue[]) => FieldIssue[],
+): BodyCheck<T> {
+  function check(body: Record<string, unknown>) {
+    const parsed = schema.safeParse(body);
+    const issues = parsed.success ? [] : issuesFromZod(parsed.error, fieldMap, kind, body);
+    return { parsed, issues: rules ? rules(body, issues) : issues };
+  }
   return {
-    issues(body) {
-      const parsed = schema.safeParse(body);
-      return parsed.success ? [] : issuesFromZod(parsed.error, fieldMap, kind, body);
-    },
+    issues: (body) => check(body).issues,
     parse(body) {
-      const parsed = schema.safeParse(body);
-      if (!parsed.success) throw new ReviewError(issuesFromZod(parsed.error, fieldMap, kind, body));
+      const { parsed, issues } = check(body);
+      if (!parsed.success || issues.length > 0) throw new ReviewError(issues);
       return parsed.data;
     },
   };

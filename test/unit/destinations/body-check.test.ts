@@ -34,4 +34,21 @@ describe('createBodyCheck', () => {
     expect(thrown).toBeInstanceOf(ReviewError);
     expect((thrown as ReviewError).issues).toEqual(expected);
   });
+
+  it('rules add what the schema cannot say, and a body that passes the schema but not the rules is not sent', () => {
+    const withRules = createBodyCheck(
+      Schema,
+      { agent_id: 'agentId', call_id: 'callId' },
+      'agent-calls',
+      (body, issues) =>
+        body.call_id === undefined ? [...issues, { field: 'callId', message: 'needed here' }] : issues,
+    );
+    expect(withRules.issues({ agent_id: 'a' })).toEqual([{ field: 'callId', message: 'needed here' }]);
+    expect(() => withRules.parse({ agent_id: 'a' })).toThrow(ReviewError);
+    expect(withRules.parse({ agent_id: 'a', call_id: 'c' })).toEqual({ agent_id: 'a', call_id: 'c' });
+    expect(withRules.issues({})).toEqual([
+      { field: 'agentId', message: 'required by agent-calls (its field agent_id)' },
+      { field: 'callId', message: 'needed here' },
+    ]);
+  });
 });
