@@ -3,7 +3,15 @@ import { createSilentLogger } from '../../../electron/core/logger.js';
 import { createStabilityGate, type FileStat, type StableFile } from '../../../electron/core/watch/stability-gate.js';
 
 // A file table and a clock under the test's control; only the gate's short tick is real time.
-function setup(options: { platform?: NodeJS.Platform; exclusiveOpen?: (p: string) => Promise<boolean> } = {}) {
+// Options given here replace the defaults (a test with its own stat rules brings its own statFile).
+function setup(
+  options: {
+    platform?: NodeJS.Platform;
+    exclusiveOpen?: (p: string) => Promise<boolean>;
+    quietPeriodMs?: number;
+    statFile?: (p: string) => Promise<FileStat>;
+  } = {},
+) {
   let now = 1_000_000;
   const files = new Map<string, { size: number; mtimeMs: number; mode: number }>();
   const released: StableFile[] = [];
@@ -100,31 +108,25 @@ describe('stability gate', () => {
 
   it('keeps a file it cannot stat for now (EBUSY) and releases it later', async () => {
     let busy = true;
-    let now = 0;
-    const released: StableFile[] = [];
-    const gate = createStabilityGate({
+    const t = setup({
       quietPeriodMs: 100,
-      tickMs: 2,
-      clock: { now: () => now },
-      logger: createSilentLogger(),
-      onStable: (f) => released.push(f),
       statFile: async () => {
         if (busy) throw Object.assign(new Error('busy'), { code: 'EBUSY' });
         return { size: 3, mtimeMs: 3, mode: 0o644, isFile: () => true };
       },
     });
-    gate.observe('/r/c.wav');
-    now += 1000;
+    t.gate.observe('/r/c.wav');
+    t.advance(1000);
     await new Promise((r) => setTimeout(r, 50));
-    expect(gate.pending()).toBe(1);
+    expect(t.gate.pending()).toBe(1);
     busy = false;
     await vi.waitFor(
       () => {
-        now += 50;
-        expect(released).toHaveLength(1);
+        t.advance(50);
+        expect(t.released).toHaveLength(1);
       },
       { timeout: 10_000, interval: 5 },
     );
-    gate.close();
+    t.gate.close();
   });
 });
