@@ -1,5 +1,5 @@
 // Settings, one section per concern; each saves only its own part of the configuration.
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { Fragment, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { DestinationInput, SettingsView as Settings } from '../../../shared/contract.js';
 import { useServices } from '../app-services.js';
@@ -30,11 +30,71 @@ export function destinationsWithout(
   return rest;
 }
 
+/**
+ * A configured list the person edits one entry at a time: each row has Edit and Remove, and
+ * below the list either the Add button or the one open form (new, or the entry being edited).
+ */
+function EditableList<T>({
+  items,
+  keyOf,
+  summary,
+  noun,
+  removeLabel,
+  onRemove,
+  addLabel,
+  addDisabled = false,
+  form,
+}: {
+  items: T[];
+  keyOf(item: T): string;
+  summary(item: T): ReactNode;
+  /** Names the entry in the Edit button's label: "Edit <noun> <key>". */
+  noun: string;
+  removeLabel(key: string): string;
+  onRemove(item: T): void;
+  addLabel: string;
+  addDisabled?: boolean;
+  /** The form for `existing` (null: a new entry); `close` ends editing. */
+  form(existing: T | null, close: () => void): ReactNode;
+}) {
+  const [editing, setEditing] = useState<string | null | 'new'>(null);
+  const current = editing && editing !== 'new' ? (items.find((item) => keyOf(item) === editing) ?? null) : null;
+  const close = () => setEditing(null);
+
+  return (
+    <>
+      <ul className="settings-list">
+        {items.map((item) => {
+          const key = keyOf(item);
+          return (
+            <li key={key}>
+              <span>{summary(item)}</span>
+              <span className="row-actions">
+                <button type="button" onClick={() => setEditing(key)} aria-label={`Edit ${noun} ${key}`}>
+                  Edit
+                </button>
+                <button type="button" aria-label={removeLabel(key)} onClick={() => onRemove(item)}>
+                  Remove
+                </button>
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+      {editing === null ? (
+        <button type="button" onClick={() => setEditing('new')} disabled={addDisabled}>
+          {addLabel}
+        </button>
+      ) : (
+        <Fragment key={editing}>{form(current, close)}</Fragment>
+      )}
+    </>
+  );
+}
+
 function DestinationsSection({ view }: { view: Settings }) {
   const { settings } = useServices();
   const saving = useStore(settings, (s) => s.saving);
-  const [editing, setEditing] = useState<string | null | 'new'>(null);
-  const current = editing && editing !== 'new' ? (view.destinations.find((d) => d.name === editing) ?? null) : null;
 
   return (
     <section className="panel" aria-labelledby="destinations-settings">
@@ -42,56 +102,41 @@ function DestinationsSection({ view }: { view: Settings }) {
       {view.destinations.length === 0 ? (
         <p className="muted">No destination yet: add the platform your recordings go to.</p>
       ) : null}
-      <ul className="settings-list">
-        {view.destinations.map((d) => (
-          <li key={d.name}>
-            <span>
-              <strong>{d.name}</strong> <small className="muted">{d.kind}</small>{' '}
-              <span className="muted break">{d.baseUrl}</span>
-              {!d.enabled ? <span className="badge state-paused">Disabled</span> : null}
-            </span>
-            <span className="row-actions">
-              <button type="button" onClick={() => setEditing(d.name)} aria-label={`Edit destination ${d.name}`}>
-                Edit
-              </button>
-              <button
-                type="button"
-                aria-label={`Remove destination ${d.name}`}
-                onClick={() => {
-                  if (window.confirm(`Remove the destination ${d.name}? Jobs already queued for it will fail.`)) {
-                    void settings
-                      .getState()
-                      .update({ destinations: destinationsWithout(view, d.name, null) }, 'Destinations');
-                  }
-                }}
-              >
-                Remove
-              </button>
-            </span>
-          </li>
-        ))}
-      </ul>
-      {editing === null ? (
-        <button type="button" onClick={() => setEditing('new')}>
-          Add destination
-        </button>
-      ) : (
-        <DestinationForm
-          key={editing}
-          existing={current}
-          takenNames={view.destinations.map((d) => d.name)}
-          saving={saving}
-          onCancel={() => setEditing(null)}
-          onTest={(input) => settings.getState().testConnection(input)}
-          onSave={async (input, original) => {
-            const ok = await settings
-              .getState()
-              .update({ destinations: destinationsWithout(view, original, input) }, `Destination ${input.name}`);
-            if (ok) setEditing(null);
-            return ok;
-          }}
-        />
-      )}
+      <EditableList
+        items={view.destinations}
+        keyOf={(d) => d.name}
+        summary={(d) => (
+          <>
+            <strong>{d.name}</strong> <small className="muted">{d.kind}</small>{' '}
+            <span className="muted break">{d.baseUrl}</span>
+            {!d.enabled ? <span className="badge state-paused">Disabled</span> : null}
+          </>
+        )}
+        noun="destination"
+        removeLabel={(name) => `Remove destination ${name}`}
+        onRemove={(d) => {
+          if (window.confirm(`Remove the destination ${d.name}? Jobs already queued for it will fail.`)) {
+            void settings.getState().update({ destinations: destinationsWithout(view, d.name, null) }, 'Destinations');
+          }
+        }}
+        addLabel="Add destination"
+        form={(existing, close) => (
+          <DestinationForm
+            existing={existing}
+            takenNames={view.destinations.map((d) => d.name)}
+            saving={saving}
+            onCancel={close}
+            onTest={(input) => settings.getState().testConnection(input)}
+            onSave={async (input, original) => {
+              const ok = await settings
+                .getState()
+                .update({ destinations: destinationsWithout(view, original, input) }, `Destination ${input.name}`);
+              if (ok) close();
+              return ok;
+            }}
+          />
+        )}
+      />
     </section>
   );
 }
@@ -99,8 +144,6 @@ function DestinationsSection({ view }: { view: Settings }) {
 function FoldersSection({ view }: { view: Settings }) {
   const { settings, mode } = useServices();
   const saving = useStore(settings, (s) => s.saving);
-  const [editing, setEditing] = useState<string | null | 'new'>(null);
-  const current = editing && editing !== 'new' ? (view.folders.find((f) => f.path === editing) ?? null) : null;
 
   function foldersWith(original: string | null, folder: FolderDraft | null) {
     const list: FolderDraft[] = view.folders.filter((f) => f.path !== original);
@@ -121,53 +164,41 @@ function FoldersSection({ view }: { view: Settings }) {
     <section className="panel" aria-labelledby="folders-settings">
       <h2 id="folders-settings">Watched folders</h2>
       {view.folders.length === 0 ? <p className="muted">No folder is watched yet.</p> : null}
-      <ul className="settings-list">
-        {view.folders.map((f) => (
-          <li key={f.path}>
-            <span>
-              <strong className="break">{f.path}</strong> <small className="muted">→ {f.destination}</small>{' '}
-              <small className="muted">
-                {f.template ?? 'no template'} · {f.timezone}
-              </small>
-            </span>
-            <span className="row-actions">
-              <button type="button" onClick={() => setEditing(f.path)} aria-label={`Edit folder ${f.path}`}>
-                Edit
-              </button>
-              <button
-                type="button"
-                aria-label={`Stop watching ${f.path}`}
-                onClick={() => void settings.getState().update({ folders: foldersWith(f.path, null) }, 'Folders')}
-              >
-                Remove
-              </button>
-            </span>
-          </li>
-        ))}
-      </ul>
-      {editing === null ? (
-        <button type="button" onClick={() => setEditing('new')} disabled={view.destinations.length === 0}>
-          Add folder
-        </button>
-      ) : (
-        <FolderForm
-          key={editing}
-          existing={current}
-          destinations={view.destinations.map((d) => d.name)}
-          saving={saving}
-          canPickFolder={mode === 'desktop'}
-          onPickFolder={() => settings.getState().pickFolder()}
-          onPreview={(fileName, folder) => settings.getState().preview({ fileName, folder })}
-          onCancel={() => setEditing(null)}
-          onSave={async (folder, original) => {
-            const ok = await settings
-              .getState()
-              .update({ folders: foldersWith(original, folder) }, `Folder ${folder.path}`);
-            if (ok) setEditing(null);
-            return ok;
-          }}
-        />
-      )}
+      <EditableList
+        items={view.folders}
+        keyOf={(f) => f.path}
+        summary={(f) => (
+          <>
+            <strong className="break">{f.path}</strong> <small className="muted">→ {f.destination}</small>{' '}
+            <small className="muted">
+              {f.template ?? 'no template'} · {f.timezone}
+            </small>
+          </>
+        )}
+        noun="folder"
+        removeLabel={(path) => `Stop watching ${path}`}
+        onRemove={(f) => void settings.getState().update({ folders: foldersWith(f.path, null) }, 'Folders')}
+        addLabel="Add folder"
+        addDisabled={view.destinations.length === 0}
+        form={(existing, close) => (
+          <FolderForm
+            existing={existing}
+            destinations={view.destinations.map((d) => d.name)}
+            saving={saving}
+            canPickFolder={mode === 'desktop'}
+            onPickFolder={() => settings.getState().pickFolder()}
+            onPreview={(fileName, folder) => settings.getState().preview({ fileName, folder })}
+            onCancel={close}
+            onSave={async (folder, original) => {
+              const ok = await settings
+                .getState()
+                .update({ folders: foldersWith(original, folder) }, `Folder ${folder.path}`);
+              if (ok) close();
+              return ok;
+            }}
+          />
+        )}
+      />
     </section>
   );
 }
