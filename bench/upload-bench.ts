@@ -2,7 +2,7 @@
 //   npx tsx bench/upload-bench.ts            1 GiB file + 500 × 5 MB, comswise PUT and tus
 //   npx tsx bench/upload-bench.ts --quick    256 MiB + 100 × 5 MB
 // Sides: curl; CallRelay with a plain file stream as the body; CallRelay with the engine's own
-// throttled body (bucket unlimited), which is what the app sends.
+// throttled body (bucket unlimited, read buffers lent to the HTTP layer), which is what the app sends.
 // The sandbox runs in a child process; peak RSS is this (client) process's. Files are sparse, so
 // the disk is not what is measured. Each transfer is timed from its first request to the last
 // answer; upload URLs (comswise) and tus uploads are obtained beforehand, untimed, for both
@@ -132,6 +132,12 @@ function context(recording: RecordingInfo, steps: StepStore, body: BodyKind): De
     now: () => Date.now(),
     openBody: (start = 0) => openBody(recording, body, start),
   };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -322,7 +328,10 @@ async function main(): Promise<void> {
     if (shm) fs.rmSync(shm, { recursive: true, force: true });
   }
 
-  console.log('\nratio = CallRelay throughput / curl throughput (best run of each side)');
+  console.log(
+    '\nratio = CallRelay throughput / curl throughput: best run of each side, and the median of the rounds ' +
+      '(each round pairs the sides run back to back, so a busy neighbour hurts both alike)',
+  );
   for (const label of [bigLabel, smallLabel]) {
     for (const path of ['comswise PUT', 'tus PATCH']) {
       const of = (side: string) => results.filter((r) => r.case === label && r.side === `${path} / ${side}`);
@@ -331,8 +340,11 @@ async function main(): Promise<void> {
       for (const side of SIDES.slice(1)) {
         const rss = Math.max(...of(side).map((r) => r.peakRssMb));
         const cpu = (which: string) => Math.min(...of(which).map((r) => r.clientCpuSecPerGiB));
+        const ours = of(side);
+        const paired = of('curl').map((c, i) => (ours[i] ? ours[i].mbPerSec / c.mbPerSec : NaN));
+        const typical = median(paired.filter((r) => Number.isFinite(r)));
         console.log(
-          `${label.padEnd(16)} ${path.padEnd(13)} ${side.padEnd(22)} ${best(side)} MB/s vs curl ${theirs} MB/s, ratio ${(best(side) / theirs).toFixed(2)}, peak RSS ${rss} MB, client CPU ${cpu(side)} vs ${cpu('curl')} s/GiB`,
+          `${label.padEnd(16)} ${path.padEnd(13)} ${side.padEnd(22)} ${best(side)} MB/s vs curl ${theirs} MB/s, ratio ${(best(side) / theirs).toFixed(2)} (median of rounds ${typical.toFixed(2)}), peak RSS ${rss} MB, client CPU ${cpu(side)} vs ${cpu('curl')} s/GiB`,
         );
       }
     }
