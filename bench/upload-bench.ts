@@ -1,6 +1,7 @@
 // Upload throughput of CallRelay's destinations against curl, same bytes, same server, same run.
 //   npx tsx bench/upload-bench.ts            1 GiB file + 500 × 5 MB, comswise PUT and tus
 //   npx tsx bench/upload-bench.ts --quick    256 MiB + 100 × 5 MB
+//   add --only=big or --only=small for one case; big runs 3 rounds, small 2, sides interleaved
 // Sides: curl; CallRelay with a plain file stream as the body; CallRelay with the engine's own
 // throttled body (bucket unlimited, read buffers lent to the HTTP layer), which is what the app sends.
 // The sandbox runs in a child process; peak RSS is this (client) process's. Files are sparse, so
@@ -24,6 +25,8 @@ import { createSilentLogger, systemClock } from '../electron/core/logger.js';
 
 const run = promisify(execFile);
 const quick = process.argv.includes('--quick');
+/** `--only=big` or `--only=small` runs one case (for profiling one of them). */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? null;
 const MiB = 1024 * 1024;
 const BIG = quick ? 256 * MiB : 1024 * MiB;
 const SMALL = 5 * 1000 * 1000;
@@ -311,15 +314,17 @@ async function main(): Promise<void> {
 
   try {
     // Interleaved and repeated, so a busy neighbour hurts both sides alike.
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 3 && only !== 'small'; round++) {
       for (const side of SIDES) {
         await measure(bigLabel, `comswise PUT / ${side}`, [big]);
         await measure(bigLabel, `tus PATCH / ${side}`, [big]);
       }
     }
-    for (const side of SIDES) {
-      await measure(smallLabel, `comswise PUT / ${side}`, smalls);
-      await measure(smallLabel, `tus PATCH / ${side}`, smalls);
+    for (let round = 0; round < 2 && only !== 'big'; round++) {
+      for (const side of SIDES) {
+        await measure(smallLabel, `comswise PUT / ${side}`, smalls);
+        await measure(smallLabel, `tus PATCH / ${side}`, smalls);
+      }
     }
   } finally {
     sandbox.stop();
@@ -332,7 +337,7 @@ async function main(): Promise<void> {
     '\nratio = CallRelay throughput / curl throughput: best run of each side, and the median of the rounds ' +
       '(each round pairs the sides run back to back, so a busy neighbour hurts both alike)',
   );
-  for (const label of [bigLabel, smallLabel]) {
+  for (const label of [bigLabel, smallLabel].filter((l) => results.some((r) => r.case === l))) {
     for (const path of ['comswise PUT', 'tus PATCH']) {
       const of = (side: string) => results.filter((r) => r.case === label && r.side === `${path} / ${side}`);
       const best = (side: string) => Math.max(...of(side).map((r) => r.mbPerSec));

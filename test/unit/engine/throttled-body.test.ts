@@ -3,7 +3,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpClient } from '../../../electron/core/http/http-client.js';
+import { PermanentError } from '../../../electron/core/delivery-errors.js';
+import { createHttpClient, requestOutcome } from '../../../electron/core/http/http-client.js';
 import { systemClock } from '../../../electron/core/logger.js';
 import { createProgressTracker } from '../../../electron/core/engine/progress-tracker.js';
 import { REUSE_CHUNKS, openThrottledBody } from '../../../electron/core/engine/throttled-body.js';
@@ -218,10 +219,28 @@ describe('throttled body buffers', () => {
     expect(error).toBe(reason);
   });
 
-  it('fails with the file system’s error when the recording is gone', async () => {
+  it('fails with the file system’s error when the recording is gone, which the http client names', async () => {
     const { path, bucket } = fixture(10, null);
     const error = await collect(open(`${path}.missing`, bucket)).catch((e: unknown) => e);
     expect((error as NodeJS.ErrnoException).code).toBe('ENOENT');
+
+    const server = http.createServer((req, res) => req.resume().on('end', () => res.end('ok')));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.push(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+    const sent = await createHttpClient()
+      .send({
+        method: 'PUT',
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+        headers: { 'content-length': '10' },
+        body: open(`${path}.missing`, bucket),
+      })
+      .catch((e: unknown) => e);
+    expect(sent).toBeInstanceOf(PermanentError);
+    expect((sent as Error).message).toMatch(/recording file is gone/);
+    expect(requestOutcome(sent)).toBe('not-sent');
   });
 });
 
