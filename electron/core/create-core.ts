@@ -130,13 +130,15 @@ export function createCore(options: CreateCoreOptions): Core {
   }
   let attentionTimer: NodeJS.Timeout | null = null;
 
-  let intake = createIntake({
-    folders: settings.resolved().folders,
-    port: outbox,
-    getDestination,
-    logger: logger.child({ part: 'watch' }),
-    clock,
-  });
+  const createFolderIntake = () =>
+    createIntake({
+      folders: settings.resolved().folders,
+      port: outbox,
+      getDestination,
+      logger: logger.child({ part: 'watch' }),
+      clock,
+    });
+  let intake = createFolderIntake();
   const engine = createEngine({
     outbox,
     getDestination,
@@ -176,16 +178,11 @@ export function createCore(options: CreateCoreOptions): Core {
       buildDestinations(settings.resolved());
       engine.setConcurrency(config.concurrency);
       engine.setBandwidth(config.bandwidth);
-      if (patch.folders && started) {
+      if (patch.folders) {
+        // The intake is built for a set of folders: a new set gets a new intake.
         await intake.close();
-        intake = createIntake({
-          folders: settings.resolved().folders,
-          port: outbox,
-          getDestination,
-          logger: logger.child({ part: 'watch' }),
-          clock,
-        });
-        await intake.start();
+        intake = createFolderIntake();
+        if (started) await intake.start();
       }
       engine.wake();
       emit('settings:changed', { at: new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z') });

@@ -106,4 +106,23 @@ describe('a recording dropped into a watched folder', () => {
     expect(page.items.map((j) => j.fileName)).toEqual(['check-me.wav']);
     expect(sandbox.requests().filter((r) => r.kind === 'comswise' && r.method === 'PUT')).toHaveLength(2);
   });
+
+  it('is picked up from a folder added in Settings while running, and the settings are saved', async () => {
+    const added = path.join(dataDir, 'added-later');
+    fs.mkdirSync(added);
+    const before = await call<ChannelOutput<'settings:get'>>('settings:get', {});
+    await call('settings:update', {
+      folders: [
+        ...before.folders,
+        { path: added, destination: 'comswise', quietPeriodMs: 300, defaults: { groupingId: 't-2' } },
+      ],
+    });
+    writeWav(path.join(added, 'late-call.wav'), { seconds: 2, frequency: 880 });
+    await waitFor('the call from the added folder', async () => {
+      const page = await call<ChannelOutput<'queue:list'>>('queue:list', { states: ['done'] });
+      return page.items.some((j) => j.fileName === 'late-call.wav') ? true : null;
+    });
+    const saved = JSON.parse(fs.readFileSync(core.configFile, 'utf8')) as { folders: { path: string }[] };
+    expect(saved.folders.map((f) => f.path)).toContain(added);
+  });
 });
