@@ -103,6 +103,36 @@ describe('http client', () => {
     expect(answer).toEqual({ size: 4 * 1024 * 1024, type: 'audio/wav' });
   });
 
+  it('lets a stream handed over as it is lend its buffers, and never an iterable’s source', async () => {
+    const lendable = () => {
+      const stream = Readable.from([Buffer.alloc(1000, 1)], { objectMode: false });
+      const lent = { asked: false };
+      Object.defineProperty(stream, Symbol.for('callrelay.body.reuse-chunks'), { value: () => (lent.asked = true) });
+      return { stream, lent };
+    };
+    const direct = lendable();
+    await client.expectOk({
+      method: 'PUT',
+      url: `${base}/echo`,
+      headers: { 'content-length': '1000' },
+      body: direct.stream,
+    });
+    expect(direct.lent.asked).toBe(true);
+
+    // A generator in between may keep chunks (it cuts or frames them): its source keeps its own.
+    const wrapped = lendable();
+    const source = wrapped.stream;
+    await client.expectOk({
+      method: 'PUT',
+      url: `${base}/echo`,
+      headers: { 'content-length': '1000' },
+      body: (async function* () {
+        for await (const chunk of source) yield chunk as Buffer;
+      })(),
+    });
+    expect(wrapped.lent.asked).toBe(false);
+  });
+
   it('turns error answers into delivery errors carrying the server’s own words', async () => {
     const detail = await client.expectOk({ method: 'POST', url: `${base}/detail`, json: {} }).catch((e) => e);
     expect(detail).toBeInstanceOf(PermanentError);
