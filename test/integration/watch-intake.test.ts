@@ -45,7 +45,8 @@ function start(folders: FolderConfigType[], port = createMemoryPort(), extra: { 
     getDestination: (n) => destinations[n as keyof typeof destinations],
     logger: createSilentLogger(),
     clock: systemClock,
-    watcher: { healthCheckMs: extra.healthCheckMs ?? 200, pollIntervalMs: 100 },
+    // A short rescan so that, here, a missed change event costs 2 s rather than the default minute.
+    watcher: { healthCheckMs: extra.healthCheckMs ?? 200, pollIntervalMs: 100, rescanMs: 2000 },
     onHandled: (e) => events.push(e),
   });
   return { port, events, ready: intake.start() };

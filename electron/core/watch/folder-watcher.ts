@@ -38,6 +38,13 @@ export interface FolderWatcherOptions {
   healthCheckMs?: number;
   /** Polling interval in polling mode; default 1000 ms. */
   pollIntervalMs?: number;
+  /**
+   * How often the whole tree is listed again to catch what change events missed (an overflowed
+   * event queue, a share that drops notifications, a subfolder created and filled at once);
+   * default 60 s. Files already released are skipped without a stat, so a pass costs one
+   * directory listing per folder.
+   */
+  rescanMs?: number;
   platform?: NodeJS.Platform;
   exclusiveOpen?: StabilityGateOptions['exclusiveOpen'];
 }
@@ -87,6 +94,7 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
   let available = false;
   let error: string | null = null;
   let healthTimer: NodeJS.Timeout | null = null;
+  let rescanTimer: NodeJS.Timeout | null = null;
   let checking = false;
   let closed = false;
   let pendingReady: (() => void) | null = null;
@@ -98,7 +106,8 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
     if (filter.accepts(file)) gate.observe(file);
   }
 
-  async function listDirectory(dir: string): Promise<void> {
+  /** Lists `dir`, hands new or changed files to the gate, and returns its subdirectories. */
+  async function listDirectory(dir: string, options: { trustReleased?: boolean } = {}): Promise<string[]> {
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
@@ -108,15 +117,23 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
         error = `${e.code ?? 'error'}: ${e.message}`;
         log.warn({ dir, err: e.message }, 'cannot list a directory; it is listed again at its next event');
       }
-      return;
+      return [];
     }
+    const subdirectories: string[] = [];
     for (const entry of entries) {
-      if (closed) return;
+      if (closed) break;
+      if (entry.isDirectory()) {
+        const sub = path.join(dir, entry.name);
+        if (!filter.ignored(sub, true)) subdirectories.push(sub);
+        continue;
+      }
       if (!entry.isFile() && !entry.isSymbolicLink()) continue;
       const file = path.join(dir, entry.name);
       if (!filter.accepts(file)) continue;
       const known = released.get(file);
       if (known !== undefined) {
+        // A rescan trusts what was released: a change to such a file comes with an event.
+        if (options.trustReleased) continue;
         // Only a file that changed since it was released is looked at again.
         try {
           const s = await stat(file);
@@ -126,6 +143,24 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
         }
       }
       gate.observe(file);
+    }
+    return subdirectories;
+  }
+
+  // Walks the tree one directory at a time (never a burst of parallel reads), so a missed event
+  // costs at most one rescan interval, never a recording.
+  let rescanning = false;
+  async function rescan(): Promise<void> {
+    if (rescanning || closed || !available) return;
+    rescanning = true;
+    try {
+      const dirs = [root];
+      while (dirs.length > 0 && !closed) {
+        const subdirectories = await listDirectory(dirs.pop() as string, { trustReleased: true });
+        if (folder.recursive) dirs.push(...subdirectories);
+      }
+    } finally {
+      rescanning = false;
     }
   }
 
@@ -264,10 +299,13 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
     async start() {
       await checkHealth();
       scheduleHealth();
+      rescanTimer = setInterval(() => void rescan(), options.rescanMs ?? 60_000);
+      rescanTimer.unref();
     },
     async close() {
       closed = true;
       if (healthTimer) clearTimeout(healthTimer);
+      if (rescanTimer) clearInterval(rescanTimer);
       gate.close();
       await stopChokidar();
     },

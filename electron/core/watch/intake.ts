@@ -37,7 +37,7 @@ export interface IntakeOptions {
   /** Recordings described (hashed and probed) at once; default 2. */
   concurrency?: number;
   /** Passed to every folder watcher (tests shorten the health check, Windows lock checks). */
-  watcher?: Pick<FolderWatcherOptions, 'healthCheckMs' | 'pollIntervalMs' | 'platform' | 'exclusiveOpen'>;
+  watcher?: Pick<FolderWatcherOptions, 'healthCheckMs' | 'pollIntervalMs' | 'rescanMs' | 'platform' | 'exclusiveOpen'>;
   /** Called after each file was handled (enqueued, found to be known, or failed to read). */
   onHandled?(event: IntakeEvent): void;
 }
