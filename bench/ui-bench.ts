@@ -15,6 +15,7 @@ import { createSilentLogger, systemClock } from '../electron/core/logger.js';
 import { openOutbox } from '../electron/core/outbox/outbox.js';
 import type { EnqueueInput } from '../electron/core/outbox/intake-port.js';
 import { startHttpHost } from '../electron/headless/serve/http-host.js';
+import { chromiumLaunchOptions } from '../test/fixtures/chromium.js';
 
 const jobCount = Number(process.argv[2] ?? 100_000);
 const staticDir = path.resolve('dist/renderer');
@@ -83,18 +84,7 @@ const host = await startHttpHost({
   token: null,
   logger: createSilentLogger(),
 });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await chromium.launch(chromiumLaunchOptions);
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   // Counts what reaches the page, whatever the host sends.
