@@ -224,14 +224,14 @@ export function createCore(options: CreateCoreOptions): Core {
       logger.info({ dataDir: options.dataDir, config: file }, 'core started');
     },
     async stop() {
-      if (!started) {
-        outbox.close();
-        return;
+      // A core that was never started (enqueue, doctor) still has a change feed that may be
+      // holding a batch: it must be closed before the outbox, or its timer reads a closed database.
+      if (started) {
+        started = false;
+        if (attentionTimer) clearInterval(attentionTimer);
+        await intake.close();
+        await engine.stop();
       }
-      started = false;
-      if (attentionTimer) clearInterval(attentionTimer);
-      await intake.close();
-      await engine.stop();
       feed.close();
       outbox.close();
     },

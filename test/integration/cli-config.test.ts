@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jobStates } from '../../shared/model.js';
+import { writeWav } from '../fixtures/audio/wav.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-cli-'));
@@ -105,5 +106,32 @@ describe('callrelay status --json', () => {
     const { counts } = JSON.parse(result.stdout) as { counts: Record<string, number> };
     expect(Object.keys(counts).sort()).toEqual([...jobStates].sort());
     expect(Object.values(counts).every((n) => n === 0)).toBe(true);
+  });
+});
+
+describe('callrelay enqueue', () => {
+  it('queues a file once, says so, and exits cleanly; a second time it is already known', () => {
+    const dataDir = path.join(tmp, 'enqueue');
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(
+      path.join(dataDir, 'config.json'),
+      JSON.stringify({ destinations: [{ ...comswise, auth: { token: 'a-literal-token-for-tests' } }] }),
+      { mode: 0o600 },
+    );
+    const file = path.join(dataDir, 'call.wav');
+    writeWav(file, { seconds: 1 });
+    const run = () =>
+      spawnSync(process.execPath, ['bin/callrelay.js', 'enqueue', file, '--destination', 'main', '--data', dataDir], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    const first = run();
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain('queued 1, already known 0');
+    const second = run();
+    expect(second.status).toBe(0);
+    expect(second.stdout).toContain('queued 0, already known 1');
   });
 });
