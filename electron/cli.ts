@@ -12,7 +12,7 @@ import type { Logger } from './core/logger.js';
 import { openOutbox, OutboxOpenError, setAsideOutbox } from './core/outbox/outbox.js';
 import { startDemo } from './headless/demo.js';
 import { startSandbox } from './headless/sandbox/sandbox.js';
-import { HostStartError, startHttpHost } from './headless/serve/http-host.js';
+import { assertBindAllowed, HostStartError, startHttpHost } from './headless/serve/http-host.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RENDERER_DIR = path.resolve(here, '..', 'dist', 'renderer');
@@ -88,6 +88,8 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   const host = (values.host as string | undefined) ?? '127.0.0.1';
   const token = (values.token as string | undefined) ?? process.env.CALLRELAY_TOKEN ?? null;
   const port = parsePort(values.port as string | undefined, 4170);
+  // Before anything starts: a refused bind must not leave the core delivering for a moment.
+  assertBindAllowed(host, token);
   let core: Core;
   let sandbox: Awaited<ReturnType<typeof startSandbox>> | null = null;
 

@@ -135,3 +135,17 @@ describe('callrelay enqueue', () => {
     expect(second.stdout).toContain('queued 0, already known 1');
   });
 });
+
+describe('callrelay serve on a network address', () => {
+  it('refuses to start without a token, before anything runs', () => {
+    const dataDir = path.join(tmp, 'exposed');
+    const result = spawnSync(
+      process.execPath,
+      ['bin/callrelay.js', 'serve', '--host', '0.0.0.0', '--port', '0', '--data', dataDir],
+      { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, CALLRELAY_TOKEN: '' } },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Refusing to listen on 0.0.0.0 without a token');
+    expect(fs.existsSync(path.join(dataDir, 'outbox.db'))).toBe(false);
+  });
+});

@@ -112,14 +112,19 @@ function serveStatic(staticDir: string, pathname: string, res: http.ServerRespon
   fs.createReadStream(file).pipe(res);
 }
 
-export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost> {
-  const { dispatcher, logger, token } = options;
-  if (!isLoopback(options.host) && !token) {
+/** Throws unless the bind is loopback or guarded by a token; call it before starting anything. */
+export function assertBindAllowed(host: string, token: string | null): void {
+  if (!isLoopback(host) && !token) {
     throw new HostStartError(
-      `Refusing to listen on ${options.host} without a token: anyone on the network could steer the queue. ` +
+      `Refusing to listen on ${host} without a token: anyone on the network could steer the queue. ` +
         'Pass --token <secret> (or set CALLRELAY_TOKEN), or bind 127.0.0.1.',
     );
   }
+}
+
+export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost> {
+  const { dispatcher, logger, token } = options;
+  assertBindAllowed(options.host, token);
   const streams = new Set<http.ServerResponse>();
 
   const server = http.createServer((req, res) => {
