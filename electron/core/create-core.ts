@@ -26,7 +26,7 @@ import { createSilentLogger, systemClock, type Clock, type Logger } from './logg
 import { openOutbox } from './outbox/outbox.js';
 import { checkLiteralSecretExposure } from './secrets/config-file-mode.js';
 import { createRedactingLogger } from './secrets/redacting-logger.js';
-import type { SecretCodec } from './secrets/secret-codec.js';
+import { ownerOnlyFileCodec, type SecretCodec } from './secrets/secret-codec.js';
 import { createSecretHandling, type SecretHandling } from './secrets/secret-handling.js';
 import { createIntake } from './watch/intake.js';
 
@@ -38,7 +38,10 @@ export interface CreateCoreOptions {
   initialConfig?: Config;
   clock?: Clock;
   logger?: Logger;
-  /** Desktop: safeStorage-backed codec for `safe:` secrets; headless has none (env:NAME or literals). */
+  /**
+   * Desktop: safeStorage-backed codec for `safe:` secrets. Left out (headless), secrets typed in
+   * the settings form are kept in the owner-only config file; null refuses to store them at all.
+   */
   secretCodec?: SecretCodec | null;
   /** Replaces the default secret rules entirely (tests). */
   secrets?: SecretHandling;
@@ -67,7 +70,11 @@ export function createCore(options: CreateCoreOptions): Core {
   const file = options.configFile ?? defaultConfigFile(options.dataDir);
   fs.mkdirSync(options.dataDir, { recursive: true });
   const secrets =
-    options.secrets ?? createSecretHandling({ env: options.env ?? process.env, codec: options.secretCodec ?? null });
+    options.secrets ??
+    createSecretHandling({
+      env: options.env ?? process.env,
+      codec: options.secretCodec === undefined ? ownerOnlyFileCodec : options.secretCodec,
+    });
   const settings = createSettingsStore({ file, secrets, initial: options.initialConfig });
   const logger = createRedactingLogger(options.logger ?? createSilentLogger(), () => settings.secretValues());
 

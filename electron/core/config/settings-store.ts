@@ -4,6 +4,7 @@ import { Config, type DestinationConfig, describeIssues, type ConfigInput } from
 import type { DestinationInput, SettingsUpdate, SettingsView } from '../../../shared/contract.js';
 import { HandlerError } from '../../../shared/contract-host.js';
 import type { SecretHandling } from '../secrets/secret-handling.js';
+import { SecretError } from '../secrets/secret-ref.js';
 import { checkFolders, ConfigError, readConfigFile, writeConfigFile } from './load-config.js';
 
 export interface SettingsStore {
@@ -72,7 +73,7 @@ export function createSettingsStore(options: {
 
   let state = load(options.initial ?? readConfigFile(file));
 
-  function mergeDestination(input: DestinationInput, index: number): unknown {
+  function mergeDestination(input: DestinationInput): unknown {
     const existing = state.raw.destinations.find((d) => d.name === input.name && d.kind === input.kind);
     const oldAuth = (existing?.auth ?? {}) as Auth;
     const auth: Auth = { ...oldAuth };
@@ -91,7 +92,6 @@ export function createSettingsStore(options: {
       }
     }
     const { auth: _ignored, ...rest } = input;
-    void index;
     return { ...(existing ?? {}), ...rest, auth };
   }
 
@@ -125,9 +125,17 @@ export function createSettingsStore(options: {
       };
     },
     update(patch) {
+      let destinations: unknown[] | undefined;
+      try {
+        destinations = patch.destinations?.map((d) => mergeDestination(d));
+      } catch (error) {
+        // A secret that cannot be stored (no key store, refused plain text) is the person's to fix.
+        if (error instanceof SecretError) throw new HandlerError('bad-input', error.message);
+        throw error;
+      }
       const next: ConfigInput = {
         ...state.raw,
-        ...(patch.destinations ? { destinations: patch.destinations.map(mergeDestination) as never } : {}),
+        ...(destinations ? { destinations: destinations as never } : {}),
         ...(patch.folders ? { folders: patch.folders as never } : {}),
         ...(patch.bandwidth ? { bandwidth: patch.bandwidth } : {}),
         ...(patch.concurrency ? { concurrency: patch.concurrency } : {}),

@@ -13,3 +13,18 @@ export interface SecretCodec {
    */
   confirmPlaintextStorage?(): boolean;
 }
+
+/**
+ * The headless host's rule: there is no OS key store, so a secret typed in the settings form is
+ * kept as plain text in the config file, which CallRelay writes readable by its owner only.
+ */
+export const ownerOnlyFileCodec: SecretCodec = {
+  isAvailable: () => false,
+  encrypt: () => {
+    throw new Error('the headless host has no key store to encrypt with');
+  },
+  decrypt: () => {
+    throw new Error('the headless host has no key store to decrypt with');
+  },
+  confirmPlaintextStorage: () => true,
+};

@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HandlerError } from '../../../shared/contract-host.js';
+import { createSettingsStore } from '../../../electron/core/config/settings-store.js';
+import { ownerOnlyFileCodec } from '../../../electron/core/secrets/secret-codec.js';
+import { createSecretHandling } from '../../../electron/core/secrets/secret-handling.js';
+
+function store(codec: typeof ownerOnlyFileCodec | null) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-settings-'));
+  const file = path.join(dir, 'config.json');
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      destinations: [
+        { name: 'main', kind: 'comswise', baseUrl: 'https://api.example.com/v1', auth: { token: 'env:T' } },
+      ],
+    }),
+  );
+  const settings = createSettingsStore({
+    file,
+    secrets: createSecretHandling({ env: { T: 'token-from-the-environment' }, codec }),
+  });
+  return { settings, file };
+}
+
+const cx = {
+  name: 'cx',
+  kind: 'cx' as const,
+  baseUrl: 'https://cx.example.com',
+  auth: { username: 'site-user', password: 'a-password-typed-in-the-form' },
+};
+
+describe('settings store', () => {
+  it('headless: keeps a typed secret in the owner-only config file and shows it masked', () => {
+    const { settings, file } = store(ownerOnlyFileCodec);
+    settings.update({ destinations: [{ ...settings.view().destinations[0]!, auth: {} }, cx] });
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { destinations: { auth: Record<string, string> }[] };
+    expect(saved.destinations[0]!.auth).toEqual({ token: 'env:T' });
+    expect(saved.destinations[1]!.auth.password).toBe('a-password-typed-in-the-form');
+    if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o077).toBe(0);
+    const view = JSON.stringify(settings.view());
+    expect(view).not.toContain('a-password-typed-in-the-form');
+    expect(view).not.toContain('token-from-the-environment');
+    expect(settings.view().destinations[1]!.auth.password).toEqual({ set: true, hint: 'form' });
+    expect(settings.secretValues()).toContain('a-password-typed-in-the-form');
+  });
+
+  it('an empty secret in the form keeps the stored one', () => {
+    const { settings } = store(ownerOnlyFileCodec);
+    settings.update({
+      destinations: [{ ...settings.view().destinations[0]!, baseUrl: 'https://b.example.com/v1', auth: { token: '' } }],
+    });
+    expect(settings.raw().destinations[0]!.auth).toEqual({ token: 'env:T' });
+    expect(settings.resolved().destinations[0]!.baseUrl).toBe('https://b.example.com/v1');
+  });
+
+  it('where secrets may not be stored, says so as bad input and changes nothing', () => {
+    const { settings, file } = store(null);
+    const before = fs.readFileSync(file, 'utf8');
+    expect(() => settings.update({ destinations: [cx] })).toThrow(HandlerError);
+    expect(() => settings.update({ destinations: [cx] })).toThrow(/env:NAME/);
+    expect(fs.readFileSync(file, 'utf8')).toBe(before);
+    expect(settings.view().destinations).toHaveLength(1);
+  });
+});
