@@ -11,6 +11,7 @@
  *   create-call    POST {base}/calls/create {callId, startTime, …, recordingUrl: fileKey}.
  *   complete-call  live calls only (call.status "in-progress"): the call is created first without
  *                  audio, and PATCH {base}/calls/{id} {status: completed, recordingUrl} finishes it.
+ *                  openLiveCall runs create-call alone while the recording is still written.
  * Results: GET {base}/calls/?limit=&cursor= pages, matched by id; ready once executiveSummary
  * or transcript.transcriptUrl is there.
  *
@@ -344,6 +345,12 @@ export function createComswiseDestination(
       }
       const recordingUrl = ctx.steps.get<{ fileKey: string }>('upload')?.fileKey ?? null;
       return createdCallOutcome({ ...created, transcriptText: null, recordingUrl }, ctx.now(), { pollResults: true });
+    },
+    async openLiveCall(ctx) {
+      const issues = validate(ctx.job);
+      if (issues.length > 0) throw new ReviewError(issues);
+      // The same exactly-once step deliver runs for a live call: deliver then finds it committed.
+      await createCall(ctx, undefined, true);
     },
     async fetchResult(remoteId, { signal }) {
       const { found } = await findCall((c) => c.id === remoteId, signal);

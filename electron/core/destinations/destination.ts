@@ -55,6 +55,12 @@ export interface Destination {
   validate(job: Pick<DeliveryJob, 'recording' | 'call'>): FieldIssue[];
   /** Runs the remaining steps. Throws TransientError, PermanentError or ReviewError. */
   deliver(ctx: DeliveryContext): Promise<DeliveryOutcome>;
+  /**
+   * Live calls: opens the call (status in-progress) while its recording is still being written.
+   * Must commit the same `create-call` step `deliver` runs later, so the call is created once.
+   * `ctx.openBody` is not usable here: the file is not final. Optional (comswise has it).
+   */
+  openLiveCall?(ctx: DeliveryContext): Promise<void>;
   /** Polls the platform for results; null while it has none yet. */
   fetchResult?(remoteId: string, ctx: { signal: AbortSignal; callId: string }): Promise<CallResult | null>;
   /** The cheapest authenticated request that proves base URL and credentials. */

@@ -11,7 +11,7 @@ import type { JobState, Progress } from '../../../shared/model.js';
 import { LeaseLostError, TransientError } from '../delivery-errors.js';
 import type { DeliveryContext, Destination, StepStore } from '../destinations/destination.js';
 import type { Clock, Logger } from '../logger.js';
-import type { JobRecord, LeaseOutcome, Outbox } from '../outbox/outbox.js';
+import type { JobRecord, LeaseOutcome, LiveOutcome, Outbox } from '../outbox/outbox.js';
 import { createProgressTracker } from './progress-tracker.js';
 import { createRetryPolicy, type RetryPolicyOptions } from './retry-policy.js';
 import { openThrottledBody } from './throttled-body.js';
@@ -247,6 +247,8 @@ export function createEngine(options: EngineOptions): Engine {
     if (paused) return;
     let free = concurrency.global - running.size;
     if (free <= 0) return;
+    free -= startLiveJobs(free, now);
+    if (free <= 0) return;
     const names = knownDestinations(now);
     if (names.length === 0) return;
     // Rotate which destination goes first so one busy destination cannot take every global slot.
@@ -264,9 +266,26 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
 
-  function startJob(id: string): boolean {
+  /**
+   * Live calls first: opening a call while its recording is written is one short request, and it
+   * is only useful early. Returns how many slots were taken.
+   */
+  function startLiveJobs(free: number, now: number): number {
+    let taken = 0;
+    for (const live of outbox.liveJobsDue(now, free + running.size)) {
+      if (taken >= free) break;
+      if (running.has(live.id) || pausedDestinations.has(live.destination)) continue;
+      if (!healthOf(live.destination).online || runningFor(live.destination) >= limitFor(live.destination)) continue;
+      if (!getDestination(live.destination)?.openLiveCall) continue;
+      if (startJob(live.id, true)) taken++;
+    }
+    return taken;
+  }
+
+  function startJob(id: string, live = false): boolean {
     const leaseId = randomUUID();
-    const job = outbox.acquire(id, { leaseId, owner, expiresAt: clock.now() + leaseMs });
+    const lease = { leaseId, owner, expiresAt: clock.now() + leaseMs };
+    const job = live ? outbox.acquireLive(id, lease) : outbox.acquire(id, lease);
     if (!job) return false;
     const runner: Runner = {
       id,
@@ -279,7 +298,7 @@ export function createEngine(options: EngineOptions): Engine {
       openBodies: 0,
     };
     running.set(id, runner);
-    runner.done = runJob(job, runner)
+    runner.done = (live ? runLive(job, runner) : runJob(job, runner))
       .catch((error: unknown) => {
         log.error({ err: error, job: id }, 'attempt ended with an internal error');
         return null;
@@ -502,6 +521,125 @@ export function createEngine(options: EngineOptions): Engine {
     } finally {
       clearInterval(heartbeat);
       for (const body of bodies) body.destroy();
+    }
+  }
+
+  /** Opens a live job's call under its lease; the job stays waiting-file whatever happens. */
+  async function runLive(job: JobRecord, runner: Runner): Promise<JobState | null> {
+    const { controller } = runner;
+    const jobLog = log.child({ job: job.id, destination: job.destination, live: true });
+    const destination = getDestination(job.destination);
+    let leaseLost = false;
+    const end = (outcome: LiveOutcome): JobState | null => {
+      if (!outbox.finishLive(runner.id, runner.leaseId, outcome)) {
+        jobLog.warn('lease was gone when the live attempt ended; its outcome is dropped');
+        return null;
+      }
+      return 'waiting-file';
+    };
+    const heartbeat = setInterval(
+      () => {
+        let renewed = false;
+        try {
+          renewed = outbox.renewLease(job.id, runner.leaseId, clock.now() + leaseMs);
+        } catch (error) {
+          jobLog.warn({ err: error }, 'could not renew the lease; stopping the live attempt');
+        }
+        if (!renewed) {
+          leaseLost = true;
+          controller.abort(new LeaseLostError(`The lease on job ${job.id} was taken back`));
+        }
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
+    try {
+      if (!destination?.openLiveCall) {
+        return end({ uncountAttempt: true, event: { type: 'live-skipped', message: 'No live call to open' } });
+      }
+      let steps: Record<string, unknown> = { ...job.steps };
+      let current: string | null = job.step;
+      const store: StepStore = {
+        get: <T>(name: string) => steps[name] as T | undefined,
+        commit(name, output) {
+          if (leaseLost) throw new LeaseLostError(`The lease on job ${job.id} was taken back`);
+          const next = { ...steps, [name]: output === undefined ? null : output };
+          outbox.commitSteps(job.id, runner.leaseId, next, name, `Step ${name} done`);
+          steps = next;
+          current = name;
+        },
+        clear(name) {
+          if (leaseLost) throw new LeaseLostError(`The lease on job ${job.id} was taken back`);
+          if (!(name in steps)) return;
+          const next = { ...steps };
+          delete next[name];
+          outbox.commitSteps(job.id, runner.leaseId, next, current, `Step ${name} will run again`);
+          steps = next;
+        },
+      };
+      const ctx: DeliveryContext = {
+        job: { id: job.id, destination: job.destination, recording: job.recording, call: job.call },
+        steps: store,
+        signal: controller.signal,
+        log: jobLog,
+        now: () => clock.now(),
+        openBody() {
+          throw new Error('the recording is still being written; its bytes are sent by delivery, not by openLiveCall');
+        },
+      };
+      try {
+        await destination.openLiveCall(ctx);
+        healthOf(job.destination).lastError = null;
+        return end({
+          failures: 0,
+          lastError: null,
+          event: { type: 'live-opened', message: `Call opened in ${job.destination} (in progress)` },
+        });
+      } catch (raw) {
+        const error = leaseLost ? new LeaseLostError('lease lost') : raw;
+        if (runner.interruptTo && !(error instanceof LeaseLostError)) {
+          return end({
+            uncountAttempt: true,
+            event: { type: 'interrupted', message: 'Opening the live call was stopped; it is tried again later' },
+          });
+        }
+        const decision = policy.decide(error, job.failures);
+        switch (decision.kind) {
+          case 'lease-lost':
+            jobLog.warn('lease lost while opening the live call; another holder owns the job now');
+            return null;
+          case 'review':
+          case 'failed':
+            // Not worth repeating early; delivery creates the call once the file is final, and a
+            // refusal then reaches a person through needs-review or failed.
+            return end({
+              stop: true,
+              lastError: decision.message,
+              event: {
+                type: 'live-stopped',
+                message: `The call could not be opened early (${decision.message}); it is created when the recording is finished`,
+              },
+            });
+          case 'retry': {
+            healthOf(job.destination).lastError = decision.message;
+            if (decision.unreachable) markOffline(job.destination, decision.message);
+            const at = clock.now() + decision.delayMs;
+            return end({
+              nextAttemptAt: at,
+              failures: job.failures + 1,
+              lastError: decision.message,
+              ...(decision.unreachable ? { uncountAttempt: true } : {}),
+              event: {
+                type: 'live-retry',
+                message: `${decision.message}; opening the call again in ${Math.ceil(decision.delayMs / 1000)} s`,
+                data: { delayMs: decision.delayMs },
+              },
+            });
+          }
+        }
+        return null;
+      }
+    } finally {
+      clearInterval(heartbeat);
     }
   }
 

@@ -1,6 +1,7 @@
 // One recording file in, everything CallRelay knows about it out: the RecordingInfo (size, hash,
 // audio details), the canonical call, where each field came from, and what a person should
 // know or fix. It never moves or changes the file.
+import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CallDraft, type CallPatch, type FieldIssue, type RecordingInfo } from '../../../shared/model.js';
@@ -190,4 +191,67 @@ export async function describeRecording(input: DescribeInput): Promise<Recording
   else if (problem && reviewReasons.length > 0)
     problem = { ...problem, reason: [problem.reason, ...reviewReasons].join('; ') };
   return { recording, call: checked.data, sources, issues, problem };
+}
+
+export interface AppearingInput {
+  path: string;
+  settings: MetadataSettings;
+  /** The file's size and mtime when it was first seen. */
+  stat: { sizeBytes: number; mtimeMs: number };
+  manifests?: ManifestCache | undefined;
+}
+
+export interface AppearingDescription {
+  call: CallDraft;
+  /** Guessed from the extension: the bytes are not read before the file is final. */
+  contentType: string;
+  issues: FieldIssue[];
+  /** Sidecars that could not be read: the call should not be opened before a person looks. */
+  blocking: string[];
+}
+
+const contentTypes: Record<string, string> = {
+  '.wav': 'audio/wav',
+  '.mp3': 'audio/mpeg',
+  '.flac': 'audio/flac',
+  '.ogg': 'audio/ogg',
+  '.opus': 'audio/ogg',
+  '.m4a': 'audio/mp4',
+  '.mp4': 'audio/mp4',
+  '.webm': 'audio/webm',
+  '.amr': 'audio/amr',
+  '.aif': 'audio/aiff',
+  '.aiff': 'audio/aiff',
+};
+
+/**
+ * What can be said of a recording the moment it appears, while it is still written (live calls):
+ * file name, sidecars and folder defaults, never the audio. Without a callId from those, one is
+ * made from the path and the first size and mtime, since there is no content hash yet; the start
+ * time falls back to the first mtime (a recorder starts writing when the call starts).
+ */
+export async function describeAppearingRecording(input: AppearingInput): Promise<AppearingDescription> {
+  const file = path.resolve(input.path);
+  const fileName = path.basename(file);
+  const named = readFileName(fileName, input.settings);
+  const sidecars = await readSidecars(file, input.manifests ?? fallbackManifests);
+  const timeZone = checkTimeZone(input.settings.timezone ?? 'UTC') ? 'UTC' : (input.settings.timezone ?? 'UTC');
+  const merged = normaliseFields([...named.layers, ...sidecars.layers], { timeZone, region: input.settings.region });
+  const call = { ...merged.call } as Partial<CallDraft>;
+  const issues: FieldIssue[] = [...named.issues, ...sidecars.issues];
+  if (!call.callId) {
+    const identity = `${file}\u0000${input.stat.sizeBytes}\u0000${input.stat.mtimeMs}`;
+    call.callId = `cr-live-${createHash('sha256').update(identity).digest('hex').slice(0, 32)}`;
+  }
+  call.startTime ??= toIsoUtc(input.stat.mtimeMs);
+  const checked = CallDraft.safeParse(call);
+  const blocking = [...sidecars.blocking];
+  if (named.templateInvalid && named.error) blocking.push(named.error);
+  if (!checked.success) blocking.push(`the call details do not read: ${checked.error.issues[0]?.message ?? 'invalid'}`);
+  return {
+    call: checked.success ? checked.data : (call as CallDraft),
+    contentType: contentTypes[path.extname(fileName).toLowerCase()] ?? 'application/octet-stream',
+    issues,
+    blocking,
+  };
 }

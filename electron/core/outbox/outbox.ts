@@ -20,7 +20,7 @@ import {
 } from '../../../shared/model.js';
 import { LeaseLostError } from '../delivery-errors.js';
 import type { Clock, Logger } from '../logger.js';
-import type { EnqueueInput, IntakePort } from './intake-port.js';
+import { provisionalSha256, type EnqueueInput, type IntakePort, type LiveCompletionResult } from './intake-port.js';
 import { statesLeadingTo, waitingStates } from './job-states.js';
 import { migrate } from './migrations.js';
 
@@ -108,7 +108,24 @@ export interface LeaseOutcome {
   uncountAttempt?: boolean;
 }
 
-export interface Outbox extends IntakePort {
+/** How a live attempt (opening the call of a recording still being written) ended. */
+export interface LiveOutcome {
+  event: { type: string; message: string; data?: Record<string, unknown> };
+  lastError?: string | null;
+  nextAttemptAt?: number | null;
+  failures?: number;
+  uncountAttempt?: boolean;
+  /**
+   * Never try to open this call early again (a permanent refusal): delivery creates it once the
+   * file is final, where the same refusal reaches a person through the normal states.
+   */
+  stop?: boolean;
+}
+
+/** Step committed when a live job gives up opening its call early. */
+export const LIVE_STOPPED_STEP = 'live-call-stopped';
+
+export interface Outbox extends Required<IntakePort> {
   readonly file: string;
   /** Many enqueues in one transaction (a start-up scan of a full folder): one fsync, not one per file. */
   enqueueMany(inputs: EnqueueInput[]): { id: string; created: boolean }[];
@@ -135,6 +152,12 @@ export interface Outbox extends IntakePort {
   /** Writes a job's step outputs under its lease; throws LeaseLostError when the lease is gone. */
   commitSteps(id: string, leaseId: string, steps: Record<string, unknown>, step: string | null, event?: string): void;
   finishUnderLease(id: string, leaseId: string, outcome: LeaseOutcome): boolean;
+  /** Live jobs (waiting-file) whose call is still to be opened, due now and not leased. */
+  liveJobsDue(now: number, limit: number): { id: string; destination: string }[];
+  /** Leases a live job to open its call; it stays `waiting-file` throughout. */
+  acquireLive(id: string, lease: Lease): JobRecord | null;
+  /** Ends a live attempt: drops the lease, the job stays `waiting-file`. */
+  finishLive(id: string, leaseId: string, outcome: LiveOutcome): boolean;
   /** Takes back leases that expired or whose owner is gone; `held` are this process's live ones. */
   reclaimLeases(isOwnerGone: (owner: string) => boolean, held: ReadonlySet<string>): string[];
   pollDue(now: number, limit: number): JobRecord[];
@@ -408,13 +431,32 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
       ORDER BY priority DESC, seq LIMIT ?`),
     readyDestinations: db.prepare(`SELECT DISTINCT destination FROM jobs WHERE
       (state = 'queued') OR (state = 'retry-wait' AND next_attempt_at <= ?)`),
-    nextDue: db.prepare("SELECT MIN(next_attempt_at) AS at FROM jobs WHERE state = 'retry-wait'"),
+    nextDue: db.prepare(
+      "SELECT MIN(next_attempt_at) AS at FROM jobs WHERE state = 'retry-wait' OR (state = 'waiting-file' AND next_attempt_at IS NOT NULL)",
+    ),
     acquire: db.prepare(`UPDATE jobs SET state = 'running', lease_id = ?, lease_owner = ?, lease_expires_at = ?,
         attempts = attempts + 1, next_attempt_at = NULL, updated_at = ?
       WHERE id = ? AND state IN ('queued', 'retry-wait') AND (next_attempt_at IS NULL OR next_attempt_at <= ?)`),
-    renew: db.prepare("UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_id = ? AND state = 'running'"),
+    // A live job holds its lease while it stays waiting-file (its call is opened before the file is final).
+    renew: db.prepare(
+      "UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_id = ? AND state IN ('running', 'waiting-file')",
+    ),
     commitSteps: db.prepare(
-      "UPDATE jobs SET steps = ?, step = ?, updated_at = ? WHERE id = ? AND lease_id = ? AND state = 'running'",
+      "UPDATE jobs SET steps = ?, step = ?, updated_at = ? WHERE id = ? AND lease_id = ? AND state IN ('running', 'waiting-file')",
+    ),
+    liveDue: db.prepare(`SELECT id, destination FROM jobs WHERE state = 'waiting-file'
+        AND json_extract(steps, '$."create-call"') IS NULL AND json_extract(steps, '$."${LIVE_STOPPED_STEP}"') IS NULL
+        AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
+        AND (lease_id IS NULL OR lease_expires_at <= @now)
+      ORDER BY seq LIMIT @limit`),
+    acquireLive: db.prepare(`UPDATE jobs SET lease_id = @leaseId, lease_owner = @owner, lease_expires_at = @expiresAt,
+        attempts = attempts + 1, next_attempt_at = NULL, updated_at = @now
+      WHERE id = @id AND state = 'waiting-file'
+        AND json_extract(steps, '$."create-call"') IS NULL AND json_extract(steps, '$."${LIVE_STOPPED_STEP}"') IS NULL
+        AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
+        AND (lease_id IS NULL OR lease_expires_at <= @now)`),
+    liveByPath: db.prepare(
+      "SELECT id FROM jobs WHERE sha256 = ? AND destination = ? AND resend_no = 0 AND state = 'waiting-file'",
     ),
     running: db.prepare("SELECT id, lease_owner, lease_expires_at FROM jobs WHERE state = 'running'"),
     reclaim: db.prepare(`UPDATE jobs SET state = 'queued', lease_id = NULL, lease_owner = NULL,
@@ -546,6 +588,169 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
       const results = db.transaction(() => inputs.map((input) => insertJob(input)))();
       changed(results.filter((r) => r.created).map((r) => r.id));
       return results;
+    },
+
+    openLiveJob(input) {
+      const sha256 = provisionalSha256(input.path);
+      // Nothing is known of the audio yet. size -1 keeps hasSeenFile from ever matching this job,
+      // so the finished file still goes through intake and completes it.
+      const recording: RecordingInfo = {
+        path: input.path,
+        fileName: input.fileName,
+        sizeBytes: 0,
+        mtimeMs: 0,
+        sha256,
+        contentType: input.contentType,
+        durationSec: null,
+        channels: null,
+        sampleRate: null,
+        codec: null,
+      };
+      const result = db.transaction(() => {
+        const existing = stmt.bySha.get(sha256, input.destination) as { id: string } | undefined;
+        if (existing) return { id: existing.id, created: false };
+        const id = randomUUID();
+        const now = clock.now();
+        stmt.insert.run({
+          id,
+          state: 'waiting-file',
+          destination: input.destination,
+          folder: input.folder,
+          sha256,
+          path: input.path,
+          file_name: input.fileName,
+          size: -1,
+          mtime: -1,
+          ...callColumns(input.call),
+          recording: JSON.stringify(recording),
+          call: JSON.stringify(input.call),
+          review_issues: '[]',
+          last_error: null,
+          resend_of: null,
+          resend_no: 0,
+          now,
+        });
+        addEvent(id, 'created', `Recording appeared; opening the call in ${input.destination} while it is written`, {
+          state: 'waiting-file',
+          live: true,
+        });
+        return { id, created: true };
+      })();
+      if (result.created) changed([result.id]);
+      return result;
+    },
+    findLiveJob(path, destination) {
+      const row = stmt.liveByPath.get(provisionalSha256(path), destination) as { id: string } | undefined;
+      return row ? { id: row.id } : null;
+    },
+    completeLiveJob(id, completion): LiveCompletionResult {
+      const result = db.transaction((): LiveCompletionResult => {
+        const job = getJob(id);
+        if (!job || job.state !== 'waiting-file') return { outcome: 'gone' };
+        const now = clock.now();
+        // Its call may be being created this very moment: handing the job to delivery now could
+        // let a second create race the first. The holder's lease ends within one request.
+        if (job.leaseId !== null && (job.leaseExpiresAt ?? 0) > now) return { outcome: 'busy' };
+        const r = completion.recording;
+        const other = stmt.bySha.get(r.sha256, job.destination) as { id: string } | undefined;
+        if (other && other.id !== id) {
+          const opened = job.steps['create-call'] !== undefined;
+          const reason =
+            `the finished recording is the same content as job ${other.id}, already taken for ${job.destination}; ` +
+            `not uploaded again${opened ? ' (the call opened for it stays in progress there)' : ''}`;
+          // The provisional hash is retired to one of this job's own, so the path can go live again.
+          db.prepare(
+            `UPDATE jobs SET state = 'failed', sha256 = ?, recording = ?, size = ?, mtime = ?, last_error = ?,
+               lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL,
+               updated_at = ?, finished_at = ? WHERE id = ?`,
+          ).run(provisionalSha256(`retired:${id}`), JSON.stringify(r), r.sizeBytes, r.mtimeMs, reason, now, now, id);
+          addEvent(id, 'failed', `Not sent: ${reason}`, { duplicateOf: other.id });
+          return { outcome: 'duplicate', of: other.id };
+        }
+        // The call was opened (or is about to be) under the live job's callId: it must not change.
+        const call: CallDraft = { ...completion.call, callId: job.call.callId };
+        const cols = callColumns(call);
+        db.prepare(
+          `UPDATE jobs SET state = @state, sha256 = @sha256, path = @path, file_name = @file_name, size = @size,
+             mtime = @mtime, recording = @recording, call = @call, call_id = @call_id, call_time = @call_time,
+             call_from = @call_from, call_to = @call_to, phones = @phones, review_issues = @review_issues,
+             last_error = @last_error, lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL,
+             next_attempt_at = NULL, failures = 0, updated_at = @now,
+             finished_at = CASE WHEN @state = 'failed' THEN @now ELSE NULL END
+           WHERE id = @id AND state = 'waiting-file'`,
+        ).run({
+          id,
+          state: completion.state,
+          sha256: r.sha256,
+          path: r.path,
+          file_name: r.fileName,
+          size: r.sizeBytes,
+          mtime: r.mtimeMs,
+          recording: JSON.stringify(r),
+          call: JSON.stringify(call),
+          ...cols,
+          review_issues: JSON.stringify(completion.reviewIssues),
+          last_error: completion.state === 'failed' ? (completion.reason ?? 'failed at intake') : null,
+          now,
+        });
+        const what =
+          completion.state === 'queued'
+            ? 'Recording finished; queued'
+            : completion.state === 'needs-review'
+              ? 'Recording finished; waiting for review'
+              : 'Recording finished but cannot be sent';
+        addEvent(id, 'file-final', completion.reason ? `${what}: ${completion.reason}` : what, {
+          state: completion.state,
+          ...(completion.reviewIssues.length ? { issues: completion.reviewIssues } : {}),
+        });
+        return { outcome: 'completed', state: completion.state };
+      })();
+      if (result.outcome === 'completed' || result.outcome === 'duplicate') changed([id]);
+      return result;
+    },
+    liveJobsDue: (now, limit) => stmt.liveDue.all({ now, limit }) as { id: string; destination: string }[],
+    acquireLive(id, lease) {
+      const now = clock.now();
+      const job = db.transaction(() => {
+        const info = stmt.acquireLive.run({
+          id,
+          leaseId: lease.leaseId,
+          owner: lease.owner,
+          expiresAt: lease.expiresAt,
+          now,
+        });
+        if (info.changes !== 1) return null;
+        addEvent(id, 'attempt', 'Opening the call while the recording is written', { lease: lease.leaseId });
+        return getJob(id)!;
+      })();
+      if (job) changed([id]);
+      return job;
+    },
+    finishLive(id, leaseId, o) {
+      const now = clock.now();
+      const ok = db.transaction(() => {
+        const job = getJob(id);
+        if (!job || job.state !== 'waiting-file' || job.leaseId !== leaseId) return false;
+        const steps = o.stop
+          ? { ...job.steps, [LIVE_STOPPED_STEP]: { at: now, reason: o.lastError ?? null } }
+          : job.steps;
+        db.prepare(
+          `UPDATE jobs SET lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL, steps = ?,
+             last_error = ?, next_attempt_at = ?, failures = ?, attempts = ?, updated_at = ? WHERE id = ?`,
+        ).run(
+          JSON.stringify(steps),
+          o.lastError === undefined ? job.lastError : o.lastError,
+          o.nextAttemptAt ?? null,
+          o.failures ?? job.failures,
+          o.uncountAttempt ? Math.max(job.attempts - 1, 0) : job.attempts,
+          now,
+          id,
+        );
+        addEvent(id, o.event.type, o.event.message, o.event.data);
+        return true;
+      })();
+      if (ok) changed([id]);
+      return ok;
     },
 
     getJob,

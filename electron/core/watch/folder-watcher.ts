@@ -29,6 +29,8 @@ export interface FolderWatcherStatus {
 export interface FolderWatcherOptions {
   folder: WatchedFolderSettings;
   onFile(file: StableFile): void;
+  /** A file entered the stability gate (before it is finished); see StabilityGateOptions.onFirstSeen. */
+  onAppear?(path: string): void;
   onStatus?(status: FolderWatcherStatus): void;
   logger: Logger;
   clock: Clock;
@@ -85,6 +87,7 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
       options.onFile(file);
     },
     onGone: (file) => released.delete(file),
+    ...(options.onAppear ? { onFirstSeen: options.onAppear } : {}),
     ...(options.platform ? { platform: options.platform } : {}),
     ...(options.exclusiveOpen ? { exclusiveOpen: options.exclusiveOpen } : {}),
   });

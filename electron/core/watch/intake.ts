@@ -12,9 +12,13 @@ import type { FolderStatus } from '../../../shared/contract.js';
 import type { FieldIssue, RecordingInfo } from '../../../shared/model.js';
 import type { Destination } from '../destinations/destination.js';
 import type { Clock, Logger } from '../logger.js';
-import { describeRecording, type RecordingDescription } from '../metadata/describe-recording.js';
+import {
+  describeAppearingRecording,
+  describeRecording,
+  type RecordingDescription,
+} from '../metadata/describe-recording.js';
 import { createManifestCache } from '../metadata/sidecars.js';
-import type { EnqueueInput, IntakePort } from '../outbox/intake-port.js';
+import { provisionalSha256, type EnqueueInput, type IntakePort } from '../outbox/intake-port.js';
 import { applyAfterDelivery, type AfterDeliveryOutcome } from './after-delivery.js';
 import { createFolderWatcher, type FolderWatcher, type FolderWatcherOptions } from './folder-watcher.js';
 import type { StableFile } from './stability-gate.js';
@@ -43,6 +47,7 @@ export interface IntakeOptions {
 }
 
 export type IntakeEvent =
+  | { kind: 'live-opened'; path: string; jobId: string; created: boolean }
   | { kind: 'enqueued'; path: string; jobId: string; state: EnqueueInput['state'] }
   | { kind: 'known'; path: string; jobId: string | null }
   | { kind: 'error'; path: string; message: string };
@@ -132,10 +137,10 @@ export function decideState(
 
 /**
  * comswise live calls: a call marked in-progress is created first and PATCHed to completed with
- * its recordingUrl once the upload is done (the destination's complete-call step). The call is
- * created when the finished file is taken, not yet when it first appears: that needs a job that
- * can run create-call while its file is still in the gate (state waiting-file), which the outbox
- * port does not offer yet.
+ * its recordingUrl once the upload is done (the destination's complete-call step). When the
+ * recording first appears, openLive makes a waiting-file job the engine opens the call for; the
+ * finished file completes that job. A recording found already finished goes the plain way, with
+ * the call created in-progress just before its upload.
  */
 function markLiveCall(
   description: RecordingDescription,
@@ -161,6 +166,8 @@ export function createIntake(options: IntakeOptions): Intake {
   }));
   const queue: { folder: FolderState; file: StableFile }[] = [];
   const inFlight = new Set<string>();
+  // Live jobs being opened, by path: the finished file waits for its own opening to end.
+  const opening = new Map<string, Promise<void>>();
   let active = 0;
   let closed = false;
   let drainWaiters: (() => void)[] = [];
@@ -193,8 +200,107 @@ export function createIntake(options: IntakeOptions): Intake {
     notifyDrained();
   }
 
+  function openLive(folder: FolderState, file: string): void {
+    if (closed || !folder.config.liveCalls || !port.openLiveJob || opening.has(file)) return;
+    const destination = getDestination(folder.config.destination);
+    if (destination?.kind !== 'comswise' || !destination.openLiveCall) return;
+    const work = openLiveJob(folder, file, destination).finally(() => opening.delete(file));
+    opening.set(file, work);
+  }
+
+  async function openLiveJob(folder: FolderState, file: string, destination: Destination): Promise<void> {
+    try {
+      const s = await stat(file);
+      // Already taken as it is (seen again at start-up, or after a rescan): nothing is live.
+      if (closed || !s.isFile() || port.hasSeenFile(file, s.size, s.mtimeMs)) return;
+      const described = await describeAppearingRecording({
+        path: file,
+        settings: folder.config,
+        stat: { sizeBytes: s.size, mtimeMs: s.mtimeMs },
+        manifests,
+      });
+      // A sidecar saying otherwise, or details not enough to open the call: the finished file
+      // goes the plain way, where a person is asked what is missing.
+      if (described.blocking.length > 0 || (described.call.status ?? 'in-progress') !== 'in-progress') return;
+      const call = { ...described.call, status: 'in-progress' as const };
+      const recording = {
+        path: file,
+        fileName: path.basename(file),
+        sizeBytes: s.size,
+        mtimeMs: s.mtimeMs,
+        sha256: provisionalSha256(file),
+        contentType: described.contentType,
+        durationSec: null,
+        channels: null,
+        sampleRate: null,
+        codec: null,
+      };
+      if (destination.validate({ recording, call }).length > 0) return;
+      if (closed || !port.openLiveJob) return;
+      const { id, created } = port.openLiveJob({
+        path: file,
+        fileName: recording.fileName,
+        contentType: recording.contentType,
+        call,
+        destination: folder.config.destination,
+        folder: folder.config.path,
+      });
+      if (created) log.info({ path: file, job: id }, 'recording appeared; its live call will be opened');
+      options.onHandled?.({ kind: 'live-opened', path: file, jobId: id, created });
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      // Not fatal: the finished file is still taken the plain way.
+      if (e.code === 'ENOENT') log.debug({ path: file }, 'recording vanished before its live call was opened');
+      else
+        log.warn(
+          { path: file, err: e.message },
+          'could not open the live call early; it is created when the file is final',
+        );
+    }
+  }
+
+  async function completeLive(
+    folder: FolderState,
+    file: StableFile,
+    jobId: string,
+    description: RecordingDescription,
+  ): Promise<void> {
+    const destination = getDestination(folder.config.destination);
+    // The call was opened in progress: it stays so, and delivery PATCHes it to completed.
+    description.call.status = 'in-progress';
+    description.sources.status = 'derived';
+    const decision = decideState(description, folder.config.destination, destination, folder.config.review);
+    const result = port.completeLiveJob!(jobId, {
+      recording: description.recording,
+      call: description.call,
+      ...decision,
+    });
+    folder.filesSeen += 1;
+    switch (result.outcome) {
+      case 'completed':
+        log.info({ path: file.path, job: jobId, state: result.state }, 'live recording finished');
+        options.onHandled?.({ kind: 'enqueued', path: file.path, jobId, state: result.state });
+        return;
+      case 'duplicate':
+        log.info({ path: file.path, job: jobId, of: result.of }, 'live recording duplicates a job already taken');
+        options.onHandled?.({ kind: 'known', path: file.path, jobId: result.of });
+        return;
+      case 'busy': {
+        folder.filesSeen -= 1;
+        // Its call is being opened right now; the gate looks at the file again shortly.
+        const retry = setTimeout(() => folder.watcher?.recheck(file.path), 500);
+        retry.unref();
+        return;
+      }
+      case 'gone':
+        options.onHandled?.({ kind: 'known', path: file.path, jobId });
+        return;
+    }
+  }
+
   async function handleWatched(folder: FolderState, file: StableFile): Promise<void> {
     try {
+      await opening.get(file.path);
       if (port.hasSeenFile(file.path, file.sizeBytes, file.mtimeMs)) {
         folder.filesSeen += 1;
         options.onHandled?.({ kind: 'known', path: file.path, jobId: null });
@@ -210,6 +316,11 @@ export function createIntake(options: IntakeOptions): Intake {
       const after = await stat(file.path);
       if (after.size !== file.sizeBytes || after.mtimeMs !== file.mtimeMs) {
         folder.watcher?.recheck(file.path);
+        return;
+      }
+      const live = port.completeLiveJob ? port.findLiveJob?.(file.path, folder.config.destination) : null;
+      if (live) {
+        await completeLive(folder, file, live.id, description);
         return;
       }
       const existing = port.findBySha(description.recording.sha256, folder.config.destination);
@@ -282,6 +393,7 @@ export function createIntake(options: IntakeOptions): Intake {
               queue.push({ folder, file });
               pump();
             },
+            onAppear: (file) => openLive(folder, file),
           });
           await folder.watcher.start();
         }),
@@ -292,6 +404,7 @@ export function createIntake(options: IntakeOptions): Intake {
       closed = true;
       queue.length = 0;
       await Promise.all(folders.map((f) => f.watcher?.close()));
+      await Promise.all(opening.values());
       if (active > 0) await new Promise<void>((resolve) => drainWaiters.push(resolve));
     },
 

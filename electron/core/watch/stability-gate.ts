@@ -24,6 +24,11 @@ export interface StabilityGateOptions {
   clock: Clock;
   logger: Logger;
   onStable(file: StableFile): void;
+  /**
+   * A file became a candidate (not one already waiting): it appeared, or changed after it was
+   * released. Called before it is stable, so live calls can start while it is written.
+   */
+  onFirstSeen?(path: string): void;
   /** A candidate turned out to be gone (deleted or renamed away). */
   onGone?(path: string): void;
   platform?: NodeJS.Platform;
@@ -162,7 +167,10 @@ export function createStabilityGate(options: StabilityGateOptions): StabilityGat
       if (closed) return;
       const c = candidates.get(path);
       if (c) c.dirty = true;
-      else candidates.set(path, { size: null, mtimeMs: 0, since: clock.now(), dirty: true });
+      else {
+        candidates.set(path, { size: null, mtimeMs: 0, since: clock.now(), dirty: true });
+        options.onFirstSeen?.(path);
+      }
       schedule();
     },
     forget(path) {
