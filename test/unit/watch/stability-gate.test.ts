@@ -10,6 +10,7 @@ function setup(
     exclusiveOpen?: (p: string) => Promise<boolean>;
     quietPeriodMs?: number;
     statFile?: (p: string) => Promise<FileStat>;
+    onFirstSeen?: (p: string) => void;
   } = {},
 ) {
   let now = 1_000_000;
@@ -66,6 +67,26 @@ describe('stability gate', () => {
     t.advance(1);
     await vi.waitFor(() => expect(t.released).toHaveLength(1), { timeout: 10_000, interval: 2 });
     expect(t.released[0]).toEqual({ path: '/r/a.wav', sizeBytes: 510, mtimeMs: 6 });
+    t.gate.close();
+  });
+
+  it('tells when a file first becomes a candidate, once until it is released', async () => {
+    const seen: string[] = [];
+    const t = setup({ onFirstSeen: (p) => seen.push(p) });
+    t.files.set('/r/live.wav', { size: 10, mtimeMs: 1, mode: 0o644 });
+    t.gate.observe('/r/live.wav');
+    expect(seen).toEqual(['/r/live.wav']);
+    await t.statsSettle(1);
+    t.files.set('/r/live.wav', { size: 20, mtimeMs: 2, mode: 0o644 });
+    t.gate.observe('/r/live.wav');
+    await t.statsSettle(1);
+    expect(seen).toEqual(['/r/live.wav']);
+    expect(t.released).toEqual([]);
+    t.advance(3000);
+    await vi.waitFor(() => expect(t.released).toHaveLength(1), { timeout: 10_000, interval: 2 });
+    // Changed again after its release: a new candidate, told again.
+    t.gate.observe('/r/live.wav');
+    expect(seen).toEqual(['/r/live.wav', '/r/live.wav']);
     t.gate.close();
   });
 
