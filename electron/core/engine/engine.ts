@@ -597,10 +597,13 @@ export function createEngine(options: EngineOptions): Engine {
       } catch (raw) {
         const error = leaseLost ? new LeaseLostError('lease lost') : raw;
         if (runner.interruptTo && !(error instanceof LeaseLostError)) {
-          return end({
+          const released = end({
             uncountAttempt: true,
             event: { type: 'interrupted', message: 'Opening the live call was stopped; it is tried again later' },
           });
+          // A waiting job cannot be paused (it has no file to hold back yet), but it can be cancelled.
+          if (released && runner.interruptTo === 'cancelled' && outbox.cancel([job.id]) === 1) return 'cancelled';
+          return released;
         }
         const decision = policy.decide(error, job.failures);
         switch (decision.kind) {

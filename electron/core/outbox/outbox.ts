@@ -1037,7 +1037,15 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
         if (!current) return null;
         if (current.state === 'running' || current.state === 'done') return current;
         const cols = callColumns(call);
-        const target: JobState = issues.length > 0 ? 'needs-review' : queue ? 'queued' : current.state;
+        // A job still waiting for its file keeps waiting: queueing it would send a half-written recording.
+        const target: JobState =
+          current.state === 'waiting-file'
+            ? 'waiting-file'
+            : issues.length > 0
+              ? 'needs-review'
+              : queue
+                ? 'queued'
+                : current.state;
         db.prepare(
           `UPDATE jobs SET call = ?, call_id = ?, call_time = ?, call_from = ?, call_to = ?, phones = ?,
              review_issues = ?, state = ?, next_attempt_at = CASE WHEN ? = 'queued' THEN NULL ELSE next_attempt_at END,

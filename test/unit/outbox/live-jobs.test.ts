@@ -146,6 +146,15 @@ describe('outbox live jobs', () => {
     expect(outbox.getJob(id)!.leaseId).toBeNull();
   });
 
+  it('keeps a person from queueing a job whose file is not final yet', () => {
+    const outbox = memory();
+    const { id } = outbox.openLiveJob(liveInput(1));
+    const job = outbox.updateCall(id, { callId: 'cr-live-1', groupingId: 'edited' }, [], true);
+    expect(job).toMatchObject({ state: 'waiting-file', call: { groupingId: 'edited' } });
+    expect(outbox.cancel([id])).toBe(1);
+    expect(outbox.completeLiveJob(id, completion(1))).toEqual({ outcome: 'gone' });
+  });
+
   it('fails a live job whose content another job already holds, naming it', () => {
     const outbox = memory();
     const other = outbox.enqueue(enqueueInput(fakeRecording(1)));
