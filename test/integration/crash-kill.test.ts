@@ -106,10 +106,10 @@ describe('crash: SIGKILL at random moments', () => {
 
   it('delivers every recording exactly once across at least 10 kills (comswise)', { timeout: 120_000 }, async () => {
     const config = sandbox.destinationConfigs().find((c) => c.kind === 'comswise')!;
-    const inputs = makeCallInputs(join(tmp.dir, 'rec'), 20, 256 * 1024, config.name);
+    const inputs = makeCallInputs(join(tmp.dir, 'rec'), 20, 512 * 1024, config.name);
     const file = join(tmp.dir, 'outbox.db');
-    // 5 MB at 1 MB/s: the work outlasts each short life of the child, so kills land mid-transfer,
-    // mid-create and between steps.
+    // 10 MiB at 1 MiB/s: the work outlasts ten short lives of the child (each also starts with a
+    // 0.25 s burst), so kills land mid-transfer, mid-create and between steps.
     const spec = JSON.stringify({ file, config, inputs, bytesPerSec: 1024 * 1024 });
     const { killed, finishedEarly } = await killAndRestart(spec, KILLS);
 
@@ -134,7 +134,8 @@ describe('crash: SIGKILL at random moments', () => {
     { timeout: 120_000 },
     async () => {
       const config = sandbox.destinationConfigs().find((c) => c.kind === 'tus')!;
-      const inputs = makeCallInputs(join(tmp.dir, 'tus-rec'), 8, 512 * 1024, config.name);
+      // 8 MiB at 1 MiB/s: more than five short lives can send, so every planned kill lands.
+      const inputs = makeCallInputs(join(tmp.dir, 'tus-rec'), 8, 1024 * 1024, config.name);
       const file = join(tmp.dir, 'tus-outbox.db');
       const spec = JSON.stringify({ file, config, inputs, bytesPerSec: 1024 * 1024 });
       const { killed } = await killAndRestart(spec, TUS_KILLS);
