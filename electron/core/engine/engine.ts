@@ -318,6 +318,36 @@ export function createEngine(options: EngineOptions): Engine {
     return ok ? outcome.to : null;
   }
 
+  /**
+   * The step store a destination writes through: every output is committed to the outbox under
+   * the runner's lease before the next step starts, and nothing is written once the lease is lost.
+   */
+  function leasedSteps(job: JobRecord, runner: Runner, leaseLost: () => boolean): StepStore {
+    let steps: Record<string, unknown> = { ...job.steps };
+    let current: string | null = job.step;
+    const holdLease = () => {
+      if (leaseLost()) throw new LeaseLostError(`The lease on job ${job.id} was taken back`);
+    };
+    return {
+      get: <T>(name: string) => steps[name] as T | undefined,
+      commit(name, output) {
+        holdLease();
+        const next = { ...steps, [name]: output === undefined ? null : output };
+        outbox.commitSteps(job.id, runner.leaseId, next, name, `Step ${name} done`);
+        steps = next;
+        current = name;
+      },
+      clear(name) {
+        holdLease();
+        if (!(name in steps)) return;
+        const next = { ...steps };
+        delete next[name];
+        outbox.commitSteps(job.id, runner.leaseId, next, current, `Step ${name} will run again`);
+        steps = next;
+      },
+    };
+  }
+
   async function runJob(job: JobRecord, runner: Runner): Promise<JobState | null> {
     const { controller } = runner;
     const jobLog = log.child({ job: job.id, destination: job.destination });
@@ -365,26 +395,7 @@ export function createEngine(options: EngineOptions): Engine {
         });
       }
 
-      let steps: Record<string, unknown> = { ...job.steps };
-      let current: string | null = job.step;
-      const store: StepStore = {
-        get: <T>(name: string) => steps[name] as T | undefined,
-        commit(name, output) {
-          if (leaseLost) throw new LeaseLostError(`The lease on job ${job.id} was taken back`);
-          const next = { ...steps, [name]: output === undefined ? null : output };
-          outbox.commitSteps(job.id, runner.leaseId, next, name, `Step ${name} done`);
-          steps = next;
-          current = name;
-        },
-        clear(name) {
-          if (leaseLost) throw new LeaseLostError(`The lease on job ${job.id} was taken back`);
-          if (!(name in steps)) return;
-          const next = { ...steps };
-          delete next[name];
-          outbox.commitSteps(job.id, runner.leaseId, next, current, `Step ${name} will run again`);
-          steps = next;
-        },
-      };
+      const store = leasedSteps(job, runner, () => leaseLost);
       const ctx: DeliveryContext = {
         job: { id: job.id, destination: job.destination, recording: job.recording, call: job.call },
         steps: store,
@@ -556,26 +567,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (!destination?.openLiveCall) {
         return end({ uncountAttempt: true, event: { type: 'live-skipped', message: 'No live call to open' } });
       }
-      let steps: Record<string, unknown> = { ...job.steps };
-      let current: string | null = job.step;
-      const store: StepStore = {
-        get: <T>(name: string) => steps[name] as T | undefined,
-        commit(name, output) {
-          if (leaseLost) throw new LeaseLostError(`The lease on job ${job.id} was taken back`);
-          const next = { ...steps, [name]: output === undefined ? null : output };
-          outbox.commitSteps(job.id, runner.leaseId, next, name, `Step ${name} done`);
-          steps = next;
-          current = name;
-        },
-        clear(name) {
-          if (leaseLost) throw new LeaseLostError(`The lease on job ${job.id} was taken back`);
-          if (!(name in steps)) return;
-          const next = { ...steps };
-          delete next[name];
-          outbox.commitSteps(job.id, runner.leaseId, next, current, `Step ${name} will run again`);
-          steps = next;
-        },
-      };
+      const store = leasedSteps(job, runner, () => leaseLost);
       const ctx: DeliveryContext = {
         job: { id: job.id, destination: job.destination, recording: job.recording, call: job.call },
         steps: store,
