@@ -319,6 +319,36 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   /**
+   * Renews the runner's lease every third of its length while an attempt runs. A renewal that
+   * fails (taken back, or the database closing at shutdown) aborts the attempt instead of letting
+   * it write, or crash the process.
+   */
+  function keepLease(
+    job: JobRecord,
+    runner: Runner,
+    jobLog: Logger,
+    stopping: string,
+  ): { lost: () => boolean; stop: () => void } {
+    let lost = false;
+    const timer = setInterval(
+      () => {
+        let renewed = false;
+        try {
+          renewed = outbox.renewLease(job.id, runner.leaseId, clock.now() + leaseMs);
+        } catch (error) {
+          jobLog.warn({ err: error }, `could not renew the lease; ${stopping}`);
+        }
+        if (!renewed) {
+          lost = true;
+          runner.controller.abort(new LeaseLostError(`The lease on job ${job.id} was taken back`));
+        }
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
+    return { lost: () => lost, stop: () => clearInterval(timer) };
+  }
+
+  /**
    * The step store a destination writes through: every output is committed to the outbox under
    * the runner's lease before the next step starts, and nothing is written once the lease is lost.
    */
@@ -352,27 +382,11 @@ export function createEngine(options: EngineOptions): Engine {
     const { controller } = runner;
     const jobLog = log.child({ job: job.id, destination: job.destination });
     const destination = getDestination(job.destination);
-    let leaseLost = false;
     let stalled = false;
     const stallError = new TransientError(
       `No bytes moved for ${stallTimeoutMs >= 1000 ? `${Math.round(stallTimeoutMs / 1000)} s` : `${stallTimeoutMs} ms`}; the transfer stalled and will be retried`,
     );
-    const heartbeat = setInterval(
-      () => {
-        let renewed = false;
-        try {
-          renewed = outbox.renewLease(job.id, runner.leaseId, clock.now() + leaseMs);
-        } catch (error) {
-          // The database is closing (shutdown) or failing: stop writing rather than crash the process.
-          jobLog.warn({ err: error }, 'could not renew the lease; stopping the attempt');
-        }
-        if (!renewed) {
-          leaseLost = true;
-          controller.abort(new LeaseLostError(`The lease on job ${job.id} was taken back`));
-        }
-      },
-      Math.max(50, Math.floor(leaseMs / 3)),
-    );
+    const lease = keepLease(job, runner, jobLog, 'stopping the attempt');
     const bodies = new Set<Readable>();
     try {
       if (!destination) {
@@ -395,7 +409,7 @@ export function createEngine(options: EngineOptions): Engine {
         });
       }
 
-      const store = leasedSteps(job, runner, () => leaseLost);
+      const store = leasedSteps(job, runner, lease.lost);
       const ctx: DeliveryContext = {
         job: { id: job.id, destination: job.destination, recording: job.recording, call: job.call },
         steps: store,
@@ -463,7 +477,7 @@ export function createEngine(options: EngineOptions): Engine {
         }
         return state;
       } catch (raw) {
-        const error = stalled ? stallError : leaseLost ? new LeaseLostError('lease lost') : raw;
+        const error = stalled ? stallError : lease.lost() ? new LeaseLostError('lease lost') : raw;
         if (runner.interruptTo && !(error instanceof LeaseLostError)) {
           const to = runner.interruptTo;
           return finish(runner, {
@@ -530,7 +544,7 @@ export function createEngine(options: EngineOptions): Engine {
         return null;
       }
     } finally {
-      clearInterval(heartbeat);
+      lease.stop();
       for (const body of bodies) body.destroy();
     }
   }
@@ -540,7 +554,6 @@ export function createEngine(options: EngineOptions): Engine {
     const { controller } = runner;
     const jobLog = log.child({ job: job.id, destination: job.destination, live: true });
     const destination = getDestination(job.destination);
-    let leaseLost = false;
     const end = (outcome: LiveOutcome): JobState | null => {
       if (!outbox.finishLive(runner.id, runner.leaseId, outcome)) {
         jobLog.warn('lease was gone when the live attempt ended; its outcome is dropped');
@@ -548,26 +561,12 @@ export function createEngine(options: EngineOptions): Engine {
       }
       return 'waiting-file';
     };
-    const heartbeat = setInterval(
-      () => {
-        let renewed = false;
-        try {
-          renewed = outbox.renewLease(job.id, runner.leaseId, clock.now() + leaseMs);
-        } catch (error) {
-          jobLog.warn({ err: error }, 'could not renew the lease; stopping the live attempt');
-        }
-        if (!renewed) {
-          leaseLost = true;
-          controller.abort(new LeaseLostError(`The lease on job ${job.id} was taken back`));
-        }
-      },
-      Math.max(50, Math.floor(leaseMs / 3)),
-    );
+    const lease = keepLease(job, runner, jobLog, 'stopping the live attempt');
     try {
       if (!destination?.openLiveCall) {
         return end({ uncountAttempt: true, event: { type: 'live-skipped', message: 'No live call to open' } });
       }
-      const store = leasedSteps(job, runner, () => leaseLost);
+      const store = leasedSteps(job, runner, lease.lost);
       const ctx: DeliveryContext = {
         job: { id: job.id, destination: job.destination, recording: job.recording, call: job.call },
         steps: store,
@@ -587,7 +586,7 @@ export function createEngine(options: EngineOptions): Engine {
           event: { type: 'live-opened', message: `Call opened in ${job.destination} (in progress)` },
         });
       } catch (raw) {
-        const error = leaseLost ? new LeaseLostError('lease lost') : raw;
+        const error = lease.lost() ? new LeaseLostError('lease lost') : raw;
         if (runner.interruptTo && !(error instanceof LeaseLostError)) {
           const released = end({
             uncountAttempt: true,
@@ -634,7 +633,7 @@ export function createEngine(options: EngineOptions): Engine {
         return null;
       }
     } finally {
-      clearInterval(heartbeat);
+      lease.stop();
     }
   }
 
