@@ -1,4 +1,4 @@
-// Lint rules, including the import boundaries of DESIGN.md:
+// Lint rules, including the import boundaries of docs/ARCHITECTURE.md:
 // - electron/core and shared never import electron (the core runs under plain Node);
 // - shared imports nothing of the app (it is the contract);
 // - the renderer imports only shared and its own files.

@@ -1,4 +1,4 @@
-// The job state machine of DESIGN.md. The outbox refuses any transition not listed here, so a
+// The job state machine of docs/ARCHITECTURE.md. The outbox refuses any transition not listed here, so a
 // control pressed at the wrong moment (cancel on a delivered job) is a no-op, never a corruption.
 import type { JobState } from '../../../shared/model.js';
 

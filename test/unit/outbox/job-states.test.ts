@@ -7,7 +7,7 @@ describe('job state machine', () => {
     expect(Object.keys(transitions).sort()).toEqual([...jobStates].sort());
   });
 
-  it('follows the pipeline of DESIGN.md', () => {
+  it('follows the pipeline of docs/ARCHITECTURE.md', () => {
     expect(canTransition('queued', 'running')).toBe(true);
     expect(canTransition('running', 'retry-wait')).toBe(true);
     expect(canTransition('retry-wait', 'running')).toBe(true);
