@@ -21,6 +21,8 @@ export interface SandboxRequest {
   status: number | null;
   /** The injected fault, when one hit this request. */
   fault: string | null;
+  /** Milliseconds from the request's arrival to its answer's last byte (server-side timing for benches). */
+  durationMs: number | null;
 }
 
 export interface Exchange {

@@ -174,7 +174,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       bodyBytes: 0,
       status: null,
       fault: null,
+      durationMs: null,
     };
+    const arrived = performance.now();
+    res.once('finish', () => {
+      entry.durationMs = Math.round((performance.now() - arrived) * 10) / 10;
+    });
     log.push(entry);
     if (log.length > MAX_LOG) log.splice(0, log.length - MAX_LOG);
 

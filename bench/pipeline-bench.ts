@@ -1,0 +1,419 @@
+// The whole pipeline the user's way: a real `callrelay serve` process watching a real folder,
+// recordings dropped into it, delivered to the sandbox's comswise emulation — against curl doing
+// the same requests to the same server in the same run. Server-side timing: the sandbox records
+// each request from its arrival to its answer's last byte, so both sides are timed by one clock
+// that neither client controls.
+//   npx tsx bench/pipeline-bench.ts                 every case
+//   npx tsx bench/pipeline-bench.ts --only=big      1 GiB (and 4 GiB) vs curl, serve's peak RSS
+//   npx tsx bench/pipeline-bench.ts --only=small    200 × 5 MB, all three comswise steps, 4 at a time
+//   npx tsx bench/pipeline-bench.ts --only=cli      CLI start-up: --help, status --json on 100k jobs
+// Options: --rounds=N (big case, default 3), --sizes=1024,4096 (MiB), --count=200.
+// Recordings are WAV headers over random bytes (incompressible, unique per round), written and
+// read once before the drop so the page cache, not the disk, is what the transfer reads.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import type { DestinationConfig } from '../shared/config.js';
+import { createSilentLogger, systemClock } from '../electron/core/logger.js';
+import type { EnqueueInput } from '../electron/core/outbox/intake-port.js';
+import { openOutbox } from '../electron/core/outbox/outbox.js';
+import type { SandboxRequest } from '../electron/headless/sandbox/exchange.js';
+
+const run = promisify(execFile);
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? null;
+const only = arg('only');
+const ROUNDS = Number(arg('rounds') ?? 3);
+const SIZES_MIB = (arg('sizes') ?? '1024,4096').split(',').map(Number);
+const COUNT = Number(arg('count') ?? 200);
+const SMALL = 5 * 1000 * 1000;
+const MiB = 1024 * 1024;
+const CONCURRENCY = 4;
+const TOKEN = crypto.randomBytes(24).toString('hex');
+const root = path.resolve(import.meta.dirname, '..');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-pipeline-bench-'));
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A PCM WAV header (8 kHz, 16-bit, mono) over `size - 44` bytes; the payload is filled by the caller. */
+function wavHeader(size: number): Buffer {
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0);
+  h.writeUInt32LE(size - 8, 4);
+  h.write('WAVEfmt ', 8);
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20);
+  h.writeUInt16LE(1, 22);
+  h.writeUInt32LE(8000, 24);
+  h.writeUInt32LE(16000, 28);
+  h.writeUInt16LE(2, 32);
+  h.writeUInt16LE(16, 34);
+  h.write('data', 36);
+  h.writeUInt32LE(size - 44, 40);
+  return h;
+}
+
+/** Writes a recording of `size` random bytes behind a WAV header, then reads it once (page cache). */
+function writeRecording(file: string, size: number): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    fs.writeSync(fd, wavHeader(size));
+    const block = Buffer.alloc(4 * MiB);
+    for (let left = size - 44; left > 0; left -= block.length) {
+      crypto.randomFillSync(block);
+      fs.writeSync(fd, block, 0, Math.min(left, block.length));
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  const read = fs.openSync(file, 'r');
+  const block = Buffer.alloc(4 * MiB);
+  while (fs.readSync(read, block) > 0);
+  fs.closeSync(read);
+}
+
+interface SandboxChild {
+  url: string;
+  configs: DestinationConfig[];
+  requests(): Promise<SandboxRequest[]>;
+  stop(): void;
+}
+
+async function startSandbox(): Promise<SandboxChild> {
+  const dataDir = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : tmp, 'callrelay-bench-sb-'));
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'bench', 'upload-sandbox-child.ts'), dataDir],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`sandbox exited early (${code})`)));
+  });
+  const info = JSON.parse(line) as { url: string; configs: DestinationConfig[] };
+  return {
+    ...info,
+    async requests() {
+      const res = await fetch(`${info.url}/__sandbox/requests`);
+      return ((await res.json()) as { requests: SandboxRequest[] }).requests;
+    },
+    stop() {
+      child.kill('SIGTERM');
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Serve {
+  child: ChildProcess;
+  url: string;
+  folder: string;
+  /** Peak resident memory of the serve process so far (VmHWM). */
+  peakRssMb(): number;
+  stop(): Promise<void>;
+}
+
+async function startServe(sandbox: SandboxChild, label: string): Promise<Serve> {
+  const dir = fs.mkdtempSync(path.join(tmp, `serve-${label}-`));
+  const folder = path.join(dir, 'recordings');
+  fs.mkdirSync(folder);
+  const comswise = sandbox.configs.find((c) => c.kind === 'comswise')!;
+  const config = {
+    destinations: [{ ...comswise, concurrency: CONCURRENCY }],
+    folders: [{ path: folder, destination: comswise.name, quietPeriodMs: 300, defaults: { groupingId: 'bench' } }],
+  };
+  const configFile = path.join(dir, 'config.json');
+  fs.writeFileSync(configFile, JSON.stringify(config), { mode: 0o600 });
+  const child = spawn(
+    process.execPath,
+    [
+      'bin/callrelay.js',
+      'serve',
+      '--config',
+      configFile,
+      '--data',
+      path.join(dir, 'data'),
+      '--port',
+      '0',
+      '--token',
+      TOKEN,
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } },
+  );
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 60_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /CallRelay is running:\s+(https?:\/\/[^\s#]+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
+  });
+  return {
+    child,
+    url,
+    folder,
+    peakRssMb() {
+      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    },
+    async stop() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, sleep(15_000)]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** Waits until the sandbox holds `count` comswise creates more than `before`; returns all requests. */
+async function waitForCreates(sandbox: SandboxChild, before: number, count: number, limitMs: number) {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const requests = await sandbox.requests();
+    const creates = requests.filter((r) => r.path.endsWith('/calls/create') && r.status === 200);
+    if (creates.length >= before + count) return requests;
+    if (Date.now() > deadline) throw new Error(`only ${creates.length - before} of ${count} calls arrived in time`);
+    await sleep(100);
+  }
+}
+
+const countCreates = async (sandbox: SandboxChild) =>
+  (await sandbox.requests()).filter((r) => r.path.endsWith('/calls/create') && r.status === 200).length;
+
+/** The PUT that carried `bytes` bytes, newest first (the one a side just sent). */
+function lastPut(requests: SandboxRequest[], bytes: number): SandboxRequest {
+  const put = [...requests]
+    .reverse()
+    .find((r) => r.method === 'PUT' && r.bodyBytes === bytes && r.status === 200 && r.durationMs !== null);
+  if (!put) throw new Error(`no PUT of ${bytes} bytes reached the sandbox`);
+  return put;
+}
+
+async function curl(args: string[]): Promise<string> {
+  const { stdout } = await run('curl', ['-sS', '--fail-with-body', '-H', 'Expect:', ...args], {
+    maxBuffer: 16 * MiB,
+  });
+  return stdout;
+}
+
+/** curl's comswise delivery: request an upload URL, PUT the bytes, create the call. */
+async function curlDeliver(comswise: DestinationConfig, file: string, withCreate: boolean): Promise<void> {
+  const auth = ['-H', `authorization: Bearer ${(comswise.auth as { token: string }).token}`];
+  const json = ['-H', 'content-type: application/json'];
+  const target = JSON.parse(
+    await curl([
+      ...auth,
+      ...json,
+      '-d',
+      JSON.stringify({ fileName: path.basename(file), contentType: 'audio/wav' }),
+      `${comswise.baseUrl}/upload/request`,
+    ]),
+  ) as { uploadUrl: string; fileKey: string };
+  await curl(['-X', 'PUT', '-H', 'content-type: audio/wav', '-T', file, '-o', '/dev/null', target.uploadUrl]);
+  if (!withCreate) return;
+  const call = {
+    callId: crypto.randomUUID(),
+    groupingId: 'bench',
+    startTime: new Date().toISOString(),
+    recordingUrl: target.fileKey,
+  };
+  await curl([...auth, ...json, '-d', JSON.stringify(call), '-o', '/dev/null', `${comswise.baseUrl}/calls/create`]);
+}
+
+async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+/** One big recording through serve and through curl, `ROUNDS` times interleaved; server-timed PUTs. */
+async function bigCase(sandbox: SandboxChild, sizeMiB: number): Promise<void> {
+  const size = sizeMiB * MiB;
+  const comswise = sandbox.configs.find((c) => c.kind === 'comswise')!;
+  const serve = await startServe(sandbox, `big-${sizeMiB}`);
+  const stage = path.join(tmp, `stage-${sizeMiB}`);
+  fs.mkdirSync(stage, { recursive: true });
+  const ratios: number[] = [];
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      const staged = path.join(stage, `call-${sizeMiB}-${round}.wav`);
+      writeRecording(staged, size);
+      // curl first, then serve, alternating the order each round so drift hurts both alike.
+      const sides = round % 2 === 0 ? (['curl', 'serve'] as const) : (['serve', 'curl'] as const);
+      for (const side of sides) {
+        if (side === 'curl') {
+          await curlDeliver(comswise, staged, false);
+          theirs.push(lastPut(await sandbox.requests(), size).durationMs!);
+        } else {
+          const before = await countCreates(sandbox);
+          const dropped = path.join(serve.folder, path.basename(staged));
+          fs.renameSync(staged, dropped);
+          const requests = await waitForCreates(sandbox, before, 1, 10 * 60_000);
+          ours.push(lastPut(requests, size).durationMs!);
+          fs.renameSync(dropped, staged);
+        }
+      }
+      ratios.push(theirs.at(-1)! / ours.at(-1)!);
+      fs.rmSync(staged, { force: true });
+      const mbps = (ms: number) => (size / 1e6 / (ms / 1000)).toFixed(0);
+      console.log(
+        `${sizeMiB} MiB round ${round + 1}: serve ${mbps(ours.at(-1)!)} MB/s, curl ${mbps(theirs.at(-1)!)} MB/s, ratio ${ratios.at(-1)!.toFixed(2)}`,
+      );
+    }
+    console.log(
+      `${sizeMiB} MiB through serve vs curl (server-timed PUT): median ratio ${median(ratios).toFixed(2)} ` +
+        `(min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}); ` +
+        `serve peak RSS ${serve.peakRssMb().toFixed(0)} MB`,
+    );
+  } finally {
+    await serve.stop();
+  }
+}
+
+/** COUNT × 5 MB dropped at once, every comswise step, 4 at a time, against a curl script doing the same. */
+async function smallCase(sandbox: SandboxChild): Promise<void> {
+  const comswise = sandbox.configs.find((c) => c.kind === 'comswise')!;
+  const stage = path.join(tmp, 'stage-small');
+  fs.mkdirSync(stage, { recursive: true });
+  const write = (tag: string) =>
+    Array.from({ length: COUNT }, (_, i) => {
+      const file = path.join(stage, `${tag}-${String(i).padStart(4, '0')}.wav`);
+      writeRecording(file, SMALL);
+      return file;
+    });
+
+  const curlFiles = write('curl');
+  const curlStart = performance.now();
+  await pool(curlFiles, CONCURRENCY, (file) => curlDeliver(comswise, file, true));
+  const curlSec = (performance.now() - curlStart) / 1000;
+
+  const serve = await startServe(sandbox, 'small');
+  try {
+    const ourFiles = write('serve');
+    const before = await countCreates(sandbox);
+    const dropStart = performance.now();
+    for (const file of ourFiles) fs.renameSync(file, path.join(serve.folder, path.basename(file)));
+    await waitForCreates(sandbox, before, COUNT, 10 * 60_000);
+    const serveSec = (performance.now() - dropStart) / 1000;
+    console.log(
+      `${COUNT} × 5 MB, all three steps, ${CONCURRENCY} at a time: serve ${serveSec.toFixed(1)} s from the drop ` +
+        `(includes the 0.3 s quiet period, hashing and the probe), curl script ${curlSec.toFixed(1)} s; ` +
+        `ratio ${(curlSec / serveSec).toFixed(2)}; serve peak RSS ${serve.peakRssMb().toFixed(0)} MB`,
+    );
+  } finally {
+    await serve.stop();
+  }
+}
+
+function jobInput(n: number): EnqueueInput {
+  const sha256 = crypto.createHash('sha256').update(`cli-${n}`).digest('hex');
+  return {
+    recording: {
+      path: `/recordings/folder-${n % 5}/call-${n}.wav`,
+      fileName: `call-${n}.wav`,
+      sizeBytes: 100_000 + n,
+      mtimeMs: 1_700_000_000_000 + n,
+      sha256,
+      contentType: 'audio/wav',
+      durationSec: 60,
+      channels: 1,
+      sampleRate: 8000,
+      codec: 'pcm',
+    },
+    call: {
+      callId: `cr-${sha256.slice(0, 24)}`,
+      groupingId: 'bench',
+      startTime: new Date(1_735_689_600_000 + n * 60_000).toISOString(),
+    },
+    destination: `dest-${n % 3}`,
+    folder: `/recordings/folder-${n % 5}`,
+    state: n % 10 === 0 ? 'failed' : 'queued',
+    reviewIssues: [],
+  };
+}
+
+/** Whole-process start-up, median of 10 after one warm-up, against `node -e 0` and sqlite3 on the same file. */
+async function cliCase(): Promise<void> {
+  const dataDir = path.join(tmp, 'cli-data');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const outbox = openOutbox({
+    file: path.join(dataDir, 'outbox.db'),
+    clock: systemClock,
+    logger: createSilentLogger(),
+  });
+  for (let start = 0; start < 100_000; start += 5000) {
+    outbox.enqueueMany(Array.from({ length: 5000 }, (_, i) => jobInput(start + i)));
+  }
+  outbox.close();
+  const timeIt = async (command: string, args: string[]): Promise<number> => {
+    const samples: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const t = performance.now();
+      await run(command, args, { cwd: root, maxBuffer: 16 * MiB });
+      if (i > 0) samples.push(performance.now() - t);
+    }
+    return median(samples);
+  };
+  const node = await timeIt(process.execPath, ['-e', '0']);
+  const sqlite = await timeIt('sqlite3', [
+    path.join(dataDir, 'outbox.db'),
+    'SELECT state, count(*) FROM jobs GROUP BY state',
+  ]);
+  const help = await timeIt(process.execPath, ['bin/callrelay.js', '--help']);
+  const status = await timeIt(process.execPath, ['bin/callrelay.js', 'status', '--json', '--data', dataDir]);
+  console.log(
+    `CLI start-up, median of 10: node -e 0 ${node.toFixed(0)} ms; sqlite3 count by state ${sqlite.toFixed(0)} ms`,
+  );
+  console.log(`  callrelay --help          ${help.toFixed(0)} ms (${(help / node).toFixed(1)}× node -e 0)`);
+  console.log(
+    `  callrelay status --json   ${status.toFixed(0)} ms on 100,000 jobs (${(status / sqlite).toFixed(1)}× sqlite3 counting the same table)`,
+  );
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}; ${os.cpus().length} cores`,
+  );
+  try {
+    if (only === null || only === 'cli') await cliCase();
+    if (only === null || only === 'big' || only === 'small') {
+      const sandbox = await startSandbox();
+      try {
+        if (only !== 'small') for (const size of SIZES_MIB) await bigCase(sandbox, size);
+        if (only !== 'big') await smallCase(sandbox);
+      } finally {
+        sandbox.stop();
+      }
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+await main();
