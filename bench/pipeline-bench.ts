@@ -7,7 +7,7 @@
 //   npx tsx bench/pipeline-bench.ts --only=big      1 GiB (and 4 GiB) vs curl, serve's peak RSS
 //   npx tsx bench/pipeline-bench.ts --only=small    200 × 5 MB, all three comswise steps, 4 at a time
 //   npx tsx bench/pipeline-bench.ts --only=cli      CLI start-up: --help, status --json on 100k jobs
-// Options: --rounds=N (big case, default 3), --sizes=1024,4096 (MiB), --count=200.
+// Options: --rounds=N (big case, default 3), --sizes=1024,4096 (MiB), --count=200, --profile=DIR.
 // Recordings are WAV headers over random bytes (incompressible, unique per round), written and
 // read once before the drop so the page cache, not the disk, is what the transfer reads.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -29,6 +29,8 @@ const only = arg('only');
 const ROUNDS = Number(arg('rounds') ?? 3);
 const SIZES_MIB = (arg('sizes') ?? '1024,4096').split(',').map(Number);
 const COUNT = Number(arg('count') ?? 200);
+/** `--profile=DIR` writes a V8 CPU profile of each serve process there (open it in Chrome DevTools). */
+const PROFILE_DIR = arg('profile');
 const SMALL = 5 * 1000 * 1000;
 const MiB = 1024 * 1024;
 const CONCURRENCY = 4;
@@ -139,6 +141,7 @@ async function startServe(sandbox: SandboxChild, label: string): Promise<Serve> 
   const child = spawn(
     process.execPath,
     [
+      ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
       'bin/callrelay.js',
       'serve',
       '--config',
