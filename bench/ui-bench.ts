@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chromium } from '@playwright/test';
 import { Config } from '../shared/config.js';
 import { createCore } from '../electron/core/create-core.js';
@@ -75,15 +75,17 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-ui-bench-'));
 const seedMs = seed(dataDir);
 const core = createCore({ dataDir, initialConfig: Config.parse({}), logger: createSilentLogger() });
 await core.start();
+const benchToken = randomBytes(32).toString('base64url');
 const host = await startHttpHost({
   dispatcher: core.dispatcher,
   subscribe: (event, listener) => core.on(event, listener),
   staticDir,
   host: '127.0.0.1',
   port: 0,
-  token: null,
+  token: benchToken,
   logger: createSilentLogger(),
 });
+const authorized = { 'content-type': 'application/json', authorization: `Bearer ${benchToken}` };
 const browser = await chromium.launch(chromiumLaunchOptions);
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -100,7 +102,7 @@ try {
   `);
 
   const t0 = Date.now();
-  await page.goto(`${host.url}#/queue`);
+  await page.goto(`${host.signInUrl}#/queue`);
   await page.getByTestId('job-row').first().waitFor({ timeout: 60_000 });
   const firstRowsMs = Date.now() - t0;
 
@@ -138,7 +140,7 @@ try {
   const list = (await (
     await fetch(`${host.url}api/call/queue:list`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: authorized,
       body: JSON.stringify({ limit: 1000 }),
     })
   ).json()) as {
@@ -152,7 +154,7 @@ try {
       ids.slice(i, i + 50).map((id) =>
         fetch(`${host.url}api/call/job:cancel`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: authorized,
           body: JSON.stringify({ ids: [id] }),
         }),
       ),

@@ -1,4 +1,4 @@
-// `callrelay serve | sandbox | enqueue | status | doctor` — the headless entry point.
+// `callrelay serve | sandbox | enqueue | status | doctor | token` — the headless entry point.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { openOutbox, OutboxOpenError, setAsideOutbox } from './core/outbox/outbo
 import { startDemo } from './headless/demo.js';
 import { startSandbox } from './headless/sandbox/sandbox.js';
 import { assertBindAllowed, HostStartError, startHttpHost } from './headless/serve/http-host.js';
+import { loadOrCreateToken, TokenFileError } from './headless/serve/serve-token.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RENDERER_DIR = path.resolve(here, '..', 'dist', 'renderer');
@@ -21,7 +22,9 @@ const USAGE = `callrelay — deliver call recordings to call-analytics platforms
 
 Usage:
   callrelay serve [--config FILE] [--data DIR] [--host 127.0.0.1] [--port 4170] [--token T]
+                  [--allow-host NAME]...
   callrelay serve --demo [--data DIR]      built-in sandbox, watches DIR/recordings
+  callrelay token [--data DIR]             print the sign-in token of serve (owner only)
   callrelay sandbox [--host 127.0.0.1] [--port 4180]
   callrelay enqueue FILE... --destination NAME [--config FILE] [--data DIR]
   callrelay status [--data DIR] [--json]
@@ -33,7 +36,9 @@ Options:
   --config FILE   config file; default DATA/config.json
   --host HOST     address to bind; anything but loopback requires --token
   --port N        port (0 picks a free one)
-  --token T       require "Authorization: Bearer T" (or ?token=T) on the API; env CALLRELAY_TOKEN
+  --token T       the API token (default: made at first start, kept in DATA/serve-token);
+                  env CALLRELAY_TOKEN. Clients send "Authorization: Bearer T"
+  --allow-host NAME  also answer to this Host name (a reverse proxy's, a DNS alias); repeatable
   --json          machine-readable output
   --set-aside-outbox  (doctor) move a broken outbox aside as outbox.db.broken-<time>
   -h, --help      this help
@@ -45,6 +50,7 @@ const options = {
   host: { type: 'string' },
   port: { type: 'string' },
   token: { type: 'string' },
+  'allow-host': { type: 'string', multiple: true },
   destination: { type: 'string' },
   demo: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -83,18 +89,27 @@ function onSignals(stop: () => Promise<void>): void {
   process.on('SIGTERM', () => handler('SIGTERM'));
 }
 
-async function serve(values: Record<string, string | boolean | undefined>): Promise<void> {
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+function serveDataDir(values: Values): string {
+  return path.resolve((values.data as string | undefined) ?? (values.demo ? '.callrelay-demo' : defaultDataDir()));
+}
+
+async function serve(values: Values): Promise<void> {
   const logger = createLogger();
   const host = (values.host as string | undefined) ?? '127.0.0.1';
-  const token = (values.token as string | undefined) ?? process.env.CALLRELAY_TOKEN ?? null;
+  const explicitToken = (values.token as string | undefined) ?? process.env.CALLRELAY_TOKEN ?? null;
   const port = parsePort(values.port as string | undefined, 4170);
+  const allowHosts = (values['allow-host'] as string[] | undefined) ?? [];
   // Before anything starts: a refused bind must not leave the core delivering for a moment.
-  assertBindAllowed(host, token);
+  assertBindAllowed(host, explicitToken);
+  // A token also on loopback: the port is open to every web page and every local user.
+  const token = explicitToken ?? loadOrCreateToken(serveDataDir(values));
   let core: Core;
   let sandbox: Awaited<ReturnType<typeof startSandbox>> | null = null;
 
   if (values.demo) {
-    const dataDir = path.resolve((values.data as string | undefined) ?? '.callrelay-demo');
+    const dataDir = serveDataDir(values);
     const demo = await startDemo(dataDir);
     sandbox = demo.sandbox;
     core = createCore({ dataDir, configFile: defaultConfigFile(dataDir), initialConfig: demo.initialConfig, logger });
@@ -102,7 +117,7 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
     console.log(`Drop recordings into:         ${demo.recordings}`);
     console.log(`  (calls for review:          ${demo.recordingsForReview})`);
   } else {
-    const dataDir = path.resolve((values.data as string | undefined) ?? defaultDataDir());
+    const dataDir = serveDataDir(values);
     core = createCore({ dataDir, configFile: values.config as string | undefined, logger });
   }
   await core.start();
@@ -113,10 +128,11 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
     host,
     port,
     token,
+    allowHosts,
     logger,
   });
-  const shown = token ? `${hostServer.url}#token=${encodeURIComponent(token)}` : hostServer.url;
-  console.log(`CallRelay is running:        ${shown}`);
+  // The token rides in the fragment, which the browser never sends: it reaches no access log.
+  console.log(`CallRelay is running:        ${hostServer.signInUrl}`);
   onSignals(async () => {
     await hostServer.close();
     await core.stop();
@@ -124,7 +140,12 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   });
 }
 
-async function sandboxCommand(values: Record<string, string | boolean | undefined>): Promise<void> {
+/** `callrelay token`: prints the stored token; only its owner can read the file it comes from. */
+function tokenCommand(values: Values): void {
+  console.log(loadOrCreateToken(serveDataDir(values)));
+}
+
+async function sandboxCommand(values: Values): Promise<void> {
   const sandbox = await startSandbox({
     host: (values.host as string | undefined) ?? '127.0.0.1',
     port: parsePort(values.port as string | undefined, 4180),
@@ -136,7 +157,7 @@ async function sandboxCommand(values: Record<string, string | boolean | undefine
   onSignals(() => sandbox.close());
 }
 
-function status(values: Record<string, string | boolean | undefined>): void {
+function status(values: Values): void {
   const dataDir = path.resolve((values.data as string | undefined) ?? defaultDataDir());
   const file = outboxFile(dataDir);
   if (!fs.existsSync(file)) throw new UsageError(`No outbox at ${file}: nothing was queued yet, or --data is wrong.`);
@@ -153,7 +174,7 @@ function status(values: Record<string, string | boolean | undefined>): void {
   }
 }
 
-async function enqueue(values: Record<string, string | boolean | undefined>, files: string[]): Promise<void> {
+async function enqueue(values: Values, files: string[]): Promise<void> {
   if (files.length === 0) throw new UsageError('Name at least one file to enqueue.');
   const destination = values.destination as string | undefined;
   if (!destination) throw new UsageError('Choose a destination with --destination NAME.');
@@ -174,7 +195,7 @@ async function enqueue(values: Record<string, string | boolean | undefined>, fil
   }
 }
 
-async function doctor(values: Record<string, string | boolean | undefined>): Promise<void> {
+async function doctor(values: Values): Promise<void> {
   const dataDir = path.resolve((values.data as string | undefined) ?? defaultDataDir());
   const file = (values.config as string | undefined) ?? defaultConfigFile(dataDir);
   let failed = false;
@@ -265,6 +286,8 @@ export async function main(argv: string[]): Promise<void> {
       return enqueue(values, positionals);
     case 'doctor':
       return doctor(values);
+    case 'token':
+      return tokenCommand(values);
     default:
       throw new UsageError(`Unknown command "${command}". Run callrelay --help.`);
   }
@@ -275,6 +298,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     error instanceof ConfigError ||
     error instanceof UsageError ||
     error instanceof HostStartError ||
+    error instanceof TokenFileError ||
     error instanceof OutboxOpenError
   ) {
     console.error(`callrelay: ${error.message}`);

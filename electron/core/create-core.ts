@@ -25,7 +25,7 @@ import { createEngine } from './engine/engine.js';
 import { createSilentLogger, systemClock, type Clock, type Logger } from './logger.js';
 import { openOutbox } from './outbox/outbox.js';
 import { checkLiteralSecretExposure } from './secrets/config-file-mode.js';
-import { createRedactingLogger } from './secrets/redacting-logger.js';
+import { createRedactingLogger, createSecretScrubber } from './secrets/redacting-logger.js';
 import { ownerOnlyFileCodec, type SecretCodec } from './secrets/secret-codec.js';
 import { createSecretHandling, type SecretHandling } from './secrets/secret-handling.js';
 import { createIntake } from './watch/intake.js';
@@ -48,6 +48,8 @@ export interface CreateCoreOptions {
   env?: NodeJS.ProcessEnv;
   /** Desktop: native folder picker. */
   pickFolder?: () => Promise<string | null>;
+  /** Desktop: secrets the shell saw (typed, decrypted) beyond the config's, scrubbed from replies too. */
+  extraSecrets?: () => readonly string[];
   /** Tests: route HTTP through a custom undici dispatcher. */
   httpDispatcher?: Dispatcher;
 }
@@ -206,8 +208,15 @@ export function createCore(options: CreateCoreOptions): Core {
     'dialog:pick-folder': async () => ({ path: options.pickFolder ? await options.pickFolder() : null }),
   };
 
-  const dispatcher = createContractDispatcher(handlers, (channel, error) =>
-    logger.error({ err: error, channel }, 'contract handler failed'),
+  const knownSecrets = () => [
+    ...settings.secretValues(),
+    ...secrets.knownValues(),
+    ...(options.extraSecrets?.() ?? []),
+  ];
+  const dispatcher = createContractDispatcher(
+    handlers,
+    (channel, error) => logger.error({ err: error, channel }, 'contract handler failed'),
+    createSecretScrubber(knownSecrets),
   );
 
   return {

@@ -2,23 +2,10 @@
 // origin (no access to other local files), and every response carries the CSP.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js';
 import { APP_HOST, APP_SCHEME } from './trusted-url.js';
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  // React sets inline styles through the CSSOM, which CSP does not govern, so no inline <style>
-  // or script is ever needed (the renderer's own meta CSP says the same).
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "manifest-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
+export { CONTENT_SECURITY_POLICY };
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

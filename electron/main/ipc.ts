@@ -1,10 +1,10 @@
 // The single door between the renderer and the core. Every contract channel is bound here with
 // ipcMain.handle; a call is served only when it comes from our window's main frame on the app's
-// own origin, its input is parsed by the contract's schema (in the dispatcher), and the reply is
-// scrubbed of every known secret on its way out. Core events go to the window the same way.
+// own origin, and its input is parsed by the contract's schema (in the dispatcher, which also
+// scrubs every known secret from replies and events for both hosts). Core events go to the window.
 import { channelNames, type ChannelName, type Envelope, eventNames, type EventName } from '../../shared/contract.js';
 import type { ContractDispatcher } from '../../shared/contract-host.js';
-import { redactSecrets } from '../core/secrets/redacting-logger.js';
+import { MIN_SCRUBBED_LENGTH } from '../core/secrets/redacting-logger.js';
 import type { Logger } from '../core/logger.js';
 import { isAppUrl } from './trusted-url.js';
 
@@ -31,8 +31,7 @@ export interface CoreEvents {
   on(event: EventName, listener: (payload: unknown) => void): unknown;
 }
 
-/** Secrets shorter than this are left to masking rather than scrubbed from replies. */
-export const MIN_SCRUBBED_LENGTH = 8;
+export { MIN_SCRUBBED_LENGTH };
 
 export class RefusedSenderError extends Error {
   constructor(channel: string) {
@@ -61,17 +60,9 @@ export function setupIpc(deps: {
   dispatcher: ContractDispatcher;
   core: CoreEvents;
   getWindow: () => WindowPort | null;
-  /** Plain secret values currently known; removed from every reply and event. */
-  getSecrets: () => readonly string[];
   logger: Logger;
 }): IpcBinding {
   const { ipcMain, dispatcher, logger } = deps;
-  // Replies are data the UI shows: a very short value (a user name such as "ops") would mangle
-  // every file name that contains it. Those are not secrets worth that; masking covers them.
-  const scrub = <T>(value: T): T => {
-    const secrets = deps.getSecrets().filter((s) => s.length >= MIN_SCRUBBED_LENGTH);
-    return secrets.length > 0 ? redactSecrets(value, secrets) : value;
-  };
 
   for (const name of channelNames) {
     ipcMain.handle(name, async (event, input): Promise<Envelope> => {
@@ -82,8 +73,7 @@ export function setupIpc(deps: {
         );
         throw new RefusedSenderError(name);
       }
-      const reply = await dispatcher.dispatch(name, input);
-      return scrub(reply);
+      return dispatcher.dispatch(name, input);
     });
   }
 
@@ -92,7 +82,7 @@ export function setupIpc(deps: {
     const off = deps.core.on(name, (payload) => {
       const win = deps.getWindow();
       if (!win || win.isDestroyed() || win.webContents.isDestroyed()) return;
-      win.webContents.send(name, scrub(payload));
+      win.webContents.send(name, dispatcher.scrub(payload));
     });
     if (typeof off === 'function') unsubscribers.push(off as () => void);
   }

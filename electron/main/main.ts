@@ -120,6 +120,7 @@ async function onReady(): Promise<void> {
     logger,
     secretCodec: codec,
     pickFolder: async () => (await pickFolder()).path,
+    extraSecrets: () => [...knownSecrets],
     ...(demo ? { initialConfig: demo.initialConfig } : {}),
   });
   coreSecrets = () => core.secretValues();
@@ -137,7 +138,7 @@ async function onReady(): Promise<void> {
   getWindow = windows.get;
 
   const dispatcher = core.dispatcher;
-  setupIpc({ ipcMain, dispatcher, core, getWindow: windows.get, getSecrets, logger });
+  setupIpc({ ipcMain, dispatcher, core, getWindow: windows.get, logger });
 
   const showWindow = () => void windows.show();
   const tray = setupTray({

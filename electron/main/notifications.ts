@@ -13,7 +13,7 @@ export interface NotificationClass {
 export function setupNotifications(deps: {
   Notification: NotificationClass;
   core: { on(event: EventName, listener: (payload: unknown) => void): unknown };
-  dispatcher: ContractDispatcher;
+  dispatcher: Pick<ContractDispatcher, 'dispatch'>;
   showWindow: () => void;
   iconPath?: string;
   logger: Logger;

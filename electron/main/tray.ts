@@ -19,7 +19,7 @@ export interface TrayDeps {
   Menu: Pick<typeof Menu, 'buildFromTemplate'>;
   nativeImage: { createFromPath(path: string): NativeImage };
   iconDir: string;
-  dispatcher: ContractDispatcher;
+  dispatcher: Pick<ContractDispatcher, 'dispatch'>;
   core: { on(event: EventName, listener: (payload: unknown) => void): unknown };
   showWindow: () => void;
   quit: () => void;

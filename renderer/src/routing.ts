@@ -1,5 +1,6 @@
 // Hash routes, so the same build works from Electron's app protocol and from `callrelay serve`.
 import { useEffect, useState } from 'react';
+import { hashWithoutToken } from './transport/session-token.js';
 
 export type Route =
   | { view: 'queue' }
@@ -9,7 +10,8 @@ export type Route =
   | { view: 'settings' };
 
 export function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#\/?/, '').split('&')[0] ?? '';
+  // A sign-in link may carry the token before the route (`#token=…#/queue`); it is not a route.
+  const path = hashWithoutToken(hash).replace(/^#\/?/, '').split('&')[0] ?? '';
   const [head, ...rest] = path.split('/');
   if (head === 'job' && rest.length > 0) return { view: 'job', id: decodeURIComponent(rest.join('/')) };
   if (head === 'review' || head === 'dashboard' || head === 'settings') return { view: head };

@@ -1,9 +1,13 @@
 // Starts one `callrelay serve --demo` on a fresh data folder for the whole e2e run and tells the
-// specs where it is through CALLRELAY_E2E_URL / CALLRELAY_E2E_DATA.
+// specs where it is through CALLRELAY_E2E_URL / CALLRELAY_E2E_DATA. serve needs its token also on
+// loopback: CALLRELAY_E2E_URL is the printed sign-in URL (`http://…/#token=…`; `${url}#/queue`
+// opens that view signed in), CALLRELAY_E2E_BASE the bare base URL and CALLRELAY_E2E_TOKEN the
+// token for direct API calls (Authorization: Bearer).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseSignInUrl } from '../fixtures/serve-process.js';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-e2e-'));
@@ -30,7 +34,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     });
   });
   const sandbox = /Sandbox \(emulated platforms\):\s+(\S+)/.exec(output)?.[1] ?? '';
+  const { url: base, token } = parseSignInUrl(url);
   process.env.CALLRELAY_E2E_URL = url;
+  process.env.CALLRELAY_E2E_BASE = base;
+  process.env.CALLRELAY_E2E_TOKEN = token;
   process.env.CALLRELAY_E2E_DATA = dataDir;
   process.env.CALLRELAY_E2E_SANDBOX = sandbox;
   return async () => {

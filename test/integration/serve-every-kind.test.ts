@@ -10,12 +10,14 @@ import type { ChannelOutput } from '../../shared/contract.js';
 import { destinationKinds, type DestinationKind } from '../../shared/model.js';
 import { startSandbox, type Sandbox } from '../../electron/headless/sandbox/sandbox.js';
 import { writeWav } from '../fixtures/audio/wav.js';
+import { parseSignInUrl } from '../fixtures/serve-process.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-serve-kinds-'));
 let sandbox: Sandbox;
 let serve: ChildProcess;
 let url = '';
+let token = '';
 
 /** Folder defaults that give each platform what its document requires and no file name carries. */
 const folderDefaults: Record<DestinationKind, Record<string, string>> = {
@@ -28,7 +30,12 @@ const folderDefaults: Record<DestinationKind, Record<string, string>> = {
 };
 
 async function call<T>(channel: string, input: unknown): Promise<T> {
-  const res = await fetch(`${url}api/call/${channel}`, { method: 'POST', body: JSON.stringify(input) });
+  // serve requires its token also on loopback (issue 10); it prints it in the sign-in URL.
+  const res = await fetch(`${url}api/call/${channel}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(input),
+  });
   const envelope = (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
   if (!envelope.ok) throw new Error(envelope.error?.message);
   return envelope.value as T;
@@ -51,7 +58,7 @@ beforeAll(async () => {
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } },
   );
   let output = '';
-  url = await new Promise<string>((resolve, reject) => {
+  const signInUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 60_000);
     serve.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -64,6 +71,7 @@ beforeAll(async () => {
     serve.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     serve.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
   });
+  ({ url, token } = parseSignInUrl(signInUrl));
 }, 90_000);
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ContractError, createContractClient } from '../../shared/contract-client.js';
 import { createHttpTransport } from '../../renderer/src/transport/http-transport.js';
 import { isDesktopBridge, pickTransport } from '../../renderer/src/transport/pick-transport.js';
@@ -79,17 +79,25 @@ describe('http transport', () => {
     expect((error as ContractError).code).toBe('not-found');
   });
 
-  it('opens one EventSource with the token in the query and delivers named events', () => {
+  // Changed by issue 10: the token never goes into the stream's URL; the page trades it for the
+  // host's HttpOnly session cookie first (POST api/session with the bearer header).
+  it('signs in for a session cookie, then opens one EventSource without the token and delivers named events', async () => {
+    FakeEventSource.last = null;
+    const { fn, calls } = fakeFetch(() => new Response(null, { status: 204 }));
     const transport = createHttpTransport({
       token: 'a b',
+      fetch: fn,
       createEventSource: (url) => new FakeEventSource(url) as unknown as EventSource,
     });
     const seen: unknown[] = [];
     const other: unknown[] = [];
     const stop = transport.subscribe('queue:changed', (p) => seen.push(p));
     transport.subscribe('settings:changed', (p) => other.push(p));
+    await vi.waitFor(() => expect(FakeEventSource.last).not.toBeNull());
+    expect(calls[0]?.url).toBe('./api/session');
+    expect((calls[0]?.init.headers as Record<string, string>).authorization).toBe('Bearer a b');
     const source = FakeEventSource.last!;
-    expect(source.url).toBe('./api/events?token=a%20b');
+    expect(source.url).toBe('./api/events');
     source.push('queue:changed', '{"ids":["j1"]}');
     source.push('queue:changed', 'not json');
     expect(seen).toEqual([{ ids: ['j1'] }]);
@@ -103,13 +111,15 @@ describe('http transport', () => {
 });
 
 describe('event stream connection', () => {
-  it('reports a drop once and the return once, so the app can catch up', () => {
+  it('reports a drop once and the return once, so the app can catch up', async () => {
+    FakeEventSource.last = null;
     const changes: boolean[] = [];
     const transport = createHttpTransport({
       createEventSource: (url) => new FakeEventSource(url) as unknown as EventSource,
       onConnectionChange: (connected) => changes.push(connected),
     });
     transport.subscribe('queue:changed', () => undefined);
+    await vi.waitFor(() => expect(FakeEventSource.last).not.toBeNull());
     const source = FakeEventSource.last!;
     source.dispatchEvent(new Event('open'));
     expect(changes).toEqual([]);
@@ -127,6 +137,9 @@ describe('token and transport choice', () => {
     expect(readTokenFromLocation({ hash: '#/queue' }, sessionStorage)).toBe('abc=');
     expect(hashWithoutToken('#token=abc')).toBe('');
     expect(hashWithoutToken('#/queue&token=abc')).toBe('#/queue');
+    // A sign-in link with a route after it, as `${signInUrl}#/queue` gives.
+    expect(readTokenFromLocation({ hash: '#token=t%23k#/review' }, sessionStorage)).toBe('t#k');
+    expect(hashWithoutToken('#token=t%23k#/review')).toBe('#/review');
   });
 
   it('uses the desktop bridge when the preload exposed one, HTTP otherwise', () => {
@@ -141,5 +154,9 @@ describe('token and transport choice', () => {
     expect(browser.mode).toBe('browser');
     expect(window.location.hash).toBe('');
     expect(sessionStorage.getItem('callrelay.token')).toBe('t0k');
+    window.history.replaceState(null, '', '/#token=n3w#/settings');
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    expect(window.location.hash).toBe('#/settings');
+    expect(sessionStorage.getItem('callrelay.token')).toBe('n3w');
   });
 });

@@ -114,3 +114,18 @@ export function createRedactingLogger(logger: Logger, getSecrets: () => readonly
     },
   };
 }
+
+/** Secrets shorter than this are left to masking rather than scrubbed from replies. */
+export const MIN_SCRUBBED_LENGTH = 8;
+
+/**
+ * The scrubber the contract dispatcher applies to every reply and event. Replies are data the UI
+ * shows: a very short value (a user name such as "ops") would mangle every file name that
+ * contains it. Those are not secrets worth that; masking covers them.
+ */
+export function createSecretScrubber(getSecrets: () => readonly string[]): <T>(value: T) => T {
+  return <T>(value: T): T => {
+    const secrets = getSecrets().filter((s) => s.length >= MIN_SCRUBBED_LENGTH);
+    return secrets.length > 0 ? redactSecrets(value, secrets) : value;
+  };
+}

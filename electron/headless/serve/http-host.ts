@@ -1,14 +1,18 @@
 // The headless host of the contract: the same dispatcher the Electron shell binds to IPC, here
 // over HTTP (`POST /api/call/<channel>`) and server-sent events (`GET /api/events`), plus the
-// built renderer as static files. Binds loopback by default; any other address needs a token.
-import crypto from 'node:crypto';
+// built renderer as static files. Binds loopback by default; every API request goes through the
+// request guard (Host, Origin, content type, token) before any handler runs.
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { eventNames, type EventName } from '../../../shared/contract.js';
 import type { ContractDispatcher } from '../../../shared/contract-host.js';
+import { CONTENT_SECURITY_POLICY } from '../../../shared/content-security-policy.js';
 import type { Logger } from '../../core/logger.js';
+import { createRequestGuard, type GuardDecision, type RequestGuard } from './request-guard.js';
+
+export { CONTENT_SECURITY_POLICY };
 
 export interface HttpHostOptions {
   dispatcher: ContractDispatcher;
@@ -16,12 +20,18 @@ export interface HttpHostOptions {
   staticDir: string | null;
   host: string;
   port: number;
-  token: string | null;
+  /** Always required: a loopback port is open to every web page and every local user. */
+  token: string;
+  /** Extra names the Host header may carry (--allow-host). */
+  allowHosts?: readonly string[];
   logger: Logger;
 }
 
 export interface HttpHost {
   url: string;
+  /** The URL that opens the UI signed in: the token travels in the fragment, never to a server. */
+  signInUrl: string;
+  guard: RequestGuard;
   close(): Promise<void>;
 }
 
@@ -31,10 +41,6 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 export function isLoopback(host: string): boolean {
   return LOOPBACK.has(host) || host.startsWith('127.');
 }
-
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -50,50 +56,70 @@ const MIME: Record<string, string> = {
 
 export class HostStartError extends Error {}
 
-function tokenMatches(expected: string, given: string | null): boolean {
-  if (given === null) return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && crypto.timingSafeEqual(a, b);
+class BodyError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
-function requestToken(req: http.IncomingMessage, url: URL): string | null {
-  const header = req.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim();
-  // EventSource cannot set headers, so the event stream may carry the token in the query.
-  return url.searchParams.get('token');
-}
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...headers,
+  });
   res.end(text);
 }
 
 async function readBody(req: http.IncomingMessage): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new BodyError(413, 'The request body is larger than 1 MiB.');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('request body larger than 1 MiB');
+    if (size > MAX_BODY_BYTES) throw new BodyError(413, 'The request body is larger than 1 MiB.');
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function serveStatic(staticDir: string, pathname: string, res: http.ServerResponse): void {
-  const root = path.resolve(staticDir);
+/** JSON.parse that refuses `__proto__` keys: no body may reach a merge that could pollute prototypes. */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') return {};
+  return JSON.parse(text, (key, value: unknown) => {
+    if (key === '__proto__') throw new BodyError(400, 'The body may not contain a "__proto__" key.');
+    return value;
+  });
+}
+
+/** Maps a URL path to a file of the renderer build, or null for anything that could leave it. */
+export function resolveStaticFile(staticDir: string, pathname: string): string | null {
   let relative: string;
   try {
     relative = decodeURIComponent(pathname);
   } catch {
-    res.writeHead(400).end('bad path');
-    return;
+    return null;
   }
-  let file = path.resolve(root, `.${relative}`);
-  // Path guard: never serve anything outside the renderer build.
-  if (file !== root && !file.startsWith(root + path.sep)) {
-    res.writeHead(403).end('forbidden');
+  if (relative.includes('\0') || relative.includes('\\')) return null;
+  const segments = relative.split('/').filter((s) => s !== '' && s !== '.');
+  if (segments.some((s) => s === '..' || /^[A-Za-z]:/.test(s))) return null;
+  const root = path.resolve(staticDir);
+  const file = path.resolve(root, ...segments);
+  if (file !== root && !file.startsWith(root + path.sep)) return null;
+  return file;
+}
+
+function serveStatic(staticDir: string, pathname: string, res: http.ServerResponse): void {
+  const root = path.resolve(staticDir);
+  let file = resolveStaticFile(staticDir, pathname);
+  if (file === null) {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found');
     return;
   }
   if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(root, 'index.html');
@@ -106,6 +132,7 @@ function serveStatic(staticDir: string, pathname: string, res: http.ServerRespon
     'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
     'content-security-policy': CONTENT_SECURITY_POLICY,
     'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
     'referrer-policy': 'no-referrer',
     'cache-control': file.endsWith('index.html') ? 'no-cache' : 'public, max-age=3600',
   });
@@ -124,69 +151,116 @@ export function assertBindAllowed(host: string, token: string | null): void {
 
 export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost> {
   const { dispatcher, logger, token } = options;
+  if (!token) throw new HostStartError('The headless host needs a token; callrelay serve makes one at first start.');
   assertBindAllowed(options.host, token);
   const streams = new Set<http.ServerResponse>();
+  // The guard needs the real port (port 0 picks one), so it is made once the server listens.
+  let guard: RequestGuard | null = null;
+
+  function handleCall(req: http.IncomingMessage, res: http.ServerResponse, channel: string): void {
+    readBody(req)
+      .then(async (text) => {
+        let input: unknown;
+        try {
+          input = parseJsonBody(text);
+        } catch (error) {
+          const message = error instanceof BodyError ? error.message : 'The body is not valid JSON.';
+          sendJson(res, 400, { ok: false, error: { code: 'bad-input', message } });
+          return;
+        }
+        // The dispatcher scrubs known secrets from every reply, for this host and IPC alike.
+        sendJson(res, 200, await dispatcher.dispatch(channel, input));
+      })
+      .catch((error: unknown) => {
+        const status = error instanceof BodyError ? error.status : 400;
+        sendJson(
+          res,
+          status,
+          { ok: false, error: { code: 'bad-input', message: (error as Error).message } },
+          { connection: 'close' },
+        );
+        req.resume();
+      });
+  }
+
+  function handleEvents(req: http.IncomingMessage, res: http.ServerResponse): void {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      connection: 'keep-alive',
+    });
+    res.write('retry: 2000\n\n');
+    streams.add(res);
+    const unsubscribers = eventNames.map((event) =>
+      options.subscribe(event, (payload) =>
+        res.write(`event: ${event}\ndata: ${JSON.stringify(dispatcher.scrub(payload))}\n\n`),
+      ),
+    );
+    // A comment every 15 s keeps proxies from closing an idle stream.
+    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    req.on('close', () => {
+      clearInterval(keepAlive);
+      unsubscribers.forEach((off) => off());
+      streams.delete(res);
+    });
+  }
 
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://host');
-    const isApi = url.pathname.startsWith('/api/');
-    if (isApi && token && !tokenMatches(token, requestToken(req, url))) {
-      sendJson(res, 401, { ok: false, error: { code: 'bad-input', message: 'A valid token is required.' } });
+    if (!guard) {
+      res.writeHead(503).end();
       return;
     }
-    if (url.pathname.startsWith('/api/call/') && req.method === 'POST') {
-      const channel = url.pathname.slice('/api/call/'.length);
-      readBody(req)
-        .then(async (text) => {
-          let input: unknown = {};
-          if (text.trim() !== '') {
-            try {
-              input = JSON.parse(text);
-            } catch {
-              sendJson(res, 400, { ok: false, error: { code: 'bad-input', message: 'The body is not valid JSON.' } });
-              return;
-            }
-          }
-          sendJson(res, 200, await dispatcher.dispatch(channel, input));
-        })
-        .catch((error: Error) =>
-          sendJson(res, 413, { ok: false, error: { code: 'bad-input', message: error.message } }),
-        );
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://host');
+    } catch {
+      res.writeHead(400).end();
       return;
     }
-    if (url.pathname === '/api/events' && req.method === 'GET') {
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-store',
-        connection: 'keep-alive',
-      });
-      res.write('retry: 2000\n\n');
-      streams.add(res);
-      const unsubscribers = eventNames.map((event) =>
-        options.subscribe(event, (payload) => res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`)),
-      );
-      // A comment every 15 s keeps proxies from closing an idle stream.
-      const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-      req.on('close', () => {
-        clearInterval(keepAlive);
-        unsubscribers.forEach((off) => off());
-        streams.delete(res);
-      });
+    const pathname = url.pathname;
+    if (!pathname.startsWith('/api/')) {
+      if ((req.method === 'GET' || req.method === 'HEAD') && options.staticDir) {
+        serveStatic(options.staticDir, pathname, res);
+      } else {
+        res.writeHead(404).end();
+      }
       return;
     }
-    if (url.pathname === '/api/health') {
-      sendJson(res, 200, { ok: true });
+    // Every API route is checked here, before it does anything.
+    let decision: GuardDecision;
+    if (pathname.startsWith('/api/call/')) {
+      decision = guard.authorize(req, { credentials: 'bearer', methods: ['POST'], jsonBody: true });
+    } else if (pathname === '/api/events') {
+      decision = guard.authorize(req, { credentials: 'bearer-or-cookie', methods: ['GET'] });
+    } else if (pathname === '/api/session') {
+      decision = guard.authorize(req, { credentials: 'bearer', methods: ['POST'], jsonBody: true });
+    } else if (pathname === '/api/health') {
+      decision = guard.authorize(req, { credentials: 'none', methods: ['GET', 'HEAD'] });
+    } else {
+      decision = guard.authorize(req, { credentials: 'bearer', methods: [req.method ?? 'GET'] });
+      if (decision.ok) {
+        sendJson(res, 404, { ok: false, error: { code: 'not-found', message: `No API route ${pathname}.` } });
+        return;
+      }
+    }
+    if (!decision.ok) {
+      guard.refuse(req, res, decision);
+      req.resume();
       return;
     }
-    if (isApi) {
-      sendJson(res, 404, { ok: false, error: { code: 'not-found', message: `No API route ${url.pathname}.` } });
-      return;
-    }
-    if ((req.method === 'GET' || req.method === 'HEAD') && options.staticDir) {
-      serveStatic(options.staticDir, url.pathname, res);
-      return;
-    }
-    res.writeHead(404).end();
+    if (pathname.startsWith('/api/call/')) handleCall(req, res, pathname.slice('/api/call/'.length));
+    else if (pathname === '/api/events') handleEvents(req, res);
+    else if (pathname === '/api/session') {
+      req.resume();
+      // The page proved it holds the token; the cookie lets its EventSource (no headers) in.
+      res.writeHead(204, { 'set-cookie': guard.sessionCookie(), 'cache-control': 'no-store' }).end();
+    } else sendJson(res, 200, { ok: true });
+  });
+  // A malformed request line or header never reaches the handler; answer it and carry on.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -196,10 +270,19 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${shownHost}:${address.port}/`;
+  guard = createRequestGuard({
+    token,
+    boundHost: options.host,
+    port: address.port,
+    allowHosts: options.allowHosts ?? [],
+    logger,
+  });
   logger.info({ url }, 'headless host listening');
 
   return {
     url,
+    signInUrl: `${url}#token=${encodeURIComponent(token)}`,
+    guard,
     close: () =>
       new Promise<void>((resolve) => {
         for (const stream of streams) stream.end();

@@ -2,7 +2,7 @@
 // shape; anywhere else the page was served by `callrelay serve` and talks HTTP + server-sent events.
 import type { ContractTransport } from '../../../shared/contract-client.js';
 import { createHttpTransport } from './http-transport.js';
-import { hashWithoutToken, readTokenFromLocation } from './session-token.js';
+import { readTokenFromLocation, splitSignInFragment } from './session-token.js';
 
 export interface DesktopBridge extends ContractTransport {
   /** Optional: the preload may expose Electron's webUtils.getPathForFile for dropped files. */
@@ -31,13 +31,16 @@ export function pickTransport(
   } catch {
     storage = null;
   }
-  const token = readTokenFromLocation(win.location, storage);
-  if (/(?:^#|&)token=/.test(win.location.hash)) {
-    win.history.replaceState(
-      null,
-      '',
-      `${win.location.pathname}${win.location.search}${hashWithoutToken(win.location.hash)}`,
-    );
-  }
-  return { transport: createHttpTransport({ token, onConnectionChange }), mode: 'browser' };
+  let token = readTokenFromLocation(win.location, storage);
+  // Take the token out of the address bar (history, bookmarks, screen shares), keeping the route.
+  const stripToken = () => {
+    const { token: fromHash, rest } = splitSignInFragment(win.location.hash);
+    if (fromHash === null) return;
+    token = readTokenFromLocation(win.location, storage);
+    win.history.replaceState(null, '', `${win.location.pathname}${win.location.search}${rest}`);
+  };
+  stripToken();
+  // A sign-in link opened in a tab that already shows the app changes only the fragment.
+  win.addEventListener('hashchange', stripToken);
+  return { transport: createHttpTransport({ token: () => token, onConnectionChange }), mode: 'browser' };
 }

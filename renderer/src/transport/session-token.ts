@@ -1,15 +1,40 @@
-// The headless host may require a token. `callrelay serve` prints a URL with `#token=...`: the
-// fragment never reaches server logs, and sessionStorage keeps it for reloads of this tab only.
+// `callrelay serve` prints a sign-in URL with `#token=...`: the fragment never reaches a server
+// log or a Referer. The page keeps the token in sessionStorage (this tab only, survives reloads)
+// for the Authorization header of its calls, trades it once for the HttpOnly session cookie its
+// event stream needs, and removes it from the address bar.
 const key = 'callrelay.token';
 
-export interface TokenStore {
-  get(): string | null;
+/** Matches `token=...` at the start of the fragment or after `&`; it ends at `&` or a second `#`. */
+const TOKEN_PART = /(^|&)token=([^&#]*)/;
+
+export interface SignInFragment {
+  token: string | null;
+  /** The fragment without the token (a route such as `#/queue` may follow it). */
+  rest: string;
+}
+
+export function splitSignInFragment(hash: string): SignInFragment {
+  const body = hash.replace(/^#/, '');
+  const match = TOKEN_PART.exec(body);
+  if (!match) return { token: null, rest: hash };
+  let token: string | null = null;
+  try {
+    token = decodeURIComponent(match[2] ?? '') || null;
+  } catch {
+    token = null;
+  }
+  const before = body.slice(0, match.index);
+  let after = body.slice(match.index + match[0].length);
+  // `#token=X#/queue`: what follows the second `#` is the route.
+  if (after.startsWith('#')) after = after.slice(1);
+  else if (after.startsWith('&')) after = after.slice(1);
+  const rest = [before.replace(/&$/, ''), after].filter(Boolean).join('&');
+  return { token, rest: rest ? `#${rest}` : '' };
 }
 
 export function readTokenFromLocation(location: Pick<Location, 'hash'>, storage: Storage | null): string | null {
-  const match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
-  if (match?.[1]) {
-    const token = decodeURIComponent(match[1]);
+  const { token } = splitSignInFragment(location.hash);
+  if (token) {
     try {
       storage?.setItem(key, token);
     } catch {
@@ -26,10 +51,5 @@ export function readTokenFromLocation(location: Pick<Location, 'hash'>, storage:
 
 /** Removes `token=...` from the fragment so it is not bookmarked or shared by accident. */
 export function hashWithoutToken(hash: string): string {
-  const rest = hash
-    .replace(/^#/, '')
-    .split('&')
-    .filter((part) => part && !part.startsWith('token='))
-    .join('&');
-  return rest ? `#${rest}` : '';
+  return splitSignInFragment(hash).rest;
 }

@@ -17,7 +17,11 @@ const dispatcher: ContractDispatcher = {
     calls.push({ channel, input });
     return { ok: true, value: { echoed: input } };
   },
+  scrub: (payload) => payload,
 };
+const TOKEN = 's3cret-token';
+// Every call needs the token and a JSON content type now (issue 10: secure by default).
+const json = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
 const listeners = new Set<(payload: unknown) => void>();
 const subscribe = (event: EventName, listener: (p: unknown) => void) => {
   if (event !== 'queue:changed') return () => {};
@@ -32,7 +36,7 @@ afterEach(async () => {
   calls.length = 0;
 });
 
-function start(token: string | null, bindHost = '127.0.0.1') {
+function start(token: string = TOKEN, bindHost = '127.0.0.1') {
   return startHttpHost({
     dispatcher,
     subscribe,
@@ -45,49 +49,60 @@ function start(token: string | null, bindHost = '127.0.0.1') {
 }
 
 describe('headless host', () => {
-  it('refuses to listen beyond loopback without a token', async () => {
-    await expect(start(null, '0.0.0.0')).rejects.toThrow(HostStartError);
+  it('refuses to listen without a token', async () => {
+    await expect(start('', '0.0.0.0')).rejects.toThrow(HostStartError);
+    await expect(start('', '127.0.0.1')).rejects.toThrow(HostStartError);
   });
 
   it('passes contract calls to the dispatcher and answers with its envelope', async () => {
-    host = await start(null);
-    const res = await fetch(`${host.url}api/call/job:retry`, { method: 'POST', body: JSON.stringify({ ids: ['a'] }) });
+    host = await start();
+    const res = await fetch(`${host.url}api/call/job:retry`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ ids: ['a'] }),
+    });
     expect(await res.json()).toEqual({ ok: true, value: { echoed: { ids: ['a'] } } });
     expect(calls).toEqual([{ channel: 'job:retry', input: { ids: ['a'] } }]);
   });
 
   it('answers malformed JSON with a clear error and does not dispatch', async () => {
-    host = await start(null);
-    const res = await fetch(`${host.url}api/call/job:retry`, { method: 'POST', body: '{ids:' });
+    host = await start();
+    const res = await fetch(`${host.url}api/call/job:retry`, { method: 'POST', headers: json, body: '{ids:' });
     expect(res.status).toBe(400);
     expect(calls).toHaveLength(0);
   });
 
-  it('with a token, refuses API requests without it (401) and accepts header or query token', async () => {
-    host = await start('s3cret-token');
-    const denied = await fetch(`${host.url}api/call/queue:stats`, { method: 'POST', body: '{}' });
+  // Changed by issue 10: the event stream no longer takes ?token= (a URL lands in logs); it takes
+  // the bearer header or the session cookie the page gets in exchange for the token.
+  it('refuses API requests without the token (401) and accepts the header, or the session cookie on the stream', async () => {
+    host = await start();
+    const type = { 'content-type': 'application/json' };
+    const denied = await fetch(`${host.url}api/call/queue:stats`, { method: 'POST', headers: type, body: '{}' });
     expect(denied.status).toBe(401);
     const wrong = await fetch(`${host.url}api/call/queue:stats`, {
       method: 'POST',
       body: '{}',
-      headers: { authorization: 'Bearer nope' },
+      headers: { ...type, authorization: 'Bearer nope' },
     });
     expect(wrong.status).toBe(401);
-    const ok = await fetch(`${host.url}api/call/queue:stats`, {
-      method: 'POST',
-      body: '{}',
-      headers: { authorization: 'Bearer s3cret-token' },
-    });
+    const ok = await fetch(`${host.url}api/call/queue:stats`, { method: 'POST', body: '{}', headers: json });
     expect(ok.status).toBe(200);
-    const events = await fetch(`${host.url}api/events?token=s3cret-token`);
+    const inQuery = await fetch(`${host.url}api/events?token=${TOKEN}`);
+    expect(inQuery.status).toBe(403);
+    const session = await fetch(`${host.url}api/session`, { method: 'POST', headers: json, body: '{}' });
+    expect(session.status).toBe(204);
+    const cookie = session.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const events = await fetch(`${host.url}api/events`, { headers: { cookie: cookie.split(';')[0]! } });
     expect(events.status).toBe(200);
     await events.body?.cancel();
     expect(calls).toHaveLength(1);
   });
 
   it('streams pushed events as server-sent events', async () => {
-    host = await start(null);
-    const res = await fetch(`${host.url}api/events`);
+    host = await start();
+    const res = await fetch(`${host.url}api/events`, { headers: { authorization: `Bearer ${TOKEN}` } });
     const reader = res.body!.getReader();
     await reader.read(); // the retry preamble
     for (const l of listeners) l({ ids: ['j1'] });
@@ -97,7 +112,7 @@ describe('headless host', () => {
   });
 
   it('serves the renderer with a strict CSP and never a file outside it', async () => {
-    host = await start(null);
+    host = await start();
     const page = await fetch(host.url);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await page.text()).toContain('<title>CallRelay</title>');

@@ -8,6 +8,7 @@ import { createContractDispatcher, type ContractHandlers } from '../../../shared
 import { createSettingsStore } from '../../../electron/core/config/settings-store.js';
 import { createSilentLogger } from '../../../electron/core/logger.js';
 import { createSecretHandling } from '../../../electron/core/secrets/secret-handling.js';
+import { createSecretScrubber } from '../../../electron/core/secrets/redacting-logger.js';
 import { isTrustedSender, setupIpc, type WindowPort } from '../../../electron/main/ipc.js';
 import { createFakeIpcMain, FakeBrowserWindow, FakeFrame, FakeWebContents, invokeEvent } from './electron-mock.js';
 
@@ -51,10 +52,14 @@ function bind(options: { handlers?: Partial<ContractHandlers>; secrets?: string[
   const core = createCoreEvents();
   const binding = setupIpc({
     ipcMain,
-    dispatcher: createContractDispatcher(handlers),
+    // Scrubbing lives in the dispatcher (shared by IPC and HTTP); the binding must still use it.
+    dispatcher: createContractDispatcher(
+      handlers,
+      undefined,
+      createSecretScrubber(() => options.secrets ?? []),
+    ),
     core,
     getWindow: () => win as unknown as WindowPort,
-    getSecrets: () => options.secrets ?? [],
     logger: createSilentLogger(),
   });
   return { ipcMain, win, calls, core, binding };
