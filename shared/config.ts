@@ -7,7 +7,9 @@ const name = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'use letters, digits, dot, dash or underscore (max 63)');
 const baseUrl = z.url({ protocol: /^https?$/, message: 'expected an http(s) URL such as https://api.example.com/v1' });
-const secret = z.string().min(1, 'a secret may not be empty; write the value or env:NAME');
+/** Empty only while a destination awaits secrets re-entered for a new address (see below). */
+const secret = z.string();
+const EMPTY_SECRET = 'a secret may not be empty; write the value or env:NAME';
 
 /** Platform fields by the platform's own names, e.g. {"agent_id": "agent-7"}. */
 const platformDefaults = z.record(z.string(), z.unknown()).default({});
@@ -19,43 +21,65 @@ const common = {
   /** Max transfers at once for this destination. */
   concurrency: z.number().int().min(1).max(32).optional(),
   enabled: z.boolean().default(true),
+  /**
+   * Set by CallRelay when an update moved baseUrl to another scheme, host or port without new
+   * secrets: a secret belongs to the address it was entered for, so the old ones were dropped and
+   * the destination sends nothing until they are entered again.
+   */
+  awaitingSecrets: z.boolean().optional(),
 };
 
-export const DestinationConfig = z.discriminatedUnion('kind', [
-  z.object({ ...common, kind: z.literal('comswise'), auth: z.object({ token: secret }).strict() }).strict(),
-  z.object({ ...common, kind: z.literal('callab'), auth: z.object({ token: secret }).strict() }).strict(),
-  z
-    .object({
-      ...common,
-      kind: z.literal('agent-calls'),
-      auth: z.object({ apiKey: secret, apiSecret: secret }).strict(),
-    })
-    .strict(),
-  z
-    .object({
-      ...common,
-      kind: z.literal('cx'),
-      auth: z.object({ username: secret, password: secret }).strict(),
-    })
-    .strict(),
-  z.object({ ...common, kind: z.literal('add-calls'), auth: z.object({ apiKey: secret }).strict() }).strict(),
-  z
-    .object({
-      ...common,
-      kind: z.literal('tus'),
-      auth: z
-        .object({ headers: z.record(z.string(), secret).default({}) })
-        .strict()
-        .default({ headers: {} }),
-      /** Bytes per PATCH request; one request streams this many at most. */
-      chunkSizeBytes: z
-        .number()
-        .int()
-        .min(64 * 1024)
-        .optional(),
-    })
-    .strict(),
-]);
+function emptySecrets(auth: unknown, at: (string | number)[] = ['auth']): (string | number)[][] {
+  if (typeof auth === 'string') return auth === '' ? [at] : [];
+  if (auth === null || typeof auth !== 'object') return [];
+  return Object.entries(auth).flatMap(([key, value]) => emptySecrets(value, [...at, key]));
+}
+
+/** The secret fields of a destination that are empty (a tus destination may have no header). */
+export function missingSecrets(destination: { auth: unknown }): string[] {
+  return emptySecrets(destination.auth).map((p) => p.slice(1).join('.'));
+}
+
+export const DestinationConfig = z
+  .discriminatedUnion('kind', [
+    z.object({ ...common, kind: z.literal('comswise'), auth: z.object({ token: secret }).strict() }).strict(),
+    z.object({ ...common, kind: z.literal('callab'), auth: z.object({ token: secret }).strict() }).strict(),
+    z
+      .object({
+        ...common,
+        kind: z.literal('agent-calls'),
+        auth: z.object({ apiKey: secret, apiSecret: secret }).strict(),
+      })
+      .strict(),
+    z
+      .object({
+        ...common,
+        kind: z.literal('cx'),
+        auth: z.object({ username: secret, password: secret }).strict(),
+      })
+      .strict(),
+    z.object({ ...common, kind: z.literal('add-calls'), auth: z.object({ apiKey: secret }).strict() }).strict(),
+    z
+      .object({
+        ...common,
+        kind: z.literal('tus'),
+        auth: z
+          .object({ headers: z.record(z.string(), secret).default({}) })
+          .strict()
+          .default({ headers: {} }),
+        /** Bytes per PATCH request; one request streams this many at most. */
+        chunkSizeBytes: z
+          .number()
+          .int()
+          .min(64 * 1024)
+          .optional(),
+      })
+      .strict(),
+  ])
+  .superRefine((d, ctx) => {
+    if (d.awaitingSecrets) return;
+    for (const path of emptySecrets(d.auth)) ctx.addIssue({ code: 'custom', path, message: EMPTY_SECRET });
+  });
 export type DestinationConfig = z.infer<typeof DestinationConfig>;
 
 export const AfterDelivery = z.union([
@@ -90,6 +114,11 @@ export const FolderConfig = z
     defaults: CallDraft.omit({ callId: true }).partial().default({}),
     /** comswise only: create the call in-progress as soon as a recording appears. */
     liveCalls: z.boolean().default(false),
+    /**
+     * Send files that are symlinks to somewhere outside this folder. Off: such a link becomes a
+     * failed job naming its target, and the target is never read.
+     */
+    followSymlinks: z.boolean().optional(),
   })
   .strict();
 export type FolderConfig = z.infer<typeof FolderConfig>;

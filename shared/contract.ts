@@ -48,6 +48,11 @@ export const DestinationView = z.object({
   defaults: z.record(z.string(), z.unknown()),
   concurrency: z.number().int().optional(),
   enabled: z.boolean(),
+  /**
+   * Its base URL moved to another origin and its secrets were dropped: it sends nothing until
+   * they are entered again for the new address.
+   */
+  awaitingSecrets: z.boolean().optional(),
   /** Same keys as the config's auth, values masked. */
   auth: z.record(z.string(), z.union([MaskedSecret, z.record(z.string(), MaskedSecret)])),
 });

@@ -108,6 +108,16 @@ export function createCore(options: CreateCoreOptions): Core {
   }
   buildDestinations(settings.resolved());
   const getDestination = (name: string) => destinations.get(name);
+  // What may send: a destination awaiting secrets for its new address is known (its recordings
+  // are checked against its fields) but never run, tested or probed.
+  const awaitingSecrets = () =>
+    new Set(
+      settings
+        .resolved()
+        .destinations.filter((d) => d.awaitingSecrets)
+        .map((d) => d.name),
+    );
+  const getSendableDestination = (name: string) => (awaitingSecrets().has(name) ? undefined : destinations.get(name));
 
   const dbFile = outboxFile(options.dataDir);
   const outbox = openOutbox({ file: dbFile, clock, logger: logger.child({ part: 'outbox' }) });
@@ -150,7 +160,7 @@ export function createCore(options: CreateCoreOptions): Core {
   let intake = createFolderIntake();
   const engine = createEngine({
     outbox,
-    getDestination,
+    getDestination: getSendableDestination,
     clock,
     logger: logger.child({ part: 'engine' }),
     concurrency: settings.resolved().concurrency,
@@ -158,7 +168,7 @@ export function createCore(options: CreateCoreOptions): Core {
     destinationNames: () =>
       settings
         .resolved()
-        .destinations.filter((d) => d.enabled)
+        .destinations.filter((d) => d.enabled && !d.awaitingSecrets)
         .map((d) => d.name),
     destinationConcurrency: (name) => settings.resolved().destinations.find((d) => d.name === name)?.concurrency,
     onDelivered: async (job) => {
@@ -172,7 +182,7 @@ export function createCore(options: CreateCoreOptions): Core {
     ...createQueueHandlers({ outbox, engine, getDestination, clock }),
     ...createDashboardHandlers({ outbox, engine, clock, folders: () => intake.statuses() }),
     ...createDestinationHandlers({
-      getDestination,
+      getDestination: getSendableDestination,
       build: (config) => createDestination(config, { logger, clock, dispatcher: options.httpDispatcher }),
       resolveDraft: (draft) => {
         // A draft from the settings form: secrets left blank fall back to the stored ones.

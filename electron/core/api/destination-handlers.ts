@@ -1,9 +1,11 @@
 // destination:test and destination:schema. A test runs the destination's cheapest authenticated
 // request, either for a saved destination or for a draft from the settings form (secrets left
-// blank in the draft fall back to the saved ones, so a person can test without retyping keys).
+// blank in the draft fall back to the saved ones, so a person can test without retyping keys —
+// but only for the same origin: a draft pointing elsewhere never gets the saved keys).
 import { DestinationConfig, describeIssues } from '../../../shared/config.js';
 import type { ConnectionTest, DestinationInput } from '../../../shared/contract.js';
 import { HandlerError, type ContractHandlers } from '../../../shared/contract-host.js';
+import { sameOrigin } from '../config/settings-store.js';
 import type { SecretHandling } from '../secrets/secret-handling.js';
 import type { Destination } from '../destinations/destination.js';
 
@@ -28,7 +30,8 @@ export function configFromDraft(
   secrets: Pick<SecretHandling, 'resolve'>,
 ): DestinationConfig {
   const same = stored && stored.kind === draft.kind ? stored : undefined;
-  const savedAuth = (same?.auth ?? {}) as Auth;
+  const sameAddress = same !== undefined && sameOrigin(same.baseUrl, draft.baseUrl);
+  const savedAuth = (sameAddress ? same.auth : {}) as Auth;
   const auth: Auth = {};
   const keys = new Set([...Object.keys(savedAuth), ...Object.keys(draft.auth ?? {})]);
   for (const key of keys) {

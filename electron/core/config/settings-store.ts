@@ -1,6 +1,12 @@
 // Owns the config at runtime: loads it, resolves secret references, gives the renderer a masked
 // view, and applies the settings form's changes (secrets write-only) back to the file.
-import { Config, type DestinationConfig, describeIssues, type ConfigInput } from '../../../shared/config.js';
+import {
+  Config,
+  type DestinationConfig,
+  describeIssues,
+  missingSecrets,
+  type ConfigInput,
+} from '../../../shared/config.js';
 import type { DestinationInput, SettingsUpdate, SettingsView } from '../../../shared/contract.js';
 import { HandlerError } from '../../../shared/contract-host.js';
 import type { SecretHandling } from '../secrets/secret-handling.js';
@@ -27,6 +33,20 @@ function mapAuth(auth: Auth, fn: (value: string, key: string) => string, prefix:
     else out[key] = mapAuth(value, fn, `${prefix}.${key}`) as Record<string, string>;
   }
   return out;
+}
+
+/** Same scheme, host and port; an unparsable URL counts as another origin. */
+export function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
+
+/** Every stored secret emptied; tus header names are kept so the form can ask for their values. */
+function blankSecrets(auth: Auth): Auth {
+  return mapAuth(auth, () => '', 'auth');
 }
 
 function collect(auth: Auth, into: string[]): void {
@@ -75,7 +95,10 @@ export function createSettingsStore(options: {
 
   function mergeDestination(input: DestinationInput): unknown {
     const existing = state.raw.destinations.find((d) => d.name === input.name && d.kind === input.kind);
-    const oldAuth = (existing?.auth ?? {}) as Auth;
+    // A secret belongs to the address it was entered for: a page (or a slip) that points the
+    // destination at another origin must not take the stored keys along.
+    const moved = existing !== undefined && !sameOrigin(existing.baseUrl, input.baseUrl);
+    const oldAuth = (moved ? blankSecrets(existing.auth as Auth) : (existing?.auth ?? {})) as Auth;
     const auth: Auth = { ...oldAuth };
     for (const [key, value] of Object.entries(input.auth ?? {})) {
       if (typeof value === 'string') {
@@ -92,7 +115,9 @@ export function createSettingsStore(options: {
       }
     }
     const { auth: _ignored, ...rest } = input;
-    return { ...(existing ?? {}), ...rest, auth };
+    const { awaitingSecrets: _was, ...kept } = existing ?? ({} as Partial<DestinationConfig>);
+    const awaiting = missingSecrets({ auth }).length > 0 && (moved || existing?.awaitingSecrets === true);
+    return { ...kept, ...rest, auth, ...(awaiting ? { awaitingSecrets: true } : {}) };
   }
 
   return {
@@ -108,6 +133,7 @@ export function createSettingsStore(options: {
           defaults: d.defaults,
           concurrency: d.concurrency,
           enabled: d.enabled,
+          ...(d.awaitingSecrets ? { awaitingSecrets: true } : {}),
           auth: Object.fromEntries(
             Object.entries(d.auth as Auth).map(([key, value]) => [
               key,

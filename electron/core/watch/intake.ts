@@ -21,6 +21,7 @@ import { createManifestCache } from '../metadata/sidecars.js';
 import { provisionalSha256, type EnqueueInput, type IntakePort } from '../outbox/intake-port.js';
 import { applyAfterDelivery, type AfterDeliveryOutcome } from './after-delivery.js';
 import { createFolderWatcher, type FolderWatcher, type FolderWatcherOptions } from './folder-watcher.js';
+import { outsideLinkJob, outsideLinkTarget } from './outside-link.js';
 import type { StableFile } from './stability-gate.js';
 
 /** What afterDelivery needs of a delivered job (the engine's job detail fits). */
@@ -210,6 +211,8 @@ export function createIntake(options: IntakeOptions): Intake {
 
   async function openLiveJob(folder: FolderState, file: string, destination: Destination): Promise<void> {
     try {
+      // A link out of the folder is never announced to a platform (it fails when final).
+      if (!folder.config.followSymlinks && (await outsideLinkTarget(folder.root, file)) !== null) return;
       const s = await stat(file);
       // Already taken as it is (seen again at start-up, or after a rescan): nothing is live.
       if (closed || !s.isFile() || port.hasSeenFile(file, s.size, s.mtimeMs)) return;
@@ -304,6 +307,26 @@ export function createIntake(options: IntakeOptions): Intake {
       if (port.hasSeenFile(file.path, file.sizeBytes, file.mtimeMs)) {
         folder.filesSeen += 1;
         options.onHandled?.({ kind: 'known', path: file.path, jobId: null });
+        return;
+      }
+      const target = folder.config.followSymlinks ? null : await outsideLinkTarget(folder.root, file.path);
+      if (target !== null) {
+        folder.filesSeen += 1;
+        const input = outsideLinkJob({
+          file: file.path,
+          target,
+          sizeBytes: file.sizeBytes,
+          mtimeMs: file.mtimeMs,
+          destination: folder.config.destination,
+          folder: folder.config.path,
+        });
+        const { id, created } = port.enqueue(input);
+        if (created) log.warn({ path: file.path, target, job: id }, 'link to a file outside the folder: not sent');
+        options.onHandled?.(
+          created
+            ? { kind: 'enqueued', path: file.path, jobId: id, state: 'failed' }
+            : { kind: 'known', path: file.path, jobId: id },
+        );
         return;
       }
       const description = await describeRecording({

@@ -46,6 +46,15 @@ function maskedHint(view: DestinationView | null, key: string): string | null {
   return names.length ? `Set: ${names.join(', ')}. Leave empty to keep them.` : 'No header set.';
 }
 
+/** scheme://host:port of a URL, or null while it is not a URL yet. */
+function originOf(url: string): string | null {
+  try {
+    return new URL(url.trim()).origin;
+  } catch {
+    return null;
+  }
+}
+
 function parseHeaders(text: string): Record<string, string> | string {
   const headers: Record<string, string> = {};
   for (const line of text
@@ -84,6 +93,11 @@ export function DestinationForm({ existing, takenNames, saving, onSave, onTest, 
   const fields = useMemo(() => authFieldsFor(kind), [kind]);
   const sameKind = existing?.kind === kind ? existing : null;
   const prefix = `dest-${existing?.name ?? 'new'}`;
+  // Secrets belong to the address they were entered for: the host drops them when the origin
+  // changes, and the person must know that before saving.
+  const newOrigin = originOf(baseUrl);
+  const moved = sameKind !== null && newOrigin !== null && newOrigin !== originOf(sameKind.baseUrl);
+  const secretsKept = sameKind !== null && !moved && !sameKind.awaitingSecrets;
 
   function build(): DestinationInput | null {
     const found: Record<string, string> = {};
@@ -123,7 +137,7 @@ export function DestinationForm({ existing, takenNames, saving, onSave, onTest, 
       const masked = sameKind?.auth[field.key];
       const alreadySet = !!masked && 'set' in masked && masked.set === true;
       if (value) auth[field.key] = value;
-      else if (!alreadySet)
+      else if (!alreadySet && !moved && !sameKind?.awaitingSecrets)
         found[field.key] = 'Required: write the value, or env:NAME to read it from the environment.';
     }
     setErrors(found);
@@ -162,6 +176,19 @@ export function DestinationForm({ existing, takenNames, saving, onSave, onTest, 
       aria-label={existing ? `Edit ${existing.name}` : 'New destination'}
     >
       <h3>{existing ? `Edit ${existing.name}` : 'New destination'}</h3>
+      {sameKind?.awaitingSecrets && !moved ? (
+        <p className="notice notice-error" role="alert" data-testid="awaiting-secrets">
+          Enter the {fields.map((f) => authLabels[f.key] ?? f.key).join(' and ')} again for the new address{' '}
+          {sameKind.baseUrl}: the stored ones were dropped when the address changed, and nothing is sent until then.
+        </p>
+      ) : null}
+      {moved ? (
+        <p className="notice notice-error" role="alert" data-testid="secrets-will-drop">
+          This is another address than {originOf(sameKind.baseUrl)}. Saving drops the stored{' '}
+          {fields.map((f) => authLabels[f.key] ?? f.key).join(' and ')} (they were entered for the old address): enter
+          them again below, or the destination waits and sends nothing until you do.
+        </p>
+      ) : null}
       <div className="form-grid">
         <div className="form-field">
           <label htmlFor={`${prefix}-name`}>Name</label>
@@ -190,7 +217,11 @@ export function DestinationForm({ existing, takenNames, saving, onSave, onTest, 
           {errorFor('baseUrl')}
         </div>
         {fields.map((field) => {
-          const hint = maskedHint(sameKind, field.key);
+          const hint = secretsKept
+            ? maskedHint(sameKind, field.key)
+            : sameKind
+              ? 'Enter it again for the new address.'
+              : null;
           const hintId = `${prefix}-${field.key}-hint`;
           const props = fieldProps(field.key);
           const describedBy = [hint ? hintId : null, props['aria-describedby']].filter(Boolean).join(' ') || undefined;

@@ -110,6 +110,11 @@ function DestinationsSection({ view }: { view: Settings }) {
             <strong>{d.name}</strong> <small className="muted">{d.kind}</small>{' '}
             <span className="muted break">{d.baseUrl}</span>
             {!d.enabled ? <span className="badge state-paused">Disabled</span> : null}
+            {d.awaitingSecrets ? (
+              <span className="badge state-failed" title="Edit it and enter its secrets again; nothing is sent until then.">
+                Enter the token again for the new address
+              </span>
+            ) : null}
           </>
         )}
         noun="destination"

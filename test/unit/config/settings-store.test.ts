@@ -47,13 +47,65 @@ describe('settings store', () => {
     expect(settings.secretValues()).toContain('a-password-typed-in-the-form');
   });
 
+  // Changed by issue 10: this used to move to another host (b.example.com) and keep the secret;
+  // a secret now stays only with the origin it was entered for, so the move is within the origin.
   it('an empty secret in the form keeps the stored one', () => {
     const { settings } = store(ownerOnlyFileCodec);
     settings.update({
-      destinations: [{ ...settings.view().destinations[0]!, baseUrl: 'https://b.example.com/v1', auth: { token: '' } }],
+      destinations: [
+        { ...settings.view().destinations[0]!, baseUrl: 'https://api.example.com/v2', auth: { token: '' } },
+      ],
     });
     expect(settings.raw().destinations[0]!.auth).toEqual({ token: 'env:T' });
-    expect(settings.resolved().destinations[0]!.baseUrl).toBe('https://b.example.com/v1');
+    expect(settings.resolved().destinations[0]!.baseUrl).toBe('https://api.example.com/v2');
+  });
+
+  it.each([
+    ['another host', 'https://b.example.com/v1'],
+    ['another scheme', 'http://api.example.com/v1'],
+    ['another port', 'https://api.example.com:8443/v1'],
+  ])('moving to %s drops the stored secret and waits for it', (_what, baseUrl) => {
+    const { settings, file } = store(ownerOnlyFileCodec);
+    const { awaitingSecrets: _a, auth: _masked, ...main } = settings.view().destinations[0]!;
+    settings.update({ destinations: [{ ...main, baseUrl }] });
+    expect(settings.raw().destinations[0]!.auth).toEqual({ token: '' });
+    expect(settings.raw().destinations[0]!.awaitingSecrets).toBe(true);
+    expect(settings.view().destinations[0]!.awaitingSecrets).toBe(true);
+    expect(fs.readFileSync(file, 'utf8')).not.toContain('env:T');
+    // A later update without secrets keeps it waiting; new secrets end the wait.
+    settings.update({ destinations: [{ ...main, baseUrl }] });
+    expect(settings.raw().destinations[0]!.awaitingSecrets).toBe(true);
+    settings.update({ destinations: [{ ...main, baseUrl, auth: { token: 'a-token-for-the-new-address' } }] });
+    expect(settings.raw().destinations[0]!.awaitingSecrets).toBeUndefined();
+    expect(settings.resolved().destinations[0]!.auth).toEqual({ token: 'a-token-for-the-new-address' });
+  });
+
+  it('moving with new secrets in the same update keeps them and does not wait', () => {
+    const { settings } = store(ownerOnlyFileCodec);
+    settings.update({
+      destinations: [
+        { name: 'main', kind: 'comswise', baseUrl: 'https://b.example.com', auth: { token: 'new-tok-123456' } },
+      ],
+    });
+    expect(settings.raw().destinations[0]!.awaitingSecrets).toBeUndefined();
+    expect(settings.resolved().destinations[0]!.auth).toEqual({ token: 'new-tok-123456' });
+  });
+
+  it('tus: moving drops the header values but keeps their names to ask for', () => {
+    const { settings } = store(ownerOnlyFileCodec);
+    settings.update({
+      destinations: [
+        {
+          name: 't',
+          kind: 'tus',
+          baseUrl: 'https://tus.example.com/files/',
+          auth: { headers: { Authorization: 'Bearer tus-secret-1234' } },
+        },
+      ],
+    });
+    settings.update({ destinations: [{ name: 't', kind: 'tus', baseUrl: 'https://elsewhere.example.net/files/' }] });
+    expect(settings.raw().destinations[0]!.auth).toEqual({ headers: { Authorization: '' } });
+    expect(settings.raw().destinations[0]!.awaitingSecrets).toBe(true);
   });
 
   it('where secrets may not be stored, says so as bad input and changes nothing', () => {

@@ -67,7 +67,7 @@ function setup() {
     Menu: fakeMenu as unknown as Pick<typeof Menu, 'buildFromTemplate'>,
     nativeImage: fakeNativeImage as unknown as { createFromPath(p: string): NativeImage },
     iconDir: '/icons',
-    dispatcher: { dispatch } as ContractDispatcher,
+    dispatcher: { dispatch } as Pick<ContractDispatcher, 'dispatch'>,
     core,
     showWindow,
     quit,
