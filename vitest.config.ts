@@ -3,9 +3,16 @@ import react from '@vitejs/plugin-react';
 
 export default defineConfig({
   plugins: [react()],
+  // scripts/build-electron.mjs defines it (false in packaged builds); unbundled, the demo is in.
+  define: { __CALLRELAY_DEMO__: 'true' },
   test: {
     // Playwright specs live in test/e2e and test/electron and run under `playwright test`.
-    include: ['test/unit/**/*.test.{ts,tsx}', 'test/integration/**/*.test.ts', 'test/renderer/**/*.test.{ts,tsx}'],
+    include: [
+      'test/unit/**/*.test.{ts,tsx}',
+      'test/integration/**/*.test.ts',
+      'test/renderer/**/*.test.{ts,tsx}',
+      'test/security/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

@@ -2,4 +2,7 @@ export function buildElectron(options?: {
   production?: boolean;
   outdir?: string;
   logLevel?: 'info' | 'warning' | 'error' | 'silent';
-}): Promise<void>;
+  /** Include the demo mode and its sandbox; default: not in production builds. */
+  demo?: boolean;
+  metafile?: boolean;
+}): Promise<{ mainMetafile: { inputs: Record<string, unknown>; outputs: Record<string, unknown> } | null }>;

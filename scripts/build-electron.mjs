@@ -11,6 +11,10 @@ export async function buildElectron({
   production = false,
   outdir = path.join(root, 'dist-electron'),
   logLevel = 'info',
+  // The demo (built-in sandbox with its fixed credentials) never ships in a packaged app: with
+  // false, the branch that loads it is dead code and esbuild leaves the sandbox out entirely.
+  demo = !production,
+  metafile = false,
 } = {}) {
   // Electron 45: Chromium 140, Node 22.
   const common = {
@@ -22,9 +26,11 @@ export async function buildElectron({
     legalComments: 'none',
     absWorkingDir: root,
   };
-  await Promise.all([
+  const [main] = await Promise.all([
     build({
       ...common,
+      metafile,
+      define: { __CALLRELAY_DEMO__: demo ? 'true' : 'false' },
       entryPoints: { 'main/main': 'electron/main/main.ts' },
       outdir,
       format: 'esm',
@@ -46,6 +52,7 @@ export async function buildElectron({
       outExtension: { '.js': '.cjs' },
     }),
   ]);
+  return { mainMetafile: main.metafile ?? null };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -24,7 +24,6 @@ import { registerAppScheme, setupAppProtocol } from './app-protocol.js';
 import { dataDirOverride, resolveAppPaths } from './app-paths.js';
 import { createFolderPicker } from './folder-picker.js';
 import { setupIpc } from './ipc.js';
-import { startDesktopDemo } from './demo-mode.js';
 import { createLoginItem, HIDDEN_ARG } from './login-item.js';
 import { setupMainWindow } from './main-window.js';
 import { setupNotifications } from './notifications.js';
@@ -35,6 +34,10 @@ import { setupPermissionGuards, setupWebContentsGuards } from './web-contents-gu
 import type { SecretCodec } from '../core/secrets/secret-codec.js';
 
 const mainDir = path.dirname(fileURLToPath(import.meta.url));
+
+// scripts/build-electron.mjs defines it false for packaged builds, so the demo and the sandbox
+// (fixed credentials, an HTTP server) are not in the app at all. Unbundled (tests), it is there.
+declare const __CALLRELAY_DEMO__: boolean;
 
 // Before ready: data folder override (it also scopes the single-instance lock), the privileged
 // scheme, and the guards that must see every web contents from the first one on.
@@ -110,7 +113,10 @@ async function onReady(): Promise<void> {
     );
   }
 
-  const demo = process.env.CALLRELAY_DEMO === '1' ? await startDesktopDemo(paths.dataDir) : null;
+  const demo =
+    __CALLRELAY_DEMO__ && process.env.CALLRELAY_DEMO === '1'
+      ? await (await import('./demo-mode.js')).startDesktopDemo(paths.dataDir)
+      : null;
   if (demo) logger.info({ recordings: demo.recordings }, 'demo mode: delivering to the built-in sandbox');
 
   const core = createCore({
