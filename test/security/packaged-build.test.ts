@@ -18,7 +18,10 @@ async function buildMain(production: boolean) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-main-bundle-'));
   outdirs.push(outdir);
   const { mainMetafile } = await buildElectron({ production, outdir, logLevel: 'silent', metafile: true });
-  return { inputs: Object.keys(mainMetafile!.inputs), text: fs.readFileSync(path.join(outdir, 'main/main.js'), 'utf8') };
+  return {
+    inputs: Object.keys(mainMetafile!.inputs),
+    text: fs.readFileSync(path.join(outdir, 'main/main.js'), 'utf8'),
+  };
 }
 
 describe('the packaged desktop build', () => {

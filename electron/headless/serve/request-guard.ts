@@ -134,7 +134,9 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
   function authorize(req: http.IncomingMessage, opts: AuthorizeOptions = {}): GuardDecision {
     const credentials = opts.credentials ?? 'bearer';
     const rawHost = headerValue(req, 'host');
-    const host = parseHostHeader(rawHost);
+    // Node keeps the first of several Host headers; a proxy behind us might use another one.
+    const hostCount = req.rawHeaders.filter((h, i) => i % 2 === 0 && h.toLowerCase() === 'host').length;
+    const host = hostCount === 1 ? parseHostHeader(rawHost) : null;
     if (host === null) return deny(403, 'malformed', 'The Host header is missing or not a host name.');
     if (!hostNames.has(host)) {
       return deny(
@@ -154,7 +156,12 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
       } catch {
         ok = false; // "null" and anything unparsable
       }
-      if (!ok) return deny(403, 'origin', `Requests from ${origin.slice(0, 100)} are not allowed: only CallRelay's own page may call it.`);
+      if (!ok)
+        return deny(
+          403,
+          'origin',
+          `Requests from ${origin.slice(0, 100)} are not allowed: only CallRelay's own page may call it.`,
+        );
     }
     const site = headerValue(req, 'sec-fetch-site');
     if (site !== undefined && site !== 'same-origin' && site !== 'none') {
@@ -204,7 +211,12 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
       if (!logged.has(key) && logged.size < MAX_LOGGED_OFFENDERS) {
         logged.add(key);
         logger.warn(
-          { rule: decision.rule, origin: headerValue(req, 'origin')?.slice(0, 200) ?? null, host: headerValue(req, 'host')?.slice(0, 200) ?? null, path: (req.url ?? '').split('?')[0]?.slice(0, 200) },
+          {
+            rule: decision.rule,
+            origin: headerValue(req, 'origin')?.slice(0, 200) ?? null,
+            host: headerValue(req, 'host')?.slice(0, 200) ?? null,
+            path: (req.url ?? '').split('?')[0]?.slice(0, 200),
+          },
           'refused an API request',
         );
       }
