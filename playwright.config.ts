@@ -6,7 +6,7 @@ import { chromiumLaunchOptions } from './test/fixtures/chromium.js';
 // project, and skips itself with a printed reason where the Electron binary cannot be had.
 export default defineConfig({
   testDir: 'test',
-  testMatch: ['e2e/**/*.spec.ts', 'electron/**/*.spec.ts'],
+  testMatch: ['e2e/**/*.spec.ts', 'electron/**/*.spec.ts', 'security/**/*.spec.ts'],
   outputDir: 'test-results/playwright',
   timeout: 60_000,
   expect: { timeout: 15_000 },
