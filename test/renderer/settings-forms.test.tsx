@@ -61,6 +61,20 @@ describe('destination settings', () => {
     expect(await screen.findByText('Destination comswise saved.')).toBeTruthy();
   });
 
+  it('says before saving that another address drops the stored secrets (issue 10)', async () => {
+    await renderSettings();
+    fireEvent.click(screen.getByRole('button', { name: 'Edit destination comswise' }));
+    expect(screen.queryByTestId('secrets-will-drop')).toBeNull();
+    fireEvent.change(screen.getByLabelText('Base URL'), { target: { value: 'https://attacker.example.net/v1' } });
+    const warning = screen.getByTestId('secrets-will-drop');
+    expect(warning.textContent).toMatch(/Saving drops the stored API token/);
+    expect(warning.textContent).toMatch(/sends nothing until you do/);
+    expect(screen.getByText('Enter it again for the new address.')).toBeTruthy();
+    // Back to the same origin (another path): the stored token is kept, no warning.
+    fireEvent.change(screen.getByLabelText('Base URL'), { target: { value: 'http://127.0.0.1:4180/comswise/v9' } });
+    expect(screen.queryByTestId('secrets-will-drop')).toBeNull();
+  });
+
   it('needs every secret of a new destination and sends the typed ones', async () => {
     const host = await renderSettings();
     fireEvent.click(screen.getByRole('button', { name: 'Add destination' }));
