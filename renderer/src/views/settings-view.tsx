@@ -111,7 +111,10 @@ function DestinationsSection({ view }: { view: Settings }) {
             <span className="muted break">{d.baseUrl}</span>
             {!d.enabled ? <span className="badge state-paused">Disabled</span> : null}
             {d.awaitingSecrets ? (
-              <span className="badge state-failed" title="Edit it and enter its secrets again; nothing is sent until then.">
+              <span
+                className="badge state-failed"
+                title="Edit it and enter its secrets again; nothing is sent until then."
+              >
                 Enter the token again for the new address
               </span>
             ) : null}
