@@ -73,7 +73,9 @@ test('signed in from the printed URL, the UI works end to end with its event str
   const session = cookies.find((c) => c.name.startsWith('callrelay_session_'));
   expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
   expect(session!.value).not.toContain(site.serve.token);
-  expect(await page.evaluate(() => document.cookie)).toBe('');
+  expect(await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie)).toBe(
+    '',
+  );
 
   // A recording dropped now shows up and reaches done without a reload: that is the event stream.
   writeWav(path.join(site.recordings, 'browser-e2e.wav'), { seconds: 1, frequency: 440 });
@@ -94,11 +96,16 @@ test('a page on a second local origin cannot change or read anything, signed-in 
 
   const evil = await page.context().newPage();
   await evil.goto(attackerUrl);
-  await evil.waitForFunction(() => (window as unknown as { done?: boolean }).done === true, undefined, {
+  await evil.waitForFunction(() => (globalThis as unknown as { done?: boolean }).done === true, undefined, {
     timeout: 30_000,
   });
   const seen = await evil.evaluate(() => {
-    const w = window as unknown as { leaked?: string; streamOpened?: boolean; streamRead?: boolean; results: string[] };
+    const w = globalThis as unknown as {
+      leaked?: string;
+      streamOpened?: boolean;
+      streamRead?: boolean;
+      results: string[];
+    };
     return { leaked: w.leaked ?? null, streamOpened: !!w.streamOpened, streamRead: !!w.streamRead, results: w.results };
   });
 

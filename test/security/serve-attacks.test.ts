@@ -344,8 +344,11 @@ describe('a secret belongs to the origin it was entered for', () => {
     );
     // Give the engine time in which it would have sent it.
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    const list = await site.serve.call<{ items: { fileName: string; state: string }[] }>('queue:list', {});
-    const job = list.value!.items.find((i) => i.fileName === 'after-the-move.wav') as { id: string; state: string };
+    const list = await site.serve.call<{ items: { id: string; fileName: string; state: string }[] }>('queue:list', {});
+    const job = list.value!.items.find((i) => i.fileName === 'after-the-move.wav') as unknown as {
+      id: string;
+      state: string;
+    };
     const detail = await site.serve.call('job:get', { id: job.id });
     expect.soft(job.state, JSON.stringify(detail).slice(0, 1500)).toBe('queued');
     const leaked = attacker.requests

@@ -23,7 +23,7 @@ afterAll(async () => {
 
 async function jobOf(fileName: string, states: string[]): Promise<Item & { reason: string }> {
   const item = await waitFor(
-    async () => {
+    async (): Promise<Item | undefined> => {
       const list = await site.serve.call<{ items: Item[] }>('queue:list', { limit: 1000 });
       return list.value!.items.find((i) => i.fileName === fileName && states.includes(i.state));
     },
@@ -32,9 +32,9 @@ async function jobOf(fileName: string, states: string[]): Promise<Item & { reaso
     200,
   );
   const detail = await site.serve.call<{ lastError: string | null; events: { message: string }[] }>('job:get', {
-    id: item.id,
+    id: item!.id,
   });
-  return { ...item, reason: JSON.stringify(detail.value) };
+  return { ...item!, reason: JSON.stringify(detail.value) };
 }
 
 const uploadsOf = (fileName: string) =>
