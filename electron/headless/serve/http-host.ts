@@ -10,7 +10,7 @@ import { eventNames, type EventName } from '../../../shared/contract.js';
 import type { ContractDispatcher } from '../../../shared/contract-host.js';
 import { CONTENT_SECURITY_POLICY } from '../../../shared/content-security-policy.js';
 import type { Logger } from '../../core/logger.js';
-import { createRequestGuard, type GuardDecision, type RequestGuard } from './request-guard.js';
+import { createRequestGuard, type AuthorizeOptions, type RequestGuard } from './request-guard.js';
 
 export { CONTENT_SECURITY_POLICY };
 
@@ -24,7 +24,16 @@ export interface HttpHostOptions {
   token: string;
   /** Extra names the Host header may carry (--allow-host). */
   allowHosts?: readonly string[];
+  /** More routes behind the same guard (checked before the catch-all 404 of /api/). */
+  extraRoutes?: readonly Route[];
   logger: Logger;
+}
+
+/** A non-static route: the guard checks `access` before `handle` runs. */
+export interface Route {
+  matches(pathname: string): boolean;
+  access(req: http.IncomingMessage): AuthorizeOptions;
+  handle(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): void;
 }
 
 export interface HttpHost {
@@ -206,6 +215,45 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     });
   }
 
+  /**
+   * Every non-static route, with what its requests must show. A new route (e.g. `GET /metrics`)
+   * is one entry here: it cannot be reached without passing the guard.
+   */
+  const routes: Route[] = [
+    {
+      matches: (p) => p.startsWith('/api/call/'),
+      access: () => ({ credentials: 'bearer', methods: ['POST'], jsonBody: true }),
+      handle: (req, res, p) => handleCall(req, res, p.slice('/api/call/'.length)),
+    },
+    {
+      matches: (p) => p === '/api/events',
+      access: () => ({ credentials: 'bearer-or-cookie', methods: ['GET'] }),
+      handle: handleEvents,
+    },
+    {
+      matches: (p) => p === '/api/session',
+      access: () => ({ credentials: 'bearer', methods: ['POST'], jsonBody: true }),
+      handle: (req, res) => {
+        req.resume();
+        // The page proved it holds the token; the cookie lets its EventSource (no headers) in.
+        res.writeHead(204, { 'set-cookie': guard!.sessionCookie(), 'cache-control': 'no-store' }).end();
+      },
+    },
+    {
+      matches: (p) => p === '/api/health',
+      access: () => ({ credentials: 'none', methods: ['GET', 'HEAD'] }),
+      handle: (_req, res) => sendJson(res, 200, { ok: true }),
+    },
+    ...(options.extraRoutes ?? []),
+    {
+      // Anything else under /api/ is checked like a call before it learns the route is unknown.
+      matches: (p) => p.startsWith('/api/'),
+      access: (req) => ({ credentials: 'bearer', methods: [req.method ?? 'GET'] }),
+      handle: (_req, res, p) =>
+        sendJson(res, 404, { ok: false, error: { code: 'not-found', message: `No API route ${p}.` } }),
+    },
+  ];
+
   const server = http.createServer((req, res) => {
     if (!guard) {
       res.writeHead(503).end();
@@ -219,7 +267,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       return;
     }
     const pathname = url.pathname;
-    if (!pathname.startsWith('/api/')) {
+    const route = routes.find((r) => r.matches(pathname));
+    if (!route) {
       if ((req.method === 'GET' || req.method === 'HEAD') && options.staticDir) {
         serveStatic(options.staticDir, pathname, res);
       } else {
@@ -227,35 +276,14 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       }
       return;
     }
-    // Every API route is checked here, before it does anything.
-    let decision: GuardDecision;
-    if (pathname.startsWith('/api/call/')) {
-      decision = guard.authorize(req, { credentials: 'bearer', methods: ['POST'], jsonBody: true });
-    } else if (pathname === '/api/events') {
-      decision = guard.authorize(req, { credentials: 'bearer-or-cookie', methods: ['GET'] });
-    } else if (pathname === '/api/session') {
-      decision = guard.authorize(req, { credentials: 'bearer', methods: ['POST'], jsonBody: true });
-    } else if (pathname === '/api/health') {
-      decision = guard.authorize(req, { credentials: 'none', methods: ['GET', 'HEAD'] });
-    } else {
-      decision = guard.authorize(req, { credentials: 'bearer', methods: [req.method ?? 'GET'] });
-      if (decision.ok) {
-        sendJson(res, 404, { ok: false, error: { code: 'not-found', message: `No API route ${pathname}.` } });
-        return;
-      }
-    }
+    // Every route but the static UI is checked here, before its handler runs.
+    const decision = guard.authorize(req, route.access(req));
     if (!decision.ok) {
       guard.refuse(req, res, decision);
       req.resume();
       return;
     }
-    if (pathname.startsWith('/api/call/')) handleCall(req, res, pathname.slice('/api/call/'.length));
-    else if (pathname === '/api/events') handleEvents(req, res);
-    else if (pathname === '/api/session') {
-      req.resume();
-      // The page proved it holds the token; the cookie lets its EventSource (no headers) in.
-      res.writeHead(204, { 'set-cookie': guard.sessionCookie(), 'cache-control': 'no-store' }).end();
-    } else sendJson(res, 200, { ok: true });
+    route.handle(req, res, pathname);
   });
   // A malformed request line or header never reaches the handler; answer it and carry on.
   server.on('clientError', (_error, socket) => {

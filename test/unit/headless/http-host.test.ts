@@ -100,6 +100,32 @@ describe('headless host', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('puts extra routes (e.g. GET /metrics) behind the same guard', async () => {
+    host = await startHttpHost({
+      dispatcher,
+      subscribe,
+      staticDir,
+      host: '127.0.0.1',
+      port: 0,
+      token: TOKEN,
+      logger: createSilentLogger(),
+      extraRoutes: [
+        {
+          matches: (p) => p === '/metrics',
+          access: () => ({ credentials: 'bearer', methods: ['GET'] }),
+          handle: (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('up 1\n'),
+        },
+      ],
+    });
+    expect((await fetch(`${host.url}metrics`)).status).toBe(401);
+    const foreign = await fetch(`${host.url}metrics`, {
+      headers: { authorization: `Bearer ${TOKEN}`, origin: 'http://evil.example' },
+    });
+    expect(foreign.status).toBe(403);
+    const ok = await fetch(`${host.url}metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(await ok.text()).toBe('up 1\n');
+  });
+
   it('streams pushed events as server-sent events', async () => {
     host = await start();
     const res = await fetch(`${host.url}api/events`, { headers: { authorization: `Bearer ${TOKEN}` } });
