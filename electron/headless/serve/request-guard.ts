@@ -115,6 +115,8 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
   const extra = (options.allowHosts ?? []).map((h) => parseHostHeader(h) ?? h.toLowerCase());
   const hostNames = new Set(['localhost', '127.0.0.1', '[::1]', ...extra]);
   if (isWildcard(options.boundHost)) {
+    // The printed URL names the wildcard itself (http://0.0.0.0:4170/); no DNS name can be it.
+    hostNames.add(options.boundHost.includes(':') ? '[::]' : '0.0.0.0');
     for (const address of (options.interfaceAddresses ?? systemAddresses)()) hostNames.add(bracketed(address));
   } else {
     hostNames.add(bracketed(options.boundHost.toLowerCase()));

@@ -40,6 +40,7 @@ describe('request guard', () => {
   it('on a wildcard bind, answers to the machine addresses', () => {
     const g = guard({ boundHost: '0.0.0.0', interfaceAddresses: () => ['10.1.2.3', 'fe80::1'] });
     expect(g.authorize(request({ ...ok, host: '10.1.2.3:4170' }), call)).toEqual({ ok: true });
+    expect(g.authorize(request({ ...ok, host: '0.0.0.0:4170' }), call)).toEqual({ ok: true });
     expect(g.authorize(request({ ...ok, host: '[fe80::1]:4170' }), call)).toEqual({ ok: true });
     expect(g.authorize(request({ ...ok, host: '10.9.9.9:4170' }), call)).toMatchObject({ rule: 'host' });
   });
