@@ -13,14 +13,24 @@ import { openOutbox, OutboxOpenError, setAsideOutbox } from './core/outbox/outbo
 import { startDemo } from './headless/demo.js';
 import { startSandbox } from './headless/sandbox/sandbox.js';
 import { assertBindAllowed, HostStartError, startHttpHost } from './headless/serve/http-host.js';
+import { startMetricsListener } from './headless/serve/metrics-listener.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RENDERER_DIR = path.resolve(here, '..', 'dist', 'renderer');
+
+function appVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.resolve(here, '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
 
 const USAGE = `callrelay — deliver call recordings to call-analytics platforms
 
 Usage:
   callrelay serve [--config FILE] [--data DIR] [--host 127.0.0.1] [--port 4170] [--token T]
+                  [--metrics-port N]
   callrelay serve --demo [--data DIR]      built-in sandbox, watches DIR/recordings
   callrelay sandbox [--host 127.0.0.1] [--port 4180]
   callrelay enqueue FILE... --destination NAME [--config FILE] [--data DIR]
@@ -34,6 +44,8 @@ Options:
   --host HOST     address to bind; anything but loopback requires --token
   --port N        port (0 picks a free one)
   --token T       require "Authorization: Bearer T" (or ?token=T) on the API; env CALLRELAY_TOKEN
+  --metrics-port N  also serve /metrics on 127.0.0.1:N without the token (for a local agent);
+                  /metrics on the main port always needs the token when one is set
   --json          machine-readable output
   --set-aside-outbox  (doctor) move a broken outbox aside as outbox.db.broken-<time>
   -h, --help      this help
@@ -45,6 +57,7 @@ const options = {
   host: { type: 'string' },
   port: { type: 'string' },
   token: { type: 'string' },
+  'metrics-port': { type: 'string' },
   destination: { type: 'string' },
   demo: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -58,11 +71,11 @@ function createLogger(): Logger {
   return pino({ level: process.env.LOG_LEVEL ?? 'info', base: undefined }, pino.destination(2)) as unknown as Logger;
 }
 
-function parsePort(value: string | undefined, fallback: number): number {
+function parsePort(value: string | undefined, fallback: number, flag = '--port'): number {
   if (value === undefined) return fallback;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new UsageError(`--port must be 0–65535, not "${value}".`);
+    throw new UsageError(`${flag} must be 0–65535, not "${value}".`);
   return port;
 }
 
@@ -88,6 +101,8 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   const host = (values.host as string | undefined) ?? '127.0.0.1';
   const token = (values.token as string | undefined) ?? process.env.CALLRELAY_TOKEN ?? null;
   const port = parsePort(values.port as string | undefined, 4170);
+  const metricsPort =
+    values['metrics-port'] === undefined ? null : parsePort(values['metrics-port'] as string, 0, '--metrics-port');
   // Before anything starts: a refused bind must not leave the core delivering for a moment.
   assertBindAllowed(host, token);
   let core: Core;
@@ -97,13 +112,19 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
     const dataDir = path.resolve((values.data as string | undefined) ?? '.callrelay-demo');
     const demo = await startDemo(dataDir);
     sandbox = demo.sandbox;
-    core = createCore({ dataDir, configFile: defaultConfigFile(dataDir), initialConfig: demo.initialConfig, logger });
+    core = createCore({
+      dataDir,
+      configFile: defaultConfigFile(dataDir),
+      initialConfig: demo.initialConfig,
+      logger,
+      version: appVersion(),
+    });
     console.log(`Sandbox (emulated platforms): ${sandbox.url}`);
     console.log(`Drop recordings into:         ${demo.recordings}`);
     console.log(`  (calls for review:          ${demo.recordingsForReview})`);
   } else {
     const dataDir = path.resolve((values.data as string | undefined) ?? defaultDataDir());
-    core = createCore({ dataDir, configFile: values.config as string | undefined, logger });
+    core = createCore({ dataDir, configFile: values.config as string | undefined, logger, version: appVersion() });
   }
   await core.start();
   const hostServer = await startHttpHost({
@@ -114,10 +135,17 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
     port,
     token,
     logger,
+    metrics: () => core.scrapeMetrics(),
   });
+  const metricsListener =
+    metricsPort === null
+      ? null
+      : await startMetricsListener({ port: metricsPort, scrape: () => core.scrapeMetrics(), logger });
   const shown = token ? `${hostServer.url}#token=${encodeURIComponent(token)}` : hostServer.url;
   console.log(`CallRelay is running:        ${shown}`);
+  if (metricsListener) console.log(`Metrics (loopback, no token): ${metricsListener.url}`);
   onSignals(async () => {
+    await metricsListener?.close();
     await hostServer.close();
     await core.stop();
     await sandbox?.close();

@@ -119,6 +119,7 @@ async function onReady(): Promise<void> {
     clock: systemClock,
     logger,
     secretCodec: codec,
+    version: app.getVersion(),
     pickFolder: async () => (await pickFolder()).path,
     ...(demo ? { initialConfig: demo.initialConfig } : {}),
   });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { eventNames, type EventName } from '../../../shared/contract.js';
 import type { ContractDispatcher } from '../../../shared/contract-host.js';
 import type { Logger } from '../../core/logger.js';
+import { serveMetrics, type Scrape } from './metrics-route.js';
 
 export interface HttpHostOptions {
   dispatcher: ContractDispatcher;
@@ -18,6 +19,8 @@ export interface HttpHostOptions {
   port: number;
   token: string | null;
   logger: Logger;
+  /** Serves GET /metrics (Prometheus text) behind the same token as the API. */
+  metrics?: Scrape;
 }
 
 export interface HttpHost {
@@ -130,8 +133,13 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://host');
     const isApi = url.pathname.startsWith('/api/');
-    if (isApi && token && !tokenMatches(token, requestToken(req, url))) {
+    const isMetrics = url.pathname === '/metrics' && !!options.metrics;
+    if ((isApi || isMetrics) && token && !tokenMatches(token, requestToken(req, url))) {
       sendJson(res, 401, { ok: false, error: { code: 'bad-input', message: 'A valid token is required.' } });
+      return;
+    }
+    if (isMetrics) {
+      serveMetrics(options.metrics!, req, res, logger);
       return;
     }
     if (url.pathname.startsWith('/api/call/') && req.method === 'POST') {
