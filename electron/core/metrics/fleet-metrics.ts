@@ -91,7 +91,9 @@ interface Pipeline {
 
 export function createFleetMetrics(options: FleetMetricsOptions): FleetMetrics {
   const log = options.logger.child({ module: 'metrics' });
-  const serializer = new PrometheusSerializer();
+  // Every series carries `station` (so one Prometheus over many stations can group by it with no
+  // relabelling); the scope labels OpenTelemetry adds by default are left out as noise.
+  const serializer = new PrometheusSerializer(undefined, false, /^station$/, false, true);
 
   function build(telemetry: TelemetryConfig | undefined): Pipeline {
     const station = telemetry?.station ?? defaultStation();

@@ -23,6 +23,9 @@ function statusOf(error: unknown): number | null {
   for (let depth = 0; depth < 5 && current; depth++) {
     const status = errorStatus(current) ?? (current instanceof PermanentError ? current.status : null);
     if (status) return status;
+    // errorFromStatus names the status first in its message: "HTTP 503: …".
+    const written = current instanceof Error ? /\bHTTP (\d{3}):/.exec(current.message) : null;
+    if (written) return Number(written[1]);
     current = (current as { cause?: unknown }).cause;
   }
   return null;
