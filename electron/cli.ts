@@ -20,7 +20,8 @@ const RENDERER_DIR = path.resolve(here, '..', 'dist', 'renderer');
 
 function appVersion(): string {
   try {
-    return (JSON.parse(fs.readFileSync(path.resolve(here, '..', 'package.json'), 'utf8')) as { version: string }).version;
+    return (JSON.parse(fs.readFileSync(path.resolve(here, '..', 'package.json'), 'utf8')) as { version: string })
+      .version;
   } catch {
     return 'unknown';
   }

@@ -44,7 +44,9 @@ interface OtlpPoint {
 interface OtlpBody {
   resourceMetrics: {
     resource: { attributes: OtlpAttribute[] };
-    scopeMetrics: { metrics: { name: string; sum?: { dataPoints: OtlpPoint[] }; gauge?: { dataPoints: OtlpPoint[] } }[] }[];
+    scopeMetrics: {
+      metrics: { name: string; sum?: { dataPoints: OtlpPoint[] }; gauge?: { dataPoints: OtlpPoint[] } }[];
+    }[];
   }[];
 }
 
@@ -66,10 +68,7 @@ async function scalar(expr: string): Promise<number | null> {
 
 /** Grafana's variables as a dashboard with "All" stations selected would expand them. */
 function expandGrafana(expr: string): string {
-  return expr
-    .replaceAll('$station', '.*')
-    .replaceAll('$__rate_interval', '1m')
-    .replaceAll('$__range', '10m');
+  return expr.replaceAll('$station', '.*').replaceAll('$__rate_interval', '1m').replaceAll('$__range', '10m');
 }
 
 beforeAll(async () => {
@@ -228,7 +227,9 @@ describe('a fleet in one view', () => {
       30_000,
       500,
     );
-    expect(await scalar(`sum(callrelay_deliveries_total{station="${station}",destination="comswise"})`)).toBe(DELIVERED);
+    expect(await scalar(`sum(callrelay_deliveries_total{station="${station}",destination="comswise"})`)).toBe(
+      DELIVERED,
+    );
     expect(await scalar('sum(callrelay_bytes_sent_total{destination="comswise"})')).toBe(sentBytes);
     expect(await scalar('sum(callrelay_backlog_jobs)')).toBe(FOR_REVIEW);
     expect(await scalar('sum(callrelay_backlog_jobs{destination="cx"})')).toBe(FOR_REVIEW);

@@ -36,7 +36,11 @@ export interface CallRelayInstruments {
   knowDestination(name: string): void;
 }
 
-export function registerCallRelayInstruments(meter: Meter, sources: MetricSources, version: string): CallRelayInstruments {
+export function registerCallRelayInstruments(
+  meter: Meter,
+  sources: MetricSources,
+  version: string,
+): CallRelayInstruments {
   const deliveries: Counter = meter.createCounter('callrelay_deliveries', {
     description: 'Jobs whose delivery ended, by outcome: done, failed (for good) or needs-review.',
   });
@@ -127,7 +131,19 @@ export function registerCallRelayInstruments(meter: Meter, sources: MetricSource
       }
       for (const f of sources.folders()) r.observe(folderAvailable, f.available ? 1 : 0, { folder: f.label });
     },
-    [buildInfo, jobs, backlog, outboxBytes, oldest, review, up, state, destinationPaused, enginePaused, folderAvailable],
+    [
+      buildInfo,
+      jobs,
+      backlog,
+      outboxBytes,
+      oldest,
+      review,
+      up,
+      state,
+      destinationPaused,
+      enginePaused,
+      folderAvailable,
+    ],
   );
 
   const observer: DeliveryObserver = {

@@ -12,5 +12,10 @@ export interface DeliveryObserver {
    * An attempt failed; `decision` is what the retry policy made of `error`. A live attempt
    * (opening a call while its file is written) never ends the job, whatever the decision.
    */
-  attemptFailed(destination: string, error: unknown, decision: RetryDecision['kind'], attempt?: { live: boolean }): void;
+  attemptFailed(
+    destination: string,
+    error: unknown,
+    decision: RetryDecision['kind'],
+    attempt?: { live: boolean },
+  ): void;
 }

@@ -17,7 +17,11 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import type { TelemetryConfig } from '../../../shared/config.js';
 import type { Logger } from '../logger.js';
-import { registerCallRelayInstruments, type CallRelayInstruments, type MetricSources } from './callrelay-instruments.js';
+import {
+  registerCallRelayInstruments,
+  type CallRelayInstruments,
+  type MetricSources,
+} from './callrelay-instruments.js';
 import type { DeliveryObserver } from './delivery-observer.js';
 import { registerProcessGauges } from './process-gauges.js';
 

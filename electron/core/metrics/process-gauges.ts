@@ -23,7 +23,9 @@ export function registerProcessGauges(meter: Meter): () => void {
     })
     .addCallback((r) => r.observe(startSeconds));
   meter
-    .createObservableGauge('nodejs_heap_size_used_bytes', { description: 'Process heap size used from Node.js in bytes.' })
+    .createObservableGauge('nodejs_heap_size_used_bytes', {
+      description: 'Process heap size used from Node.js in bytes.',
+    })
     .addCallback((r) => r.observe(process.memoryUsage().heapUsed));
   meter
     .createObservableGauge('nodejs_eventloop_lag_p99_seconds', {

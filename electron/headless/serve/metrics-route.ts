@@ -1,6 +1,6 @@
 // `GET /metrics`: the station's metrics in the Prometheus text format, for the serve host (behind
 // its token) and for the loopback-only `--metrics-port` listener.
-import http from 'node:http';
+import type http from 'node:http';
 import type { Logger } from '../../core/logger.js';
 
 /** The text exposition format Prometheus has read since 2014; every scraper accepts it. */

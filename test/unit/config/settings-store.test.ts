@@ -71,7 +71,11 @@ describe('settings store: telemetry', () => {
     const { settings, file } = store(ownerOnlyFileCodec);
     expect(settings.view().telemetry).toBeUndefined();
     settings.update({ telemetry: { otlp: 'http://collector.site:4318', station: 'desk-17' } });
-    expect(settings.view().telemetry).toEqual({ otlp: 'http://collector.site:4318', station: 'desk-17', intervalSec: 30 });
+    expect(settings.view().telemetry).toEqual({
+      otlp: 'http://collector.site:4318',
+      station: 'desk-17',
+      intervalSec: 30,
+    });
     expect(JSON.parse(fs.readFileSync(file, 'utf8')).telemetry).toEqual({
       otlp: 'http://collector.site:4318',
       station: 'desk-17',

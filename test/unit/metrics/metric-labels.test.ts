@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { PermanentError, ReviewError, TransientError, errorFromStatus } from '../../../electron/core/delivery-errors.js';
+import {
+  PermanentError,
+  ReviewError,
+  TransientError,
+  errorFromStatus,
+} from '../../../electron/core/delivery-errors.js';
 import { folderLabels } from '../../../electron/core/metrics/folder-labels.js';
 import { reasonClassOf } from '../../../electron/core/metrics/reason-class.js';
 
@@ -8,7 +13,10 @@ describe('reason classes', () => {
     const withCode = (code: string) => Object.assign(new Error('socket'), { code });
     const cases: [unknown, string][] = [
       [new TransientError('cannot reach the server (ECONNREFUSED)', { unreachable: true }), 'unreachable'],
-      [new TransientError('the server did not answer in time', { cause: withCode('UND_ERR_HEADERS_TIMEOUT') }), 'timeout'],
+      [
+        new TransientError('the server did not answer in time', { cause: withCode('UND_ERR_HEADERS_TIMEOUT') }),
+        'timeout',
+      ],
       [new TransientError('No bytes moved for 60 s; the transfer stalled and will be retried'), 'stalled'],
       [new TransientError('connection failed (ECONNRESET)', { cause: withCode('ECONNRESET') }), 'connection'],
       [errorFromStatus(429, 'slow down', '3', 0), 'rate-limited'],
