@@ -405,6 +405,7 @@ export function createEngine(options: EngineOptions): Engine {
       try {
         statSync(job.recording.path);
       } catch (error) {
+        options.observer?.attemptFailed(job.destination, error, 'failed');
         return finish(runner, {
           to: 'failed',
           lastError: `The recording ${job.recording.path} cannot be read (${(error as NodeJS.ErrnoException).code ?? message(error)}); restore the file and retry`,

@@ -13,6 +13,7 @@ export const reasonClasses = [
   'credentials',
   'rejected',
   'metadata',
+  'file',
   'unexpected',
 ] as const;
 export type ReasonClass = (typeof reasonClasses)[number];
@@ -41,8 +42,13 @@ function causeCode(error: unknown): string | null {
   return null;
 }
 
+/** The recording itself could not be read (gone, no permission): no network involved. */
+const FILE_CODES = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'EIO']);
+
 export function reasonClassOf(error: unknown): ReasonClass {
   if (error instanceof ReviewError) return 'metadata';
+  const code = causeCode(error);
+  if (code && FILE_CODES.has(code)) return 'file';
   const status = statusOf(error);
   if (status === 401 || status === 403) return 'credentials';
   if (error instanceof TransientError) {
@@ -50,7 +56,6 @@ export function reasonClassOf(error: unknown): ReasonClass {
     if (status === 429 || status === 423) return 'rate-limited';
     if (status === 408) return 'timeout';
     if (status !== null) return 'server-error';
-    const code = causeCode(error);
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return 'timeout';
     // The engine's own stall error (no byte moved for the stall timeout) carries no cause.
     if (/^No bytes moved/.test(error.message)) return 'stalled';

@@ -25,6 +25,8 @@ describe('reason classes', () => {
       [new PermanentError('refused the credentials', { status: 401 }), 'credentials'],
       [new PermanentError('wrapped', { cause: new PermanentError('inner', { status: 403 }) }), 'credentials'],
       [new ReviewError([{ field: 'customerName', message: 'required' }]), 'metadata'],
+      [Object.assign(new Error('no such file'), { code: 'ENOENT' }), 'file'],
+      [new PermanentError('The recording file is gone', { cause: withCode('ENOENT') }), 'file'],
       [new Error('a bug'), 'unexpected'],
     ];
     for (const [error, expected] of cases) expect(reasonClassOf(error), String(error)).toBe(expected);
