@@ -134,12 +134,22 @@ export function createFleetMetrics(options: FleetMetricsOptions): FleetMetrics {
 
   let pipeline = build(options.telemetry);
 
+  /** Ends a pipeline with a last push; a collector that does not answer holds it 3 s at most. */
   async function shutdown(p: Pipeline): Promise<void> {
     p.stopProcessGauges();
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await p.provider.shutdown();
+      await Promise.race([
+        p.provider.shutdown(),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, 3000);
+          timer.unref();
+        }),
+      ]);
     } catch (error) {
       log.warn({ err: error }, 'metrics shut down with an error');
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -160,9 +170,10 @@ export function createFleetMetrics(options: FleetMetricsOptions): FleetMetrics {
       if (key === pipeline.key) return;
       // The resource (station) is fixed per provider: a new one starts the counters again, as a
       // restart would; Prometheus' rate() and increase() treat that as a counter reset.
+      // Saving the settings does not wait for the old pipeline's last push.
       const old = pipeline;
       pipeline = build(telemetry);
-      await shutdown(old);
+      void shutdown(old);
     },
     close: () => shutdown(pipeline),
   };

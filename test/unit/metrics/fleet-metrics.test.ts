@@ -153,6 +153,7 @@ describe('fleet metrics', () => {
       expect(await m.scrape()).toContain('station="desk-18"');
 
       await m.configure(undefined);
+      await new Promise((r) => setTimeout(r, 500)); // the old pipeline's last push
       const count = received.length;
       await new Promise((r) => setTimeout(r, 1500));
       expect(received.length).toBe(count);
