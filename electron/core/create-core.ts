@@ -177,9 +177,11 @@ export function createCore(options: CreateCoreOptions): Core {
         metrics.observer.attemptFailed(destination, error, decision, attempt),
     },
   });
+  // Only a started core pushes: a one-shot command (enqueue, doctor) must not report as the station.
+  const withoutPush = (t: Config['telemetry']) => (t ? { ...t, otlp: undefined } : t);
   const metrics = createFleetMetrics({
     version: options.version ?? 'unknown',
-    telemetry: settings.resolved().telemetry,
+    telemetry: withoutPush(settings.resolved().telemetry),
     logger,
     sources: {
       outbox,
@@ -218,7 +220,7 @@ export function createCore(options: CreateCoreOptions): Core {
       buildDestinations(settings.resolved());
       engine.setConcurrency(config.concurrency);
       engine.setBandwidth(config.bandwidth);
-      await metrics.configure(config.telemetry);
+      await metrics.configure(started ? config.telemetry : withoutPush(config.telemetry));
       if (patch.folders) {
         // The intake is built for a set of folders: a new set gets a new intake.
         await intake.close();
@@ -255,6 +257,7 @@ export function createCore(options: CreateCoreOptions): Core {
     async start() {
       if (started) return;
       started = true;
+      await metrics.configure(settings.resolved().telemetry);
       engine.start();
       await intake.start();
       checkAttention();
