@@ -127,6 +127,11 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
     const dataDir = path.resolve((values.data as string | undefined) ?? defaultDataDir());
     core = createCore({ dataDir, configFile: values.config as string | undefined, logger, version: appVersion() });
   }
+  // Bound before the core starts: a port already in use stops serve before anything is delivered.
+  const metricsListener =
+    metricsPort === null
+      ? null
+      : await startMetricsListener({ port: metricsPort, scrape: () => core.scrapeMetrics(), logger });
   await core.start();
   const hostServer = await startHttpHost({
     dispatcher: core.dispatcher,
@@ -138,10 +143,6 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
     logger,
     metrics: () => core.scrapeMetrics(),
   });
-  const metricsListener =
-    metricsPort === null
-      ? null
-      : await startMetricsListener({ port: metricsPort, scrape: () => core.scrapeMetrics(), logger });
   const shown = token ? `${hostServer.url}#token=${encodeURIComponent(token)}` : hostServer.url;
   console.log(`CallRelay is running:        ${shown}`);
   if (metricsListener) console.log(`Metrics (loopback, no token): ${metricsListener.url}`);
