@@ -2,7 +2,7 @@
 // latency and peak RSS, each against a reference of raw better-sqlite3 doing the same writes
 // (same file settings, same rows, no outbox logic). Run: npx tsx bench/outbox-bench.ts
 // Not part of npm test: figures depend on the machine; the ratios are what to compare.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,61 +10,12 @@ import Database from 'better-sqlite3';
 import { createSilentLogger, systemClock } from '../electron/core/logger.js';
 import type { EnqueueInput } from '../electron/core/outbox/intake-port.js';
 import { openOutbox, type Outbox, type QueueQuery } from '../electron/core/outbox/outbox.js';
+import { input, mixStates, row, stats, time } from './outbox-fixtures.js';
 
 const TOTAL = Number(process.env.BENCH_JOBS ?? 100_000);
 const SINGLE = 2000;
 const BATCH = 1000;
 const dir = mkdtempSync(join(tmpdir(), 'callrelay-outbox-bench-'));
-
-function input(n: number, prefix = 'job'): EnqueueInput {
-  const sha256 = createHash('sha256').update(`${prefix}-${n}`).digest('hex');
-  return {
-    recording: {
-      path: `/recordings/folder-${n % 5}/${prefix}-${n}.wav`,
-      fileName: `${prefix}-${n}.wav`,
-      sizeBytes: 100_000 + n,
-      mtimeMs: 1_700_000_000_000 + n,
-      sha256,
-      contentType: 'audio/wav',
-      durationSec: 60,
-      channels: 1,
-      sampleRate: 8000,
-      codec: 'pcm',
-    },
-    call: {
-      callId: `cr-${sha256.slice(0, 24)}`,
-      from: `+1555${String(n).padStart(7, '0')}`,
-      to: '+15550009999',
-      startTime: new Date(Date.UTC(2025, 0, 1) + n * 60_000).toISOString(),
-    },
-    destination: `dest-${n % 3}`,
-    folder: `/recordings/folder-${n % 5}`,
-    state: 'queued',
-    reviewIssues: [],
-  };
-}
-
-function stats(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const total = samples.reduce((s, x) => s + x, 0);
-  const p = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { ops: samples.length / (total / 1000), p50: p(0.5), p95: p(0.95), max: sorted[sorted.length - 1]! };
-}
-
-function time(fn: () => void): number {
-  const start = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-function row(name: string, s: ReturnType<typeof stats>, reference?: ReturnType<typeof stats>) {
-  const ratio = reference ? `  ×${(reference.ops / s.ops).toFixed(2)} slower than raw` : '';
-  console.log(
-    `${name.padEnd(44)} ${s.ops.toFixed(0).padStart(9)} ops/s  p50 ${s.p50.toFixed(3).padStart(8)} ms  p95 ${s.p95
-      .toFixed(3)
-      .padStart(8)} ms${ratio}`,
-  );
-}
 
 /** The reference: raw better-sqlite3 with the same pragmas inserting the same columns. */
 function openRaw(file: string) {
@@ -122,13 +73,7 @@ function main() {
   const rawBatchStats = perRow(rawBatches);
 
   // A realistic mix: most delivered, some queued, failed and waiting for review.
-  const setup = new Database(join(dir, 'outbox.db'));
-  setup.exec(`UPDATE jobs SET state = CASE
-      WHEN seq % 100 < 90 THEN 'done' WHEN seq % 100 < 95 THEN 'queued'
-      WHEN seq % 100 < 98 THEN 'failed' ELSE 'needs-review' END,
-    last_error = CASE WHEN seq % 100 BETWEEN 95 AND 97 THEN 'HTTP 422: agent_id is not a known agent' END`);
-  setup.exec('PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;');
-  setup.close();
+  mixStates(join(dir, 'outbox.db'));
 
   // 3. Queue pages (first page, filtered, searched, deep).
   const queries: [string, QueueQuery][] = [

@@ -14,15 +14,26 @@ import { startDemo } from './headless/demo.js';
 import { startSandbox } from './headless/sandbox/sandbox.js';
 import { assertBindAllowed, HostStartError, startHttpHost } from './headless/serve/http-host.js';
 import { loadOrCreateToken, TokenFileError } from './headless/serve/serve-token.js';
+import { startMetricsListener } from './headless/serve/metrics-listener.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RENDERER_DIR = path.resolve(here, '..', 'dist', 'renderer');
+
+function appVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.resolve(here, '..', 'package.json'), 'utf8')) as { version: string })
+      .version;
+  } catch {
+    return 'unknown';
+  }
+}
 
 const USAGE = `callrelay — deliver call recordings to call-analytics platforms
 
 Usage:
   callrelay serve [--config FILE] [--data DIR] [--host 127.0.0.1] [--port 4170] [--token T]
                   [--allow-host NAME]...
+                  [--metrics-port N]
   callrelay serve --demo [--data DIR]      built-in sandbox, watches DIR/recordings
   callrelay token [--data DIR]             print the sign-in token of serve (owner only)
   callrelay sandbox [--host 127.0.0.1] [--port 4180]
@@ -39,6 +50,8 @@ Options:
   --token T       the API token (default: made at first start, kept in DATA/serve-token);
                   env CALLRELAY_TOKEN. Clients send "Authorization: Bearer T"
   --allow-host NAME  also answer to this Host name (a reverse proxy's, a DNS alias); repeatable
+  --metrics-port N  also serve /metrics on 127.0.0.1:N without the token (for a local agent);
+                  /metrics on the main port always needs the token
   --json          machine-readable output
   --set-aside-outbox  (doctor) move a broken outbox aside as outbox.db.broken-<time>
   -h, --help      this help
@@ -51,6 +64,7 @@ const options = {
   port: { type: 'string' },
   token: { type: 'string' },
   'allow-host': { type: 'string', multiple: true },
+  'metrics-port': { type: 'string' },
   destination: { type: 'string' },
   demo: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -64,11 +78,11 @@ function createLogger(): Logger {
   return pino({ level: process.env.LOG_LEVEL ?? 'info', base: undefined }, pino.destination(2)) as unknown as Logger;
 }
 
-function parsePort(value: string | undefined, fallback: number): number {
+function parsePort(value: string | undefined, fallback: number, flag = '--port'): number {
   if (value === undefined) return fallback;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new UsageError(`--port must be 0–65535, not "${value}".`);
+    throw new UsageError(`${flag} must be 0–65535, not "${value}".`);
   return port;
 }
 
@@ -101,6 +115,8 @@ async function serve(values: Values): Promise<void> {
   const explicitToken = (values.token as string | undefined) ?? process.env.CALLRELAY_TOKEN ?? null;
   const port = parsePort(values.port as string | undefined, 4170);
   const allowHosts = (values['allow-host'] as string[] | undefined) ?? [];
+  const metricsPort =
+    values['metrics-port'] === undefined ? null : parsePort(values['metrics-port'] as string, 0, '--metrics-port');
   // Before anything starts: a refused bind must not leave the core delivering for a moment.
   assertBindAllowed(host, explicitToken);
   // A token also on loopback: the port is open to every web page and every local user.
@@ -112,14 +128,25 @@ async function serve(values: Values): Promise<void> {
     const dataDir = serveDataDir(values);
     const demo = await startDemo(dataDir);
     sandbox = demo.sandbox;
-    core = createCore({ dataDir, configFile: defaultConfigFile(dataDir), initialConfig: demo.initialConfig, logger });
+    core = createCore({
+      dataDir,
+      configFile: defaultConfigFile(dataDir),
+      initialConfig: demo.initialConfig,
+      logger,
+      version: appVersion(),
+    });
     console.log(`Sandbox (emulated platforms): ${sandbox.url}`);
     console.log(`Drop recordings into:         ${demo.recordings}`);
     console.log(`  (calls for review:          ${demo.recordingsForReview})`);
   } else {
     const dataDir = serveDataDir(values);
-    core = createCore({ dataDir, configFile: values.config as string | undefined, logger });
+    core = createCore({ dataDir, configFile: values.config as string | undefined, logger, version: appVersion() });
   }
+  // Bound before the core starts: a port already in use stops serve before anything is delivered.
+  const metricsListener =
+    metricsPort === null
+      ? null
+      : await startMetricsListener({ port: metricsPort, scrape: () => core.scrapeMetrics(), logger });
   await core.start();
   const hostServer = await startHttpHost({
     dispatcher: core.dispatcher,
@@ -130,10 +157,13 @@ async function serve(values: Values): Promise<void> {
     token,
     allowHosts,
     logger,
+    metrics: () => core.scrapeMetrics(),
   });
   // The token rides in the fragment, which the browser never sends: it reaches no access log.
   console.log(`CallRelay is running:        ${hostServer.signInUrl}`);
+  if (metricsListener) console.log(`Metrics (loopback, no token): ${metricsListener.url}`);
   onSignals(async () => {
+    await metricsListener?.close();
     await hostServer.close();
     await core.stop();
     await sandbox?.close();

@@ -92,6 +92,8 @@ export type AfterDelivery = z.infer<typeof AfterDelivery>;
 export const FolderConfig = z
   .object({
     path: z.string().min(1, 'give the folder path'),
+    /** Short label for this folder in metrics and dashboards; default: the folder's own name. */
+    name: name.optional(),
     destination: name,
     /** A preset name (freepbx, 3cx, ringcentral, zoom-cc, dashed-numeric) or a template string. */
     template: z.string().min(1).optional(),
@@ -146,6 +148,19 @@ export const BandwidthConfig = z
   .strict();
 export type BandwidthConfig = z.infer<typeof BandwidthConfig>;
 
+/** Pushing the metrics to an OpenTelemetry collector (OTLP/HTTP); off unless `otlp` is set. */
+export const TelemetryConfig = z
+  .object({
+    /** The collector's OTLP/HTTP address, e.g. http://collector.site:4318 (metrics go to /v1/metrics). */
+    otlp: baseUrl.optional(),
+    /** This station's name in the fleet (resource attribute `station`); default: the host name. */
+    station: name.optional(),
+    /** Seconds between pushes. */
+    intervalSec: z.number().int().min(1).max(3600).default(30),
+  })
+  .strict();
+export type TelemetryConfig = z.infer<typeof TelemetryConfig>;
+
 export const Config = z
   .object({
     destinations: z.array(DestinationConfig).default([]),
@@ -165,6 +180,7 @@ export const Config = z
       })
       .strict()
       .default({ reviewWaiting: true, destinationFailingAfterMin: 30 }),
+    telemetry: TelemetryConfig.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -2,7 +2,7 @@
 // Every call is `domain:verb` with an input and an output schema; every pushed event has a schema.
 // Hosts parse every input; the client parses every output. Types are inferred from here only.
 import { z } from 'zod';
-import { BandwidthConfig, Config, DestinationConfig, FolderConfig } from './config.js';
+import { BandwidthConfig, Config, DestinationConfig, FolderConfig, TelemetryConfig } from './config.js';
 import {
   CallDraft,
   CallPatch,
@@ -64,6 +64,8 @@ export const SettingsView = z.object({
   bandwidth: BandwidthConfig,
   concurrency: Config.shape.concurrency,
   notifications: Config.shape.notifications,
+  /** Metrics push to a collector; absent when off. */
+  telemetry: TelemetryConfig.optional(),
   /** Where the settings are saved, for the person to know. */
   source: z.string(),
 });
@@ -91,6 +93,8 @@ export const SettingsUpdate = z
     bandwidth: BandwidthConfig.optional(),
     concurrency: Config.shape.concurrency.optional(),
     notifications: Config.shape.notifications.optional(),
+    /** null turns the metrics push off. */
+    telemetry: TelemetryConfig.nullable().optional(),
   })
   .strict();
 export type SettingsUpdate = z.input<typeof SettingsUpdate>;

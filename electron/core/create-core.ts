@@ -23,6 +23,8 @@ import type { Destination } from './destinations/destination.js';
 import { createChangeFeed } from './engine/change-feed.js';
 import { createEngine } from './engine/engine.js';
 import { createSilentLogger, systemClock, type Clock, type Logger } from './logger.js';
+import { createFleetMetrics } from './metrics/fleet-metrics.js';
+import { folderLabels } from './metrics/folder-labels.js';
 import { openOutbox } from './outbox/outbox.js';
 import { checkLiteralSecretExposure } from './secrets/config-file-mode.js';
 import { createRedactingLogger, createSecretScrubber } from './secrets/redacting-logger.js';
@@ -52,6 +54,8 @@ export interface CreateCoreOptions {
   extraSecrets?: () => readonly string[];
   /** Tests: route HTTP through a custom undici dispatcher. */
   httpDispatcher?: Dispatcher;
+  /** The app's version, for `callrelay_build_info` and the metrics resource. */
+  version?: string;
 }
 
 type Listener = (payload: unknown) => void;
@@ -65,6 +69,8 @@ export interface Core {
   secretValues(): string[];
   readonly configFile: string;
   readonly outboxFile: string;
+  /** Every metric in the Prometheus text format (read now: a few indexed rows, never a scan). */
+  scrapeMetrics(): Promise<string>;
 }
 
 export function createCore(options: CreateCoreOptions): Core {
@@ -175,6 +181,35 @@ export function createCore(options: CreateCoreOptions): Core {
       const outcome = await intake.afterDelivery(job);
       logger.debug({ jobId: job.id, outcome }, 'after delivery');
     },
+    // Metrics are built below, once the engine they read exists.
+    observer: {
+      bytesSent: (destination, bytes) => metrics.observer.bytesSent(destination, bytes),
+      delivered: (job) => metrics.observer.delivered(job),
+      attemptFailed: (destination, error, decision, attempt) =>
+        metrics.observer.attemptFailed(destination, error, decision, attempt),
+    },
+  });
+  // Only a started core pushes: a one-shot command (enqueue, doctor) must not report as the station.
+  const withoutPush = (t: Config['telemetry']) => (t ? { ...t, otlp: undefined } : t);
+  const metrics = createFleetMetrics({
+    version: options.version ?? 'unknown',
+    telemetry: withoutPush(settings.resolved().telemetry),
+    logger,
+    sources: {
+      outbox,
+      destinations: () => engine.health(),
+      folders() {
+        const labels = folderLabels(settings.resolved().folders);
+        return intake.statuses().map((f) => ({ label: labels.get(f.path) ?? 'folder', available: f.available }));
+      },
+      paused: () => engine.isPaused(),
+      // A live call's job exists before its file is final; its file was ready at `file-final`.
+      readyAt: (job) => {
+        const final = outbox.events(job.id, 200).findLast((e) => e.type === 'file-final');
+        return final ? Date.parse(final.at) : job.createdAt;
+      },
+      now: () => clock.now(),
+    },
   });
 
   let started = false;
@@ -197,6 +232,7 @@ export function createCore(options: CreateCoreOptions): Core {
       buildDestinations(settings.resolved());
       engine.setConcurrency(config.concurrency);
       engine.setBandwidth(config.bandwidth);
+      await metrics.configure(started ? config.telemetry : withoutPush(config.telemetry));
       if (patch.folders) {
         // The intake is built for a set of folders: a new set gets a new intake.
         await intake.close();
@@ -240,6 +276,7 @@ export function createCore(options: CreateCoreOptions): Core {
     async start() {
       if (started) return;
       started = true;
+      await metrics.configure(settings.resolved().telemetry);
       engine.start();
       await intake.start();
       checkAttention();
@@ -258,11 +295,14 @@ export function createCore(options: CreateCoreOptions): Core {
         await intake.close();
         await engine.stop();
       }
+      // Before the outbox closes: a last push reads it.
+      await metrics.close();
       feed.close();
       outbox.close();
     },
     secretValues: () => settings.secretValues(),
     configFile: file,
     outboxFile: path.resolve(dbFile),
+    scrapeMetrics: () => metrics.scrape(),
   };
 }

@@ -125,6 +125,7 @@ async function onReady(): Promise<void> {
     clock: systemClock,
     logger,
     secretCodec: codec,
+    version: app.getVersion(),
     pickFolder: async () => (await pickFolder()).path,
     extraSecrets: () => [...knownSecrets],
     ...(demo ? { initialConfig: demo.initialConfig } : {}),

@@ -127,6 +127,35 @@ describe('other settings', () => {
     expect(host.settings.concurrency.global).toBe(8);
   });
 
+  it('turns the metrics push on with a collector and a station name, and off again', async () => {
+    const host = await renderSettings();
+    expect(screen.getByText(/Metrics are not pushed anywhere/)).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('Collector address (OpenTelemetry, OTLP/HTTP)'), {
+      target: { value: 'collector.site:4318' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Save fleet monitoring' }));
+    expect(await screen.findByText(/an http\(s\) address such as/)).toBeTruthy();
+    expect(lastUpdate(host)).toBeUndefined();
+    fireEvent.change(screen.getByLabelText('Collector address (OpenTelemetry, OTLP/HTTP)'), {
+      target: { value: 'http://collector.site:4318' },
+    });
+    fireEvent.change(screen.getByLabelText('Station name on the dashboard'), { target: { value: 'desk-17' } });
+    fireEvent.change(screen.getByLabelText('Push every (seconds)'), { target: { value: '15' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save fleet monitoring' }));
+    await waitFor(() =>
+      expect(lastUpdate(host)).toEqual({
+        telemetry: { otlp: 'http://collector.site:4318', station: 'desk-17', intervalSec: 15 },
+      }),
+    );
+    expect(await screen.findByText('Metrics are pushed to http://collector.site:4318 every 15 s.')).toBeTruthy();
+
+    fireEvent.change(screen.getByLabelText('Collector address (OpenTelemetry, OTLP/HTTP)'), { target: { value: '' } });
+    fireEvent.change(screen.getByLabelText('Station name on the dashboard'), { target: { value: '' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save fleet monitoring' }));
+    await waitFor(() => expect(lastUpdate(host)).toEqual({ telemetry: null }));
+    expect(await screen.findByText(/Metrics are not pushed anywhere/)).toBeTruthy();
+  });
+
   it('shows a live preview of the folder template on a sample file name', async () => {
     const host = await renderSettings();
     fireEvent.click(screen.getByRole('button', { name: 'Edit folder /recordings/comswise' }));

@@ -147,6 +147,7 @@ export function createSettingsStore(options: {
         bandwidth: cfg.bandwidth,
         concurrency: cfg.concurrency,
         notifications: cfg.notifications,
+        ...(cfg.telemetry ? { telemetry: cfg.telemetry } : {}),
         source: file,
       };
     },
@@ -166,6 +167,7 @@ export function createSettingsStore(options: {
         ...(patch.bandwidth ? { bandwidth: patch.bandwidth } : {}),
         ...(patch.concurrency ? { concurrency: patch.concurrency } : {}),
         ...(patch.notifications ? { notifications: patch.notifications } : {}),
+        ...(patch.telemetry !== undefined ? { telemetry: patch.telemetry ?? undefined } : {}),
       };
       const parsed = Config.safeParse(next);
       if (!parsed.success) throw new HandlerError('bad-input', describeIssues(parsed.error));

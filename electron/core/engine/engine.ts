@@ -11,6 +11,7 @@ import type { JobState, Progress } from '../../../shared/model.js';
 import { LeaseLostError, TransientError } from '../delivery-errors.js';
 import type { DeliveryContext, Destination, StepStore } from '../destinations/destination.js';
 import type { Clock, Logger } from '../logger.js';
+import type { DeliveryObserver } from '../metrics/delivery-observer.js';
 import type { JobRecord, LeaseOutcome, LiveOutcome, Outbox } from '../outbox/outbox.js';
 import { createProgressTracker } from './progress-tracker.js';
 import { createRetryPolicy, type RetryPolicyOptions } from './retry-policy.js';
@@ -41,6 +42,8 @@ export interface EngineOptions {
   destinationConcurrency?(name: string): number | undefined;
   /** Identity written into leases; default host/pid/random. */
   owner?: string;
+  /** Metrics: bytes sent, deliveries and failed attempts as they happen. */
+  observer?: DeliveryObserver;
 }
 
 export interface Engine {
@@ -402,6 +405,7 @@ export function createEngine(options: EngineOptions): Engine {
       try {
         statSync(job.recording.path);
       } catch (error) {
+        options.observer?.attemptFailed(job.destination, error, 'failed');
         return finish(runner, {
           to: 'failed',
           lastError: `The recording ${job.recording.path} cannot be read (${(error as NodeJS.ErrnoException).code ?? message(error)}); restore the file and retry`,
@@ -427,6 +431,7 @@ export function createEngine(options: EngineOptions): Engine {
             stallTimeoutMs,
             onBytes: (n) => {
               progress.add(job.id, n);
+              options.observer?.bytesSent(job.destination, n);
               const now = clock.now();
               if (now - (lastProgressNotice.get(job.id) ?? 0) >= 500) {
                 lastProgressNotice.set(job.id, now);
@@ -472,6 +477,7 @@ export function createEngine(options: EngineOptions): Engine {
         });
         if (state === 'done') {
           jobLog.info({ remoteId: outcome.remoteId }, 'delivered');
+          options.observer?.delivered(job);
           void runHook(job.id);
           if (poll) schedulePoll(job.id, pollFirstMs);
         }
@@ -495,6 +501,7 @@ export function createEngine(options: EngineOptions): Engine {
           });
         }
         const decision = policy.decide(error, job.failures);
+        options.observer?.attemptFailed(job.destination, error, decision.kind);
         switch (decision.kind) {
           case 'lease-lost':
             jobLog.warn('lease lost during the attempt; another holder owns the job now');
@@ -597,6 +604,7 @@ export function createEngine(options: EngineOptions): Engine {
           return released;
         }
         const decision = policy.decide(error, job.failures);
+        options.observer?.attemptFailed(job.destination, error, decision.kind, { live: true });
         switch (decision.kind) {
           case 'lease-lost':
             jobLog.warn('lease lost while opening the live call; another holder owns the job now');

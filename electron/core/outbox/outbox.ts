@@ -179,9 +179,22 @@ export interface Outbox extends Required<IntakePort> {
   finishedBuckets(type: 'done' | 'failed', since: number, bucketMs: number): Map<number, number>;
   failuresByReason(limit: number): { reason: string; count: number }[];
 
+  // Metrics side: a few rows read through indexes and trigger-kept totals, whatever the queue size.
+  /** Jobs and their recordings' bytes per destination and state. */
+  totals(): JobTotals[];
+  /** When the job waiting longest for `destination` arrived (the first by arrival order), or null. */
+  oldestWaitingFor(destination: string): number | null;
+
   getMeta(key: string): string | null;
   setMeta(key: string, value: string | null): void;
   integrityCheck(): string;
+}
+
+export interface JobTotals {
+  destination: string;
+  state: JobState;
+  jobs: number;
+  bytes: number;
 }
 
 export interface OpenOutboxOptions {
@@ -476,6 +489,16 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
     ),
     failures: db.prepare(`SELECT COALESCE(last_error, 'no reason recorded') AS reason, COUNT(*) AS count
       FROM jobs WHERE state = 'failed' GROUP BY reason ORDER BY count DESC LIMIT ?`),
+    totals: db.prepare('SELECT destination, state, n AS jobs, bytes FROM job_totals WHERE n > 0'),
+    // One index probe per waiting state (jobs_destination_state), never a scan of the backlog.
+    oldestWaitingFor: db.prepare(
+      `SELECT MIN(at) AS at FROM (${waitingStates
+        .map(
+          (s) =>
+            `SELECT (SELECT created_at FROM jobs WHERE destination = @destination AND state = '${s}' ORDER BY seq LIMIT 1) AS at`,
+        )
+        .join(' UNION ALL ')})`,
+    ),
     getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
     setMeta: db.prepare(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
@@ -1086,6 +1109,9 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
       return new Map(rows.map((r) => [Math.floor(r.bucket), r.n]));
     },
     failuresByReason: (limit) => stmt.failures.all(limit) as { reason: string; count: number }[],
+
+    totals: () => stmt.totals.all() as JobTotals[],
+    oldestWaitingFor: (destination) => (stmt.oldestWaitingFor.get({ destination }) as { at: number | null }).at,
 
     getMeta: (key) => (stmt.getMeta.get(key) as { value: string } | undefined)?.value ?? null,
     setMeta(key, value) {

@@ -13,6 +13,7 @@ import type { Logger } from '../../core/logger.js';
 import { createRequestGuard, type AuthorizeOptions, type RequestGuard } from './request-guard.js';
 
 export { CONTENT_SECURITY_POLICY };
+import { serveMetrics, type Scrape } from './metrics-route.js';
 
 export interface HttpHostOptions {
   dispatcher: ContractDispatcher;
@@ -27,6 +28,8 @@ export interface HttpHostOptions {
   /** More routes behind the same guard (checked before the catch-all 404 of /api/). */
   extraRoutes?: readonly Route[];
   logger: Logger;
+  /** Serves GET /metrics (Prometheus text) behind the same token as the API. */
+  metrics?: Scrape;
 }
 
 /** A non-static route: the guard checks `access` before `handle` runs. */
@@ -243,6 +246,13 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       matches: (p) => p === '/api/health',
       access: () => ({ credentials: 'none', methods: ['GET', 'HEAD'] }),
       handle: (_req, res) => sendJson(res, 200, { ok: true }),
+    },
+    {
+      // Prometheus sends the token from its credentials_file and no Origin; a scrape from another
+      // machine names this host in Host, so that name must be an --allow-host.
+      matches: (p) => p === '/metrics' && options.metrics !== undefined,
+      access: () => ({ credentials: 'bearer', methods: ['GET', 'HEAD'] }),
+      handle: (req, res) => serveMetrics(options.metrics!, req, res, logger),
     },
     ...(options.extraRoutes ?? []),
     {

@@ -6,6 +6,7 @@ import { useServices } from '../app-services.js';
 import { ErrorState, LoadingState, Notice } from '../components/status-panel.js';
 import { DestinationForm } from './destination-form.js';
 import { FolderForm, type FolderDraft } from './folder-form.js';
+import { TelemetrySection } from './telemetry-section.js';
 
 /** Existing destinations as the update expects them: no auth, so stored secrets are kept. */
 export function destinationsWithout(
@@ -506,6 +507,7 @@ export function SettingsView() {
       <BandwidthSection key={JSON.stringify(view.bandwidth)} view={view} />
       <ConcurrencySection key={JSON.stringify(view.concurrency)} view={view} />
       <NotificationsSection key={JSON.stringify(view.notifications)} view={view} />
+      <TelemetrySection key={JSON.stringify(view.telemetry ?? null)} view={view} />
     </section>
   );
 }

@@ -117,3 +117,26 @@ describe('settings store', () => {
     expect(settings.view().destinations).toHaveLength(1);
   });
 });
+
+describe('settings store: telemetry', () => {
+  it('is off by default, saved when set, refused when wrong, removed by null', () => {
+    const { settings, file } = store(ownerOnlyFileCodec);
+    expect(settings.view().telemetry).toBeUndefined();
+    settings.update({ telemetry: { otlp: 'http://collector.site:4318', station: 'desk-17' } });
+    expect(settings.view().telemetry).toEqual({
+      otlp: 'http://collector.site:4318',
+      station: 'desk-17',
+      intervalSec: 30,
+    });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).telemetry).toEqual({
+      otlp: 'http://collector.site:4318',
+      station: 'desk-17',
+      intervalSec: 30,
+    });
+    expect(() => settings.update({ telemetry: { otlp: 'collector:4318' } })).toThrow(/telemetry\.otlp/);
+    expect(() => settings.update({ telemetry: { station: 'desk 17/a' } })).toThrow(/telemetry\.station/);
+    settings.update({ telemetry: null });
+    expect(settings.view().telemetry).toBeUndefined();
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).not.toHaveProperty('telemetry');
+  });
+});

@@ -146,3 +146,37 @@ describe('headless host', () => {
     expect(await escape.text()).not.toContain('outside');
   });
 });
+
+describe('headless host /metrics', () => {
+  const scrape = async () => '# TYPE callrelay_up gauge\ncallrelay_up 1\n';
+
+  it('serves the exposition behind the same token as the API', async () => {
+    host = await startHttpHost({
+      dispatcher,
+      subscribe,
+      staticDir,
+      host: '127.0.0.1',
+      port: 0,
+      token: 'metrics-secret-token',
+      logger: createSilentLogger(),
+      metrics: scrape,
+    });
+    expect((await fetch(`${host.url}metrics`)).status).toBe(401);
+    expect((await fetch(`${host.url}metrics`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+    const res = await fetch(`${host.url}metrics`, { headers: { authorization: 'Bearer metrics-secret-token' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(await res.text()).toContain('callrelay_up 1');
+    const post = await fetch(`${host.url}metrics`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer metrics-secret-token' },
+    });
+    expect(post.status).toBe(405);
+  });
+
+  it('leaves /metrics to the UI when the host has no metrics', async () => {
+    host = await start();
+    const res = await fetch(`${host.url}metrics`);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+  });
+});

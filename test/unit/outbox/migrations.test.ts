@@ -81,7 +81,7 @@ describe('migration 3', () => {
     migrate(db, 2);
     db.prepare(insertJob).run('a', 'd1', 'sha1', 'a.wav', 'c1');
     db.prepare(insertJob).run('b', 'd1', 'sha2', 'b.wav', 'c2');
-    expect(migrate(db)).toEqual([3]);
+    expect(migrate(db, 3)).toEqual([3]);
     const counts = () =>
       Object.fromEntries(
         (db.prepare('SELECT state, n FROM job_counts WHERE n > 0').all() as { state: string; n: number }[]).map((r) => [
@@ -107,6 +107,50 @@ describe('migration 3', () => {
       .prepare("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM jobs WHERE folder = 'f' AND call_time >= 1 AND call_time <= 2")
       .all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toContain('jobs_folder_time');
+    db.close();
+  });
+});
+
+describe('migration 4', () => {
+  it('totals jobs and bytes per destination and state from existing rows, and keeps them through changes', () => {
+    const db = new Database(':memory:');
+    migrate(db, 3);
+    db.prepare(insertJob).run('a', 'd1', 'sha1', 'a.wav', 'c1');
+    db.prepare(insertJob).run('b', 'd2', 'sha2', 'b.wav', 'c2');
+    db.prepare("UPDATE jobs SET size = 500 WHERE id = 'b'").run();
+    expect(migrate(db)).toEqual([4]);
+    const totals = () =>
+      (
+        db.prepare('SELECT destination, state, n, bytes FROM job_totals WHERE n > 0 ORDER BY 1, 2').all() as {
+          destination: string;
+          state: string;
+          n: number;
+          bytes: number;
+        }[]
+      ).map((r) => `${r.destination}/${r.state}: ${r.n} ${r.bytes}`);
+    const truth = () =>
+      (
+        db
+          .prepare(
+            'SELECT destination, state, COUNT(*) AS n, SUM(MAX(size, 0)) AS bytes FROM jobs GROUP BY 1, 2 ORDER BY 1, 2',
+          )
+          .all() as { destination: string; state: string; n: number; bytes: number }[]
+      ).map((r) => `${r.destination}/${r.state}: ${r.n} ${r.bytes}`);
+    expect(totals()).toEqual(['d1/queued: 1 1', 'd2/queued: 1 500']);
+    db.prepare(insertJob).run('c', 'd1', 'sha3', 'c.wav', 'c3');
+    db.prepare("UPDATE jobs SET size = -1 WHERE id = 'c'").run(); // a live job's file is not final yet
+    db.prepare("UPDATE jobs SET state = 'done' WHERE id = 'a'").run();
+    db.prepare("UPDATE jobs SET updated_at = 5 WHERE id = 'a'").run(); // no state/size change: no effect
+    db.prepare("UPDATE jobs SET size = 2048 WHERE id = 'c'").run(); // its file became final
+    db.prepare("DELETE FROM jobs WHERE id = 'b'").run();
+    expect(totals()).toEqual(['d1/done: 1 1', 'd1/queued: 1 2048']);
+    expect(totals()).toEqual(truth());
+    const plan = db
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT created_at FROM jobs WHERE destination = 'd1' AND state = 'queued' ORDER BY seq LIMIT 1",
+      )
+      .all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('jobs_destination_state');
     db.close();
   });
 });

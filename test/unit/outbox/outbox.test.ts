@@ -341,3 +341,28 @@ describe('outbox dashboard queries', () => {
     expect([...outbox.finishedBuckets('failed', start, 60_000)]).toEqual([[0, 1]]);
   });
 });
+
+describe('outbox metrics reads', () => {
+  it('totals per destination and state, and the oldest waiting job per destination', () => {
+    const outbox = memory();
+    const start = now;
+    outbox.enqueue(enqueueInput(fakeRecording(1), { destination: 'a' }));
+    now += 1000;
+    const second = outbox.enqueue(enqueueInput(fakeRecording(2), { destination: 'a' }));
+    now += 1000;
+    outbox.enqueue(enqueueInput(fakeRecording(3), { destination: 'b', state: 'needs-review' }));
+    expect(
+      outbox
+        .totals()
+        .map((t) => `${t.destination}/${t.state}: ${t.jobs} ${t.bytes}`)
+        .sort(),
+    ).toEqual(['a/queued: 2 2003', 'b/needs-review: 1 1003']);
+    expect(outbox.oldestWaitingFor('a')).toBe(start);
+    expect(outbox.oldestWaitingFor('b')).toBe(start + 2000);
+    expect(outbox.oldestWaitingFor('nowhere')).toBeNull();
+    // Delivered jobs no longer wait: the next one is the oldest.
+    const first = outbox.list({ destination: 'a' }).rows.find((r) => r.id !== second.id)!;
+    outbox.cancel([first.id]);
+    expect(outbox.oldestWaitingFor('a')).toBe(start + 1000);
+  });
+});
