@@ -212,19 +212,29 @@ export function createCore(options: CreateCoreOptions): Core {
     },
   });
 
+  const destinationHandlers = createDestinationHandlers({
+    getDestination: getSendableDestination,
+    build: (config) => createDestination(config, { logger, clock, dispatcher: options.httpDispatcher }),
+    resolveDraft: (draft) => {
+      // A draft from the settings form: secrets left blank fall back to the stored ones (same origin only).
+      const stored = settings.resolved().destinations.find((d) => d.name === draft.name);
+      return { stored, secrets };
+    },
+  });
   let started = false;
   const handlers: ContractHandlers = {
     ...createQueueHandlers({ outbox, engine, getDestination, clock }),
     ...createDashboardHandlers({ outbox, engine, clock, folders: () => intake.statuses() }),
-    ...createDestinationHandlers({
-      getDestination: getSendableDestination,
-      build: (config) => createDestination(config, { logger, clock, dispatcher: options.httpDispatcher }),
-      resolveDraft: (draft) => {
-        // A draft from the settings form: secrets left blank fall back to the stored ones.
-        const stored = settings.resolved().destinations.find((d) => d.name === draft.name);
-        return { stored, secrets };
-      },
-    }),
+    ...destinationHandlers,
+    'destination:test': (args) => {
+      if (args.name && !args.draft && awaitingSecrets().has(args.name)) {
+        throw new HandlerError(
+          'bad-input',
+          `${args.name} moved to a new address and waits for its secrets: enter the token again for the new address in Settings. Nothing is sent until then.`,
+        );
+      }
+      return destinationHandlers['destination:test'](args);
+    },
     ...createMetadataHandlers({ getDestination }),
     'settings:get': () => settings.view(),
     'settings:update': async (patch) => {

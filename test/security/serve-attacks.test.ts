@@ -331,6 +331,8 @@ describe('a secret belongs to the origin it was entered for', () => {
       auth: { token: { set: false } },
     });
     expect.soft(fs.readFileSync(site.configFile, 'utf8')).not.toContain(site.comswiseToken);
+    const saved = await site.serve.call('destination:test', { name: 'main' });
+    expect.soft(saved.error?.message).toMatch(/enter the token again for the new address/);
 
     writeWav(path.join(site.recordings, 'after-the-move.wav'), { seconds: 1, frequency: 610 });
     await waitFor(
