@@ -322,6 +322,7 @@ describe('a secret belongs to the origin it was entered for', () => {
       attacker.requests.some((r) => String(r.headers.authorization ?? '').includes(site.comswiseToken)),
     );
     expect.soft(test.ok).toBe(false);
+    expect.soft(test.error?.message).toMatch(/enter the token again for it/);
 
     const moved = await site.serve.call<SettingsView>('settings:update', JSON.parse(hijack()));
     expect.soft(moved.ok).toBe(true);

@@ -50,6 +50,14 @@ export function configFromDraft(
       auth[key] = headers;
     }
   }
+  const missing = Object.keys(same?.auth ?? {}).filter((key) => auth[key] === undefined);
+  if (same && !sameAddress && missing.length > 0) {
+    throw new HandlerError(
+      'bad-input',
+      `${draft.baseUrl} is another address than the saved one: enter the ${missing.join(' and ')} again for it ` +
+        '(saved secrets are only used for the address they were entered for).',
+    );
+  }
   const parsed = DestinationConfig.safeParse({
     name: draft.name,
     kind: draft.kind,
