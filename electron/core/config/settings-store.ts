@@ -11,7 +11,7 @@ import type { DestinationInput, SettingsUpdate, SettingsView } from '../../../sh
 import { HandlerError } from '../../../shared/contract-host.js';
 import type { SecretHandling } from '../secrets/secret-handling.js';
 import { SecretError } from '../secrets/secret-ref.js';
-import { checkFolders, ConfigError, readConfigFile, writeConfigFile } from './load-config.js';
+import { checkFolders, checkTemplates, ConfigError, readConfigFile, writeConfigFile } from './load-config.js';
 
 export interface SettingsStore {
   /** The config as written (secrets as references). */
@@ -88,6 +88,7 @@ export function createSettingsStore(options: {
 
   function load(config: Config): { raw: Config; resolved: Config } {
     if (options.checkFolderPaths !== false) checkFolders(config, file);
+    checkTemplates(config, file);
     return { raw: config, resolved: resolveAll(config) };
   }
 

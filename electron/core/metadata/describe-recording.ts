@@ -10,7 +10,7 @@ import { normaliseFields, type FieldLayer, type FieldSource, type RawValue } fro
 import { sha256File } from './content-hash.js';
 import { resolveTemplate } from './presets.js';
 import { createManifestCache, readSidecars, type ManifestCache } from './sidecars.js';
-import { matchTemplate, TemplateError } from './template-language.js';
+import { describeMiss, matchTemplate, TemplateError } from './template-language.js';
 import { checkTimeZone, toIsoUtc } from './zoned-time.js';
 
 /** The parts of a folder's configuration that shape metadata (FolderConfig fits). */
@@ -52,8 +52,12 @@ function formLayer(form: CallPatch | undefined): FieldLayer | null {
   return layer ? { ...layer, source: 'form', label: 'the review form' } : null;
 }
 
-/** What the file name (through the folder's template) and the folder defaults say. */
-export function readFileName(fileName: string, settings: MetadataSettings): FileNameReading {
+/**
+ * What the file name (through the folder's template) and the folder defaults say. A path may be
+ * given instead of a name: templates with "/" read its last folders too.
+ */
+export function readFileName(nameOrPath: string, settings: MetadataSettings): FileNameReading {
+  const fileName = nameOrPath.split(/[\\/]/).pop() || nameOrPath;
   const timeZone = settings.timezone ?? 'UTC';
   const layers: FieldLayer[] = [];
   const out: FileNameReading = { fields: {}, sources: {}, issues: [], error: null, templateInvalid: false, layers };
@@ -67,10 +71,11 @@ export function readFileName(fileName: string, settings: MetadataSettings): File
   if (settings.template) {
     try {
       const { label, compiled, preset } = resolveTemplate(settings.template);
-      const result = matchTemplate(compiled, fileName);
+      const result = matchTemplate(compiled, nameOrPath);
       if ('error' in result) {
+        const where = result.closest ? `; ${describeMiss(result.closest)}` : '';
         out.error = preset
-          ? `"${fileName}" does not match ${label} (names like ${preset.examples[0]}); the call details come from sidecars, folder defaults and the file's time instead`
+          ? `"${fileName}" does not match ${label} (names like ${preset.examples[0]})${where}; the call details come from sidecars, folder defaults and the file's time instead`
           : `${result.error}; the call details come from sidecars, folder defaults and the file's time instead`;
         out.issues.push({ field: 'fileName', message: out.error });
       } else {
@@ -134,7 +139,7 @@ export async function describeRecording(input: DescribeInput): Promise<Recording
   }
   const sha256 = await sha256File(file, info.sizeBytes);
   const { probe, problem: probeProblem } = await probeAudio(file, info.sizeBytes);
-  const named = readFileName(fileName, input.settings);
+  const named = readFileName(file, input.settings);
   const sidecars = await readSidecars(file, input.manifests ?? fallbackManifests);
   const form = formLayer(input.form);
   const layers = [...named.layers, ...sidecars.layers, ...(form ? [form] : [])];
@@ -233,7 +238,7 @@ const contentTypes: Record<string, string> = {
 export async function describeAppearingRecording(input: AppearingInput): Promise<AppearingDescription> {
   const file = path.resolve(input.path);
   const fileName = path.basename(file);
-  const named = readFileName(fileName, input.settings);
+  const named = readFileName(file, input.settings);
   const sidecars = await readSidecars(file, input.manifests ?? fallbackManifests);
   const timeZone = checkTimeZone(input.settings.timezone ?? 'UTC') ? 'UTC' : (input.settings.timezone ?? 'UTC');
   const merged = normaliseFields([...named.layers, ...sidecars.layers], { timeZone, region: input.settings.region });
