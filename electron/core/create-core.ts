@@ -25,6 +25,7 @@ import { createEngine } from './engine/engine.js';
 import { createSilentLogger, systemClock, type Clock, type Logger } from './logger.js';
 import { createFleetMetrics } from './metrics/fleet-metrics.js';
 import { folderLabels } from './metrics/folder-labels.js';
+import { createEnrichmentRegistry } from './metadata/call-enrichment.js';
 import { openOutbox } from './outbox/outbox.js';
 import { checkLiteralSecretExposure } from './secrets/config-file-mode.js';
 import { createRedactingLogger, createSecretScrubber } from './secrets/redacting-logger.js';
@@ -155,6 +156,14 @@ export function createCore(options: CreateCoreOptions): Core {
   }
   let attentionTimer: NodeJS.Timeout | null = null;
 
+  // CDR pools and agent directories per folder; rebuilt with the intake when the folders change.
+  const createEnrichment = () =>
+    createEnrichmentRegistry({
+      globalAgents: settings.resolved().agents,
+      baseDir: path.dirname(path.resolve(file)),
+      logger: logger.child({ part: 'enrichment' }),
+    });
+  let enrichment = createEnrichment();
   const createFolderIntake = () =>
     createIntake({
       folders: settings.resolved().folders,
@@ -162,6 +171,7 @@ export function createCore(options: CreateCoreOptions): Core {
       getDestination,
       logger: logger.child({ part: 'watch' }),
       clock,
+      enrichmentFor: (folder) => enrichment.forFolder(folder),
     });
   let intake = createFolderIntake();
   const engine = createEngine({
@@ -225,7 +235,14 @@ export function createCore(options: CreateCoreOptions): Core {
         return { stored, secrets };
       },
     }),
-    ...createMetadataHandlers({ getDestination }),
+    ...createMetadataHandlers({
+      getDestination,
+      // A folder already saved lends its CDR and agent directory to the preview of its draft.
+      enrichmentFor: (draft) => {
+        const saved = settings.resolved().folders.find((f) => path.resolve(f.path) === path.resolve(draft.path ?? ''));
+        return enrichment.forFolder(saved ?? { path: draft.path ?? '' });
+      },
+    }),
     'settings:get': () => settings.view(),
     'settings:update': async (patch) => {
       const config = settings.update(patch);
@@ -236,6 +253,8 @@ export function createCore(options: CreateCoreOptions): Core {
       if (patch.folders) {
         // The intake is built for a set of folders: a new set gets a new intake.
         await intake.close();
+        await enrichment.close();
+        enrichment = createEnrichment();
         intake = createFolderIntake();
         if (started) await intake.start();
       }
@@ -297,6 +316,7 @@ export function createCore(options: CreateCoreOptions): Core {
       }
       // Before the outbox closes: a last push reads it.
       await metrics.close();
+      await enrichment.close();
       feed.close();
       outbox.close();
     },

@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CallDraft, type CallPatch, type FieldIssue, type RecordingInfo } from '../../../shared/model.js';
 import { probeAudio, type ProbeProblem } from './audio-probe.js';
+import { enrichLayers, type CallEnrichment } from './call-enrichment.js';
 import { normaliseFields, type FieldLayer, type FieldSource, type RawValue } from './call-fields.js';
 import { sha256File } from './content-hash.js';
 import { resolveTemplate } from './presets.js';
@@ -110,6 +111,8 @@ export interface DescribeInput {
   /** Size and mtime already known (from the stability gate); read from disk when omitted. */
   stat?: { sizeBytes: number; mtimeMs: number } | undefined;
   manifests?: ManifestCache | undefined;
+  /** The folder's CDR and agent directory, when it has them. */
+  enrichment?: CallEnrichment | undefined;
 }
 
 export interface RecordingDescription {
@@ -142,12 +145,16 @@ export async function describeRecording(input: DescribeInput): Promise<Recording
   const named = readFileName(file, input.settings);
   const sidecars = await readSidecars(file, input.manifests ?? fallbackManifests);
   const form = formLayer(input.form);
-  const layers = [...named.layers, ...sidecars.layers, ...(form ? [form] : [])];
+  let layers = [...named.layers, ...sidecars.layers, ...(form ? [form] : [])];
   const timeZone = checkTimeZone(input.settings.timezone ?? 'UTC') ? 'UTC' : (input.settings.timezone ?? 'UTC');
-  const merged = normaliseFields(layers, { timeZone, region: input.settings.region });
+  const ctx = { timeZone, region: input.settings.region };
+  const enriched = input.enrichment ? await enrichLayers(layers, ctx, input.enrichment) : null;
+  if (enriched) layers = enriched.layers;
+  const merged = normaliseFields(layers, ctx);
   const issues: FieldIssue[] = [
     ...named.issues.filter((i) => i.field === 'fileName'),
     ...sidecars.issues,
+    ...(enriched?.issues ?? []),
     ...merged.issues,
   ];
   const call = { ...merged.call } as Partial<CallDraft>;
