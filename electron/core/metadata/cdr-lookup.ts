@@ -249,23 +249,33 @@ function reasonOf(error: unknown): string {
 }
 
 const retryDelaysMs = [500, 1500];
+/** After a source failed every try, the next lookups within this time try it once only. */
+const downForMs = 30_000;
+const downSince = new WeakMap<CdrSource, number>();
 
 /**
  * Looks a call up, waiting up to `waitMs` for a record the PBX has not written yet. A failing
- * database is tried three times in all; then the lookup gives up with the reason, since waiting
- * longer for a database that is down would hold every recording of the folder.
+ * database is tried three times in all (once while it is known to be down); then the lookup
+ * gives up with the reason, since waiting longer for a database that is down would hold every
+ * recording of the folder.
  */
 export async function lookupCdr(source: CdrSource, id: string, wait: CdrWait): Promise<CdrLookup> {
   const now = wait.now ?? Date.now;
   const started = now();
+  // A database found down moments ago is tried once, not three times: every recording of the
+  // folder would otherwise pay the retries (and the connect timeouts) while it stays down.
+  const down = downSince.get(source);
+  const retries = down !== undefined && started - down < downForMs ? 0 : retryDelaysMs.length;
   let failures = 0;
   for (;;) {
     try {
       const record = await source.find(id);
+      downSince.delete(source);
       if (record) return { found: true, record, waitedMs: now() - started };
       failures = 0;
     } catch (error) {
-      if (failures >= retryDelaysMs.length) {
+      if (failures >= retries) {
+        downSince.set(source, now());
         return {
           found: false,
           unavailable: true,

@@ -211,6 +211,8 @@ export interface AppearingInput {
   /** The file's size and mtime when it was first seen. */
   stat: { sizeBytes: number; mtimeMs: number };
   manifests?: ManifestCache | undefined;
+  /** Only its agent directory is used: the PBX writes the call record when the call ends. */
+  enrichment?: CallEnrichment | undefined;
 }
 
 export interface AppearingDescription {
@@ -248,9 +250,15 @@ export async function describeAppearingRecording(input: AppearingInput): Promise
   const named = readFileName(file, input.settings);
   const sidecars = await readSidecars(file, input.manifests ?? fallbackManifests);
   const timeZone = checkTimeZone(input.settings.timezone ?? 'UTC') ? 'UTC' : (input.settings.timezone ?? 'UTC');
-  const merged = normaliseFields([...named.layers, ...sidecars.layers], { timeZone, region: input.settings.region });
+  const ctx = { timeZone, region: input.settings.region };
+  let layers = [...named.layers, ...sidecars.layers];
+  const enriched = input.enrichment?.agents
+    ? await enrichLayers(layers, ctx, { ...input.enrichment, cdr: null, problem: null })
+    : null;
+  if (enriched) layers = enriched.layers;
+  const merged = normaliseFields(layers, ctx);
   const call = { ...merged.call } as Partial<CallDraft>;
-  const issues: FieldIssue[] = [...named.issues, ...sidecars.issues];
+  const issues: FieldIssue[] = [...named.issues, ...sidecars.issues, ...(enriched?.issues ?? [])];
   if (!call.callId) {
     const identity = `${file}\u0000${input.stat.sizeBytes}\u0000${input.stat.mtimeMs}`;
     call.callId = `cr-live-${createHash('sha256').update(identity).digest('hex').slice(0, 32)}`;

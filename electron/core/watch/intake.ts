@@ -224,6 +224,7 @@ export function createIntake(options: IntakeOptions): Intake {
         settings: folder.config,
         stat: { sizeBytes: s.size, mtimeMs: s.mtimeMs },
         manifests,
+        enrichment: options.enrichmentFor?.(folder.config),
       });
       // A sidecar saying otherwise, or details not enough to open the call: the finished file
       // goes the plain way, where a person is asked what is missing.

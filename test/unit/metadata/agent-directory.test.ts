@@ -6,7 +6,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEnrichmentRegistry, type EnrichmentRegistry } from '../../../electron/core/metadata/call-enrichment.js';
-import { describeRecording, type MetadataSettings } from '../../../electron/core/metadata/describe-recording.js';
+import {
+  describeAppearingRecording,
+  describeRecording,
+  type MetadataSettings,
+} from '../../../electron/core/metadata/describe-recording.js';
 import { decideState } from '../../../electron/core/watch/intake.js';
 import type { AgentDirectoryConfig } from '../../../shared/config.js';
 import { createFakeDestination } from '../../fixtures/audio/fake-destination.js';
@@ -134,5 +138,18 @@ describe('agent directory', () => {
     expect(d.issues).toContainEqual(
       expect.objectContaining({ field: 'agentId', message: expect.stringMatching(/missing\.csv does not exist/) }),
     );
+  });
+
+  it('fills the agent of a live call the moment its recording appears', async () => {
+    registry = createEnrichmentRegistry({ baseDir: dir });
+    const file = recording(outbound101);
+    const d = await describeAppearingRecording({
+      path: file,
+      settings,
+      stat: { sizeBytes: 44, mtimeMs: Date.now() },
+      enrichment: registry.forFolder({ path: dir, agents: map }),
+    });
+    expect(d.call).toMatchObject({ extensionId: '101', agentId: 'agent-asha' });
+    expect(d.blocking).toEqual([]);
   });
 });

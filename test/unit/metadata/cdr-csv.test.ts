@@ -79,4 +79,29 @@ describe('CDR from a CSV export', () => {
     const result = await lookupCdr(source, '1709116200.40', { waitMs: 0, pollMs: 100 });
     expect(result).toMatchObject({ found: false, unavailable: true, reason: expect.stringMatching(/ENOENT/) });
   });
+
+  it('a source found down is tried once by the next lookups, three times again once it is back', async () => {
+    let calls = 0;
+    let up = false;
+    const source = {
+      label: 'the CDR database test',
+      find: async (id: string) => {
+        calls += 1;
+        if (!up) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+        return { uniqueid: id };
+      },
+      close: async () => undefined,
+    };
+    const first = await lookupCdr(source, '1.1', { waitMs: 0, pollMs: 100 });
+    expect(first).toMatchObject({ found: false, unavailable: true, reason: expect.stringContaining('ECONNREFUSED') });
+    expect(calls).toBe(3);
+    await lookupCdr(source, '1.2', { waitMs: 0, pollMs: 100 });
+    expect(calls).toBe(4);
+    up = true;
+    expect(await lookupCdr(source, '1.3', { waitMs: 0, pollMs: 100 })).toMatchObject({ found: true });
+    up = false;
+    calls = 0;
+    await lookupCdr(source, '1.4', { waitMs: 0, pollMs: 100 });
+    expect(calls).toBe(3);
+  });
 });
