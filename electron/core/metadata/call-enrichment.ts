@@ -27,6 +27,11 @@ export interface EnrichmentRegistry {
 
 const isExtension = (value: string | undefined) => value !== undefined && /^\d{2,6}$/.test(value);
 
+/** The extension a channel belongs to: PJSIP/102-0000002a, SIP/102-…, Local/102@from-queue-…;1 → 102. */
+function channelExtension(channel: string | undefined): string | undefined {
+  return channel ? /^(?:PJSIP|SIP|IAX2|DAHDI|Local)\/(\d{2,6})(?:[-@;]|$)/i.exec(channel)?.[1] : undefined;
+}
+
 /**
  * One set of directories and CDR pools per folder, built from the resolved config (secrets in
  * `cdr.mysql` already read). CSV paths are relative to `baseDir`, the config file's folder.
@@ -92,6 +97,12 @@ export function cdrLayer(record: CdrRecord, label: string, timeZone: string): Fi
     if (isExtension(record.src)) values['extra.agentName'] = record.cnam;
     else values.customerName = record.cnam;
   }
+  // The agent's extension is on the agent's channel: the caller's when an extension called out,
+  // the answering one otherwise (dst may be a queue or ring group number, not a person).
+  const agentExtension = isExtension(record.src)
+    ? channelExtension(record.channel)
+    : channelExtension(record.dstchannel);
+  if (agentExtension) values.extensionId = agentExtension;
   if (record.calldate && 'ms' in parseTimeValue(record.calldate, timeZone)) values.startTime = record.calldate;
   for (const key of ['disposition', 'duration', 'billsec', 'accountcode', 'linkedid', 'did'] as const) {
     const value = record[key];

@@ -23,6 +23,9 @@ export interface CdrRecord {
   duration?: string | undefined;
   billsec?: string | undefined;
   accountcode?: string | undefined;
+  /** The caller's and the answering party's channels, e.g. PJSIP/101-0000002a. */
+  channel?: string | undefined;
+  dstchannel?: string | undefined;
 }
 
 export interface CdrSource {
@@ -56,6 +59,8 @@ const columns = [
   'duration',
   'billsec',
   'accountcode',
+  'channel',
+  'dstchannel',
 ] as const;
 
 function pick(row: Record<string, unknown>): CdrRecord {

@@ -61,6 +61,33 @@ describe('CDR from a CSV export', () => {
     expect(answered).toMatchObject({ found: true, record: { dst: '102', billsec: '85', cnam: 'Ada' } });
   });
 
+  it('a queue call: the agent is the one whose channel answered, not the queue number in dst', async () => {
+    const csv = path.join(dir, 'cdr.csv');
+    writeFileSync(
+      csv,
+      'calldate,src,dst,cnam,channel,dstchannel,disposition,billsec,uniqueid,linkedid\n' +
+        '2024-02-28 10:30:00,2125550199,600,Ada,PJSIP/trunk-00000001,Local/102@from-queue-00000003;1,ANSWERED,85,1709116200.50,1709116200.50\n',
+    );
+    const wav = path.join(dir, 'q-600-2125550199-20240228-103000-1709116200.50.wav');
+    writeFileSync(wav, makeWav({ seconds: 0.2 }));
+    const d = await describeRecording({
+      path: wav,
+      settings: { template: 'freepbx', timezone: 'America/New_York', region: 'US' },
+      enrichment: createEnrichmentRegistry({ baseDir: dir }).forFolder({
+        path: dir,
+        agents: { '102': { agentId: 'agent-ben' } },
+        cdr: { csv: 'cdr.csv', waitMs: 0, pollMs: 100 },
+      }),
+    });
+    expect(d.call).toMatchObject({
+      extensionId: '102',
+      agentId: 'agent-ben',
+      direction: 'inbound',
+      extra: { queue: '600' },
+    });
+    expect(d.sources).toMatchObject({ extensionId: 'cdr', agentId: 'directory' });
+  });
+
   it('waits for the line the PBX appends at hang-up', async () => {
     const csv = path.join(dir, 'Master.csv');
     writeFileSync(csv, masterLine('1709116200.30', '101', '2125550199', 'Asha Rao', 10));
