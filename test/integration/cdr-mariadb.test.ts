@@ -119,7 +119,7 @@ describe.skipIf(mariadbMissing !== null)('CDR from a real MariaDB', () => {
 
   it('the file name still gives what the CDR does not; the CDR wins where both speak', async () => {
     // A record with no answering extension (dst "s", as for a call that ended in the IVR).
-    await insertCdr(cdrRow('1709116200.202', { src: '2125550111', cnam: 'Grace Hopper', dst: 's' }));
+    await insertCdr(cdrRow('1709116200.202', { src: '2125550111', cnam: 'Grace Hopper', dst: 's', dstchannel: '' }));
     const d = await describeWithCdr('exten-101-2125550199-20240228-103000-1709116200.202.wav', cdr());
     expect(d.call).toMatchObject({ from: '+12125550111', customerName: 'Grace Hopper', extensionId: '101' });
     expect(d.sources).toMatchObject({ from: 'cdr', extensionId: 'filename' });
