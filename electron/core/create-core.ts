@@ -68,6 +68,8 @@ export interface Core {
   stop(): Promise<void>;
   /** Resolved secret values, so a host can redact them from its own logs too. */
   secretValues(): string[];
+  /** Whether each folder's CDR (call records) can be read, for doctor. */
+  checkCdr(): Promise<{ folder: string; ok: boolean; message: string }[]>;
   readonly configFile: string;
   readonly outboxFile: string;
   /** Every metric in the Prometheus text format (read now: a few indexed rows, never a scan). */
@@ -321,6 +323,7 @@ export function createCore(options: CreateCoreOptions): Core {
       outbox.close();
     },
     secretValues: () => settings.secretValues(),
+    checkCdr: () => enrichment.checkCdr(settings.resolved().folders),
     configFile: file,
     outboxFile: path.resolve(dbFile),
     scrapeMetrics: () => metrics.scrape(),

@@ -3,7 +3,7 @@
 // a record the PBX writes 2 s after the file, a database that is down, and a file name crafted
 // to inject SQL. Last, the same through a real `callrelay serve` watching a folder, delivering to
 // the sandbox.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -193,6 +193,8 @@ describe.skipIf(mariadbMissing !== null)('CDR through callrelay serve', () => {
   let sandbox: Sandbox;
   let serve: ChildProcess;
   let url = '';
+  let env: NodeJS.ProcessEnv = {};
+  const configFile = path.join(tmp, 'serve', 'config.json');
   const up = path.join(tmp, 'serve', 'pbx');
   const down = path.join(tmp, 'serve', 'pbx-db-down');
 
@@ -208,7 +210,6 @@ describe.skipIf(mariadbMissing !== null)('CDR through callrelay serve', () => {
     fs.mkdirSync(up, { recursive: true });
     fs.mkdirSync(down, { recursive: true });
     const folder = { destination: 'agent-calls', quietPeriodMs: 300, ...folderSettings, agents };
-    const configFile = path.join(tmp, 'serve', 'config.json');
     const config = {
       destinations: sandbox.destinationConfigs().filter((d) => d.kind === 'agent-calls'),
       folders: [
@@ -217,7 +218,7 @@ describe.skipIf(mariadbMissing !== null)('CDR through callrelay serve', () => {
       ],
     };
     fs.writeFileSync(configFile, JSON.stringify(config), { mode: 0o600 });
-    const env = {
+    env = {
       ...process.env,
       LOG_LEVEL: 'warn',
       CDR_DSN: db.readerDsn,
@@ -301,4 +302,21 @@ describe.skipIf(mariadbMissing !== null)('CDR through callrelay serve', () => {
       expect(withCdr.call).toMatchObject({ customerName: 'Ada Lovelace', agentId: 'agent-asha' });
     },
   );
+
+  it('doctor says whether each folder’s call records can be read', { timeout: 60_000 }, () => {
+    const result = spawnSync(
+      process.execPath,
+      ['bin/callrelay.js', 'doctor', '--config', configFile, '--data', path.join(tmp, 'doctor-data')],
+      { cwd: root, encoding: 'utf8', timeout: 50_000, env },
+    );
+    const lines = result.stdout.split('\n');
+    expect(lines).toContain(
+      `ok   CDR of folder ${up}: the CDR database 127.0.0.1:${db.port}/asteriskcdrdb can be read`,
+    );
+    expect(lines.find((l) => l.includes(`CDR of folder ${down}`))).toMatch(
+      /^FAIL CDR of folder .*: the CDR database .* cannot be read \(.*ECONNREFUSED/,
+    );
+    expect(result.stdout).not.toContain('cr-reader-pw');
+    expect(result.status).toBe(1);
+  });
 });

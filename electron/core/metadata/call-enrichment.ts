@@ -8,7 +8,14 @@ import type { FieldIssue } from '../../../shared/model.js';
 import type { Logger } from '../logger.js';
 import { chainDirectories, createAgentDirectory, type AgentDirectory } from './agent-directory.js';
 import { normaliseFields, type FieldContext, type FieldLayer, type RawValue } from './call-fields.js';
-import { createCsvCdrSource, createMysqlCdrSource, lookupCdr, type CdrRecord, type CdrSource } from './cdr-lookup.js';
+import {
+  createCsvCdrSource,
+  createMysqlCdrSource,
+  lookupCdr,
+  reasonOf,
+  type CdrRecord,
+  type CdrSource,
+} from './cdr-lookup.js';
 import { parseTimeValue } from './zoned-time.js';
 
 export interface CallEnrichment {
@@ -22,7 +29,15 @@ export interface CallEnrichment {
 
 export interface EnrichmentRegistry {
   forFolder(folder: Pick<FolderConfig, 'path' | 'agents' | 'cdr'>): CallEnrichment | undefined;
+  /** Whether each folder's call records can be read (doctor). */
+  checkCdr(folders: Pick<FolderConfig, 'path' | 'agents' | 'cdr'>[]): Promise<CdrCheck[]>;
   close(): Promise<void>;
+}
+
+export interface CdrCheck {
+  folder: string;
+  ok: boolean;
+  message: string;
 }
 
 const isExtension = (value: string | undefined) => value !== undefined && /^\d{2,6}$/.test(value);
@@ -78,6 +93,29 @@ export function createEnrichmentRegistry(options: {
       let enrichment = byFolder.get(key);
       if (!enrichment) byFolder.set(key, (enrichment = build(folder)));
       return enrichment;
+    },
+    async checkCdr(folders) {
+      const checks: CdrCheck[] = [];
+      for (const folder of folders) {
+        if (!folder.cdr) continue;
+        const enrichment = this.forFolder(folder);
+        if (!enrichment?.cdr) {
+          checks.push({ folder: folder.path, ok: false, message: enrichment?.problem ?? 'CDR lookups are off' });
+          continue;
+        }
+        const { source } = enrichment.cdr;
+        try {
+          await source.check();
+          checks.push({ folder: folder.path, ok: true, message: `${source.label} can be read` });
+        } catch (error) {
+          checks.push({
+            folder: folder.path,
+            ok: false,
+            message: `${source.label} cannot be read (${reasonOf(error)})`,
+          });
+        }
+      }
+      return checks;
     },
     async close() {
       abort.abort();

@@ -33,6 +33,8 @@ export interface CdrSource {
   readonly label: string;
   /** One look: the best record for the id, or null. Throws when the records cannot be read. */
   find(id: string): Promise<CdrRecord | null>;
+  /** Throws, saying why, unless the records can be read (doctor). */
+  check(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -165,6 +167,9 @@ export function createMysqlCdrSource(options: MysqlCdrOptions): CdrSource {
         throw error;
       }
     },
+    async check() {
+      await getPool().execute({ sql: `SELECT uniqueid FROM ${table} LIMIT 1`, timeout: options.timeoutMs });
+    },
     async close() {
       const p = pool;
       pool = null;
@@ -243,11 +248,14 @@ export function createCsvCdrSource(file: string): CdrSource {
       }
       return best(cached.byId.get(id) ?? [], id);
     },
+    async check() {
+      await fs.access(file, fs.constants.R_OK);
+    },
     close: async () => undefined,
   };
 }
 
-function reasonOf(error: unknown): string {
+export function reasonOf(error: unknown): string {
   const e = error as { code?: string; message?: string };
   const message = (e.message ?? String(error)).split('\n')[0] ?? '';
   return e.code && !message.includes(e.code) ? `${e.code}: ${message}` : message;

@@ -117,6 +117,7 @@ describe('CDR from a CSV export', () => {
         if (!up) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
         return { uniqueid: id };
       },
+      check: async () => undefined,
       close: async () => undefined,
     };
     const first = await lookupCdr(source, '1.1', { waitMs: 0, pollMs: 100 });
