@@ -244,6 +244,8 @@ export function createCore(options: CreateCoreOptions): Core {
         const saved = settings.resolved().folders.find((f) => path.resolve(f.path) === path.resolve(draft.path ?? ''));
         return enrichment.forFolder(saved ?? { path: draft.path ?? '' });
       },
+      isWatchedFolder: (folderPath) =>
+        settings.resolved().folders.some((f) => path.resolve(f.path) === path.resolve(folderPath)),
     }),
     'settings:get': () => settings.view(),
     'settings:update': async (patch) => {

@@ -17,6 +17,11 @@ export interface MetadataHandlerDeps {
   getDestination(name: string): Destination | undefined;
   /** The CDR and agent directory of the folder being edited, when it has them. */
   enrichmentFor?(folder: { path?: string | undefined }): CallEnrichment | undefined;
+  /**
+   * True for a folder already configured: only there are sidecars read for a preview, so the
+   * preview cannot be used to read JSON, XML or CSV files from anywhere on the host.
+   */
+  isWatchedFolder?(folderPath: string): boolean;
 }
 
 /** Filled in when the file is found, so never missing in a preview. */
@@ -38,7 +43,7 @@ export function createMetadataHandlers(deps: MetadataHandlerDeps): Pick<Contract
       const ctx = { timeZone: zone, region: folder.region };
       const enrichment = deps.enrichmentFor?.(folder);
       const sidecars =
-        folder.path && !reading.templateInvalid
+        folder.path && !reading.templateInvalid && deps.isWatchedFolder?.(folder.path)
           ? await readSidecars(path.join(folder.path, path.basename(fileName)), manifests).catch(() => null)
           : null;
       if (!reading.templateInvalid && (enrichment || (sidecars && sidecars.layers.length > 0))) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,6 +62,7 @@ describe('metadata:preview', () => {
       const withEnrichment = createMetadataHandlers({
         getDestination: (n) => destinations[n as keyof typeof destinations],
         enrichmentFor: () => registry.forFolder(folder),
+        isWatchedFolder: (p) => p === dir,
       });
       const value = await withEnrichment['metadata:preview']({
         fileName: sample,
@@ -82,6 +83,16 @@ describe('metadata:preview', () => {
         channel: 'folder-default',
       });
       expect(value.missing).toEqual([]);
+
+      // A folder that is not configured: its files are not read for a preview.
+      const other = path.join(dir, 'other');
+      mkdirSync(other);
+      writeFileSync(path.join(other, sample.replace(/\.wav$/, '.json')), JSON.stringify({ orderId: 'ORD-2' }));
+      const elsewhere = await withEnrichment['metadata:preview']({
+        fileName: sample,
+        folder: { path: other, destination: 'cx', template: 'freepbx', region: 'US' },
+      });
+      expect(elsewhere.fields.orderId).toBeUndefined();
       await registry.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
