@@ -256,6 +256,7 @@ export function createCore(options: CreateCoreOptions): Core {
       await metrics.configure(started ? config.telemetry : withoutPush(config.telemetry));
       if (patch.folders) {
         // The intake is built for a set of folders: a new set gets a new intake.
+        enrichment.stopWaits();
         await intake.close();
         await enrichment.close();
         enrichment = createEnrichment();
@@ -315,6 +316,7 @@ export function createCore(options: CreateCoreOptions): Core {
       if (started) {
         started = false;
         if (attentionTimer) clearInterval(attentionTimer);
+        enrichment.stopWaits();
         await intake.close();
         await engine.stop();
       }

@@ -29,6 +29,12 @@ export interface CallEnrichment {
 
 export interface EnrichmentRegistry {
   forFolder(folder: Pick<FolderConfig, 'path' | 'agents' | 'cdr'>): CallEnrichment | undefined;
+  /**
+   * Ends every wait for a call record now: those recordings are not enqueued (describing them
+   * rejects) and are taken again at the next start, with their record. Call before closing the
+   * intake, so that stopping or saving the settings does not wait up to `waitMs`.
+   */
+  stopWaits(): void;
   /** Whether each folder's call records can be read (doctor). */
   checkCdr(folders: Pick<FolderConfig, 'path' | 'agents' | 'cdr'>[]): Promise<CdrCheck[]>;
   close(): Promise<void>;
@@ -93,6 +99,9 @@ export function createEnrichmentRegistry(options: {
       let enrichment = byFolder.get(key);
       if (!enrichment) byFolder.set(key, (enrichment = build(folder)));
       return enrichment;
+    },
+    stopWaits() {
+      abort.abort();
     },
     async checkCdr(folders) {
       const checks: CdrCheck[] = [];

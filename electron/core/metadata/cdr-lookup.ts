@@ -266,11 +266,21 @@ const retryDelaysMs = [500, 1500];
 const downForMs = 30_000;
 const downSince = new WeakMap<CdrSource, number>();
 
+/** The host is stopping: the recording is left for the next start rather than sent without its record. */
+function stopped(): Error {
+  return Object.assign(
+    new Error('stopping: the call record lookup was cut short; the recording is taken at the next start'),
+    {
+      code: 'CDR_WAIT_STOPPED',
+    },
+  );
+}
+
 /**
  * Looks a call up, waiting up to `waitMs` for a record the PBX has not written yet. A failing
  * database is tried three times in all (once while it is known to be down); then the lookup
  * gives up with the reason, since waiting longer for a database that is down would hold every
- * recording of the folder.
+ * recording of the folder. Rejects (code CDR_WAIT_STOPPED) when `signal` aborts a wait.
  */
 export async function lookupCdr(source: CdrSource, id: string, wait: CdrWait): Promise<CdrLookup> {
   const now = wait.now ?? Date.now;
@@ -297,13 +307,14 @@ export async function lookupCdr(source: CdrSource, id: string, wait: CdrWait): P
       }
       await sleep(retryDelaysMs[failures] as number, undefined, { signal: wait.signal }).catch(() => undefined);
       failures += 1;
-      if (wait.signal?.aborted) break;
+      if (wait.signal?.aborted) throw stopped();
       continue;
     }
     const left = wait.waitMs - (now() - started);
-    if (left <= 0 || wait.signal?.aborted) break;
+    if (wait.signal?.aborted) throw stopped();
+    if (left <= 0) break;
     await sleep(Math.min(wait.pollMs, left), undefined, { signal: wait.signal }).catch(() => undefined);
-    if (wait.signal?.aborted) break;
+    if (wait.signal?.aborted) throw stopped();
   }
   const seconds = Math.round((now() - started) / 100) / 10;
   return {

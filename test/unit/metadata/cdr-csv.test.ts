@@ -132,4 +132,18 @@ describe('CDR from a CSV export', () => {
     await lookupCdr(source, '1.4', { waitMs: 0, pollMs: 100 });
     expect(calls).toBe(3);
   });
+
+  it('stopping ends a wait: the recording is not described without its record, but left for the next start', async () => {
+    const csv = path.join(dir, 'Master.csv');
+    writeFileSync(csv, masterLine('1709116200.60', '101', '2125550199', 'Asha Rao', 10));
+    const wav = path.join(dir, '1709116200.61.wav');
+    writeFileSync(wav, makeWav({ seconds: 0.2 }));
+    const describing = describeRecording({
+      path: wav,
+      settings: { template: 'asterisk' },
+      enrichment: registry.forFolder({ path: dir, cdr: { csv: 'Master.csv', waitMs: 60_000, pollMs: 100 } }),
+    });
+    setTimeout(() => registry.stopWaits(), 300);
+    await expect(describing).rejects.toMatchObject({ code: 'CDR_WAIT_STOPPED' });
+  });
 });
