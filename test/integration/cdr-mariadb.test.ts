@@ -18,6 +18,7 @@ import type { CdrConfig } from '../../shared/config.js';
 import { createFakeDestination } from '../fixtures/audio/fake-destination.js';
 import { writeWav } from '../fixtures/audio/wav.js';
 import { mariadbMissing, startMariaDb, type TestMariaDb } from '../fixtures/mariadb.js';
+import { parseSignInUrl } from '../fixtures/serve-process.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-cdr-'));
@@ -193,13 +194,19 @@ describe.skipIf(mariadbMissing !== null)('CDR through callrelay serve', () => {
   let sandbox: Sandbox;
   let serve: ChildProcess;
   let url = '';
+  let token = '';
   let env: NodeJS.ProcessEnv = {};
   const configFile = path.join(tmp, 'serve', 'config.json');
   const up = path.join(tmp, 'serve', 'pbx');
   const down = path.join(tmp, 'serve', 'pbx-db-down');
 
   async function call<T>(channel: string, input: unknown): Promise<T> {
-    const res = await fetch(`${url}api/call/${channel}`, { method: 'POST', body: JSON.stringify(input) });
+    // serve requires its token also on loopback; it prints it in the sign-in URL.
+    const res = await fetch(`${url}api/call/${channel}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(input),
+    });
     const envelope = (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
     if (!envelope.ok) throw new Error(envelope.error?.message);
     return envelope.value as T;
@@ -230,7 +237,7 @@ describe.skipIf(mariadbMissing !== null)('CDR through callrelay serve', () => {
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env },
     );
     let output = '';
-    url = await new Promise<string>((resolve, reject) => {
+    const signInUrl = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 60_000);
       serve.stdout!.on('data', (chunk: Buffer) => {
         output += chunk.toString();
@@ -243,6 +250,7 @@ describe.skipIf(mariadbMissing !== null)('CDR through callrelay serve', () => {
       serve.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
       serve.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
     });
+    ({ url, token } = parseSignInUrl(signInUrl));
   }, 90_000);
 
   afterAll(async () => {
