@@ -286,6 +286,7 @@ async function doctor(values: Values): Promise<void> {
         `destination ${name}: ${value ? value.message : test.ok ? '' : test.error.message}`,
       );
     }
+    for (const check of await core.checkCdr()) report(check.ok, `CDR of folder ${check.folder}: ${check.message}`);
   } catch (error) {
     report(false, error instanceof ConfigError ? error.message : `config: ${(error as Error).message}`);
   } finally {

@@ -89,6 +89,58 @@ export const AfterDelivery = z.union([
 ]);
 export type AfterDelivery = z.infer<typeof AfterDelivery>;
 
+/** One agent of the directory: who answers at an extension. */
+export const AgentEntry = z
+  .object({
+    agentId: z.string().min(1).optional(),
+    userId: z.string().min(1).optional(),
+    name: z.string().min(1).optional(),
+  })
+  .strict();
+export type AgentEntry = z.infer<typeof AgentEntry>;
+
+/**
+ * Extension → agent: a path to a CSV file (columns extension, agentId, userId, name; re-read
+ * when it changes) or the map itself, e.g. {"101": {"agentId": "a-7", "name": "Asha"}}.
+ */
+export const AgentDirectoryConfig = z.union([
+  z.string().min(1, 'give the CSV file path or a map of extensions'),
+  z.record(z.string().regex(/^[A-Za-z0-9*#+._-]{1,32}$/, 'an extension such as 101'), AgentEntry),
+]);
+export type AgentDirectoryConfig = z.infer<typeof AgentDirectoryConfig>;
+
+const cdrWait = {
+  /** How long to wait for a call record the PBX has not written yet (it writes at hang-up). */
+  waitMs: z.number().int().min(0).max(600_000).default(30_000),
+  /** How often to look again while waiting. */
+  pollMs: z.number().int().min(100).max(60_000).default(2_000),
+};
+
+/** The PBX's call records, looked up by the recording's unique id (uniqueid or linkedid). */
+export const CdrConfig = z.union([
+  z
+    .object({
+      /** mysql://user:password@host:3306/asteriskcdrdb, best as env:NAME. */
+      mysql: secret,
+      table: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/, 'a table name such as cdr or asteriskcdrdb.cdr')
+        .default('cdr'),
+      /** Connect and query timeout. */
+      timeoutMs: z.number().int().min(100).max(120_000).default(5_000),
+      ...cdrWait,
+    })
+    .strict(),
+  z
+    .object({
+      /** A CSV export: FreePBX's CDR report (with a header row) or Asterisk's Master.csv. */
+      csv: z.string().min(1),
+      ...cdrWait,
+    })
+    .strict(),
+]);
+export type CdrConfig = z.infer<typeof CdrConfig>;
+
 export const FolderConfig = z
   .object({
     path: z.string().min(1, 'give the folder path'),
@@ -121,6 +173,10 @@ export const FolderConfig = z
      * failed job naming its target, and the target is never read.
      */
     followSymlinks: z.boolean().optional(),
+    /** Extension → agent for this folder; the global `agents` applies where it has no entry. */
+    agents: AgentDirectoryConfig.optional(),
+    /** Call details from the PBX's own call records. */
+    cdr: CdrConfig.optional(),
   })
   .strict();
 export type FolderConfig = z.infer<typeof FolderConfig>;
@@ -165,6 +221,8 @@ export const Config = z
   .object({
     destinations: z.array(DestinationConfig).default([]),
     folders: z.array(FolderConfig).default([]),
+    /** Extension → agent for every folder (a folder's own `agents` comes first). */
+    agents: AgentDirectoryConfig.optional(),
     bandwidth: BandwidthConfig.default({ defaultBytesPerSec: null, schedule: [] }),
     concurrency: z
       .object({

@@ -25,6 +25,7 @@ import { createEngine } from './engine/engine.js';
 import { createSilentLogger, systemClock, type Clock, type Logger } from './logger.js';
 import { createFleetMetrics } from './metrics/fleet-metrics.js';
 import { folderLabels } from './metrics/folder-labels.js';
+import { createEnrichmentRegistry } from './metadata/call-enrichment.js';
 import { openOutbox } from './outbox/outbox.js';
 import { checkLiteralSecretExposure } from './secrets/config-file-mode.js';
 import { createRedactingLogger, createSecretScrubber } from './secrets/redacting-logger.js';
@@ -67,6 +68,8 @@ export interface Core {
   stop(): Promise<void>;
   /** Resolved secret values, so a host can redact them from its own logs too. */
   secretValues(): string[];
+  /** Whether each folder's CDR (call records) can be read, for doctor. */
+  checkCdr(): Promise<{ folder: string; ok: boolean; message: string }[]>;
   readonly configFile: string;
   readonly outboxFile: string;
   /** Every metric in the Prometheus text format (read now: a few indexed rows, never a scan). */
@@ -155,6 +158,14 @@ export function createCore(options: CreateCoreOptions): Core {
   }
   let attentionTimer: NodeJS.Timeout | null = null;
 
+  // CDR pools and agent directories per folder; rebuilt with the intake when the folders change.
+  const createEnrichment = () =>
+    createEnrichmentRegistry({
+      globalAgents: settings.resolved().agents,
+      baseDir: path.dirname(path.resolve(file)),
+      logger: logger.child({ part: 'enrichment' }),
+    });
+  let enrichment = createEnrichment();
   const createFolderIntake = () =>
     createIntake({
       folders: settings.resolved().folders,
@@ -162,6 +173,7 @@ export function createCore(options: CreateCoreOptions): Core {
       getDestination,
       logger: logger.child({ part: 'watch' }),
       clock,
+      enrichmentFor: (folder) => enrichment.forFolder(folder),
     });
   let intake = createFolderIntake();
   const engine = createEngine({
@@ -235,7 +247,16 @@ export function createCore(options: CreateCoreOptions): Core {
       }
       return destinationHandlers['destination:test'](args);
     },
-    ...createMetadataHandlers({ getDestination }),
+    ...createMetadataHandlers({
+      getDestination,
+      // A folder already saved lends its CDR and agent directory to the preview of its draft.
+      enrichmentFor: (draft) => {
+        const saved = settings.resolved().folders.find((f) => path.resolve(f.path) === path.resolve(draft.path ?? ''));
+        return enrichment.forFolder(saved ?? { path: draft.path ?? '' });
+      },
+      isWatchedFolder: (folderPath) =>
+        settings.resolved().folders.some((f) => path.resolve(f.path) === path.resolve(folderPath)),
+    }),
     'settings:get': () => settings.view(),
     'settings:update': async (patch) => {
       const config = settings.update(patch);
@@ -245,7 +266,10 @@ export function createCore(options: CreateCoreOptions): Core {
       await metrics.configure(started ? config.telemetry : withoutPush(config.telemetry));
       if (patch.folders) {
         // The intake is built for a set of folders: a new set gets a new intake.
+        enrichment.stopWaits();
         await intake.close();
+        await enrichment.close();
+        enrichment = createEnrichment();
         intake = createFolderIntake();
         if (started) await intake.start();
       }
@@ -302,15 +326,18 @@ export function createCore(options: CreateCoreOptions): Core {
       if (started) {
         started = false;
         if (attentionTimer) clearInterval(attentionTimer);
+        enrichment.stopWaits();
         await intake.close();
         await engine.stop();
       }
       // Before the outbox closes: a last push reads it.
       await metrics.close();
+      await enrichment.close();
       feed.close();
       outbox.close();
     },
     secretValues: () => settings.secretValues(),
+    checkCdr: () => enrichment.checkCdr(settings.resolved().folders),
     configFile: file,
     outboxFile: path.resolve(dbFile),
     scrapeMetrics: () => metrics.scrape(),

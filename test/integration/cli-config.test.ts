@@ -52,6 +52,17 @@ describe('callrelay serve refuses a bad config', () => {
     expect(stderr).toContain(`the folder "${missing}" does not exist`);
   });
 
+  it('a folder template that is a typo of a preset', () => {
+    const folder = path.join(tmp, 'typo-folder');
+    fs.mkdirSync(folder, { recursive: true });
+    const { status, stderr } = serveWith(
+      { destinations: [comswise], folders: [{ path: folder, destination: 'main', template: 'freepxb' }] },
+      { COMSWISE_TOKEN: 'x' },
+    );
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/folders\.0\.template: "freepxb" is neither a preset .*did you mean freepbx\?/);
+  });
+
   it('a secret whose environment variable is not set', () => {
     const { status, stderr } = serveWith({ destinations: [comswise] });
     expect(status).toBe(1);

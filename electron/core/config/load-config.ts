@@ -2,6 +2,7 @@
 // what to do, so a bad config never half-starts: unknown kinds, missing folders, missing secrets.
 import fs from 'node:fs';
 import { Config, describeIssues, type ConfigInput } from '../../../shared/config.js';
+import { checkTemplateSetting } from '../metadata/presets.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -23,7 +24,18 @@ export function parseConfig(text: string, file: string | null): Config {
   }
   const parsed = Config.safeParse(json);
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error), file);
+  checkTemplates(parsed.data, file);
   return parsed.data;
+}
+
+/** A folder template that is a typo of a preset would silently never match: refuse it. */
+export function checkTemplates(config: Config, file: string | null): void {
+  const problems: string[] = [];
+  config.folders.forEach((folder, i) => {
+    const problem = folder.template === undefined ? null : checkTemplateSetting(folder.template);
+    if (problem) problems.push(`folders.${i}.template: ${problem}`);
+  });
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'), file);
 }
 
 export function readConfigFile(file: string): Config {

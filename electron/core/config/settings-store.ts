@@ -11,7 +11,7 @@ import type { DestinationInput, SettingsUpdate, SettingsView } from '../../../sh
 import { HandlerError } from '../../../shared/contract-host.js';
 import type { SecretHandling } from '../secrets/secret-handling.js';
 import { SecretError } from '../secrets/secret-ref.js';
-import { checkFolders, ConfigError, readConfigFile, writeConfigFile } from './load-config.js';
+import { checkFolders, checkTemplates, ConfigError, readConfigFile, writeConfigFile } from './load-config.js';
 
 export interface SettingsStore {
   /** The config as written (secrets as references). */
@@ -25,6 +25,9 @@ export interface SettingsStore {
 }
 
 type Auth = Record<string, string | Record<string, string>>;
+
+/** What the renderer sees of a CDR database address written literally in the config. */
+export const maskedCdrAddress = '•••• (stored)';
 
 function mapAuth(auth: Auth, fn: (value: string, key: string) => string, prefix: string): Auth {
   const out: Auth = {};
@@ -82,16 +85,39 @@ export function createSettingsStore(options: {
       );
       return { ...d, auth } as DestinationConfig;
     });
+    const folders = config.folders.map((f, i) => {
+      if (!f.cdr || !('mysql' in f.cdr)) return f;
+      try {
+        return { ...f, cdr: { ...f.cdr, mysql: secrets.resolve(f.cdr.mysql, `folders.${i}.cdr.mysql`) } };
+      } catch (error) {
+        problems.push(`folders.${i}.cdr.mysql: ${(error as Error).message}`);
+        return f;
+      }
+    });
     if (problems.length > 0) throw new ConfigError(problems.join('\n'), file);
-    return { ...config, destinations };
+    return { ...config, destinations, folders };
   }
 
   function load(config: Config): { raw: Config; resolved: Config } {
     if (options.checkFolderPaths !== false) checkFolders(config, file);
+    checkTemplates(config, file);
     return { raw: config, resolved: resolveAll(config) };
   }
 
   let state = load(options.initial ?? readConfigFile(file));
+
+  /** A folder sent back with the masked CDR address keeps the one stored for its path. */
+  function keepCdrAddresses(folders: NonNullable<SettingsUpdate['folders']>): unknown[] {
+    return folders.map((f) => {
+      const cdr = f.cdr as { mysql?: string } | undefined;
+      if (cdr?.mysql !== maskedCdrAddress) return f;
+      const stored = state.raw.folders.find((r) => r.path === f.path)?.cdr;
+      if (!stored || !('mysql' in stored)) {
+        throw new HandlerError('bad-input', `folder ${f.path}: enter the CDR database address again`);
+      }
+      return { ...f, cdr: { ...cdr, mysql: stored.mysql } };
+    });
+  }
 
   function mergeDestination(input: DestinationInput): unknown {
     const existing = state.raw.destinations.find((d) => d.name === input.name && d.kind === input.kind);
@@ -143,7 +169,12 @@ export function createSettingsStore(options: {
             ]),
           ),
         })),
-        folders: cfg.folders,
+        // The CDR address may hold a database password: only an env: reference is shown as is.
+        folders: state.raw.folders.map((f) =>
+          f.cdr && 'mysql' in f.cdr && !f.cdr.mysql.startsWith('env:')
+            ? { ...f, cdr: { ...f.cdr, mysql: maskedCdrAddress } }
+            : f,
+        ),
         bandwidth: cfg.bandwidth,
         concurrency: cfg.concurrency,
         notifications: cfg.notifications,
@@ -163,7 +194,7 @@ export function createSettingsStore(options: {
       const next: ConfigInput = {
         ...state.raw,
         ...(destinations ? { destinations: destinations as never } : {}),
-        ...(patch.folders ? { folders: patch.folders as never } : {}),
+        ...(patch.folders ? { folders: keepCdrAddresses(patch.folders) as never } : {}),
         ...(patch.bandwidth ? { bandwidth: patch.bandwidth } : {}),
         ...(patch.concurrency ? { concurrency: patch.concurrency } : {}),
         ...(patch.notifications ? { notifications: patch.notifications } : {}),
@@ -182,6 +213,16 @@ export function createSettingsStore(options: {
     secretValues() {
       const values: string[] = [];
       for (const d of state.resolved.destinations) collect(d.auth as Auth, values);
+      for (const f of state.resolved.folders) {
+        if (!f.cdr || !('mysql' in f.cdr)) continue;
+        values.push(f.cdr.mysql);
+        try {
+          const password = decodeURIComponent(new URL(f.cdr.mysql).password);
+          if (password.length >= 4) values.push(password);
+        } catch {
+          // Not a URL: the whole value is redacted, and the lookup says what is wrong with it.
+        }
+      }
       return values.filter((v) => v.length > 0);
     },
   };

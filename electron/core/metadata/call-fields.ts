@@ -1,7 +1,7 @@
-// Turns raw call details from every source (form, sidecars, file name, folder defaults) into one
-// canonical CallDraft. Sources are layered; for each field the highest layer whose value reads
-// cleanly wins, and a value that does not read is reported (with where it came from) while the
-// next layer's value is used instead, so one bad value never hides a good one.
+// Turns raw call details from every source (form, sidecars, CDR, file name, agent directory,
+// folder defaults) into one canonical CallDraft. Sources are layered; for each field the highest
+// layer whose value reads cleanly wins, and a value that does not read is reported (with where it
+// came from) while the next layer's value is used instead, so one bad value never hides a good one.
 import type { CallDraft, FieldIssue } from '../../../shared/model.js';
 import { readPhoneNumber } from './phone-number.js';
 import { localToUtcMs, parseTimeValue, toIsoUtc, type LocalDateTime } from './zoned-time.js';
@@ -9,7 +9,9 @@ import { localToUtcMs, parseTimeValue, toIsoUtc, type LocalDateTime } from './zo
 export type FieldSource =
   | 'form'
   | 'sidecar'
+  | 'cdr'
   | 'filename'
+  | 'directory'
   | 'folder-default'
   | 'probe'
   | 'mtime'

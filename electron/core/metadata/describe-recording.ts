@@ -6,11 +6,12 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CallDraft, type CallPatch, type FieldIssue, type RecordingInfo } from '../../../shared/model.js';
 import { probeAudio, type ProbeProblem } from './audio-probe.js';
+import { enrichLayers, type CallEnrichment } from './call-enrichment.js';
 import { normaliseFields, type FieldLayer, type FieldSource, type RawValue } from './call-fields.js';
 import { sha256File } from './content-hash.js';
 import { resolveTemplate } from './presets.js';
 import { createManifestCache, readSidecars, type ManifestCache } from './sidecars.js';
-import { matchTemplate, TemplateError } from './template-language.js';
+import { describeMiss, matchTemplate, TemplateError } from './template-language.js';
 import { checkTimeZone, toIsoUtc } from './zoned-time.js';
 
 /** The parts of a folder's configuration that shape metadata (FolderConfig fits). */
@@ -52,8 +53,12 @@ function formLayer(form: CallPatch | undefined): FieldLayer | null {
   return layer ? { ...layer, source: 'form', label: 'the review form' } : null;
 }
 
-/** What the file name (through the folder's template) and the folder defaults say. */
-export function readFileName(fileName: string, settings: MetadataSettings): FileNameReading {
+/**
+ * What the file name (through the folder's template) and the folder defaults say. A path may be
+ * given instead of a name: templates with "/" read its last folders too.
+ */
+export function readFileName(nameOrPath: string, settings: MetadataSettings): FileNameReading {
+  const fileName = nameOrPath.split(/[\\/]/).pop() || nameOrPath;
   const timeZone = settings.timezone ?? 'UTC';
   const layers: FieldLayer[] = [];
   const out: FileNameReading = { fields: {}, sources: {}, issues: [], error: null, templateInvalid: false, layers };
@@ -67,10 +72,11 @@ export function readFileName(fileName: string, settings: MetadataSettings): File
   if (settings.template) {
     try {
       const { label, compiled, preset } = resolveTemplate(settings.template);
-      const result = matchTemplate(compiled, fileName);
+      const result = matchTemplate(compiled, nameOrPath);
       if ('error' in result) {
+        const where = result.closest ? `; ${describeMiss(result.closest)}` : '';
         out.error = preset
-          ? `"${fileName}" does not match ${label} (names like ${preset.examples[0]}); the call details come from sidecars, folder defaults and the file's time instead`
+          ? `"${fileName}" does not match ${label} (names like ${preset.examples[0]})${where}; the call details come from sidecars, folder defaults and the file's time instead`
           : `${result.error}; the call details come from sidecars, folder defaults and the file's time instead`;
         out.issues.push({ field: 'fileName', message: out.error });
       } else {
@@ -105,6 +111,8 @@ export interface DescribeInput {
   /** Size and mtime already known (from the stability gate); read from disk when omitted. */
   stat?: { sizeBytes: number; mtimeMs: number } | undefined;
   manifests?: ManifestCache | undefined;
+  /** The folder's CDR and agent directory, when it has them. */
+  enrichment?: CallEnrichment | undefined;
 }
 
 export interface RecordingDescription {
@@ -134,15 +142,19 @@ export async function describeRecording(input: DescribeInput): Promise<Recording
   }
   const sha256 = await sha256File(file, info.sizeBytes);
   const { probe, problem: probeProblem } = await probeAudio(file, info.sizeBytes);
-  const named = readFileName(fileName, input.settings);
+  const named = readFileName(file, input.settings);
   const sidecars = await readSidecars(file, input.manifests ?? fallbackManifests);
   const form = formLayer(input.form);
-  const layers = [...named.layers, ...sidecars.layers, ...(form ? [form] : [])];
+  let layers = [...named.layers, ...sidecars.layers, ...(form ? [form] : [])];
   const timeZone = checkTimeZone(input.settings.timezone ?? 'UTC') ? 'UTC' : (input.settings.timezone ?? 'UTC');
-  const merged = normaliseFields(layers, { timeZone, region: input.settings.region });
+  const ctx = { timeZone, region: input.settings.region };
+  const enriched = input.enrichment ? await enrichLayers(layers, ctx, input.enrichment) : null;
+  if (enriched) layers = enriched.layers;
+  const merged = normaliseFields(layers, ctx);
   const issues: FieldIssue[] = [
     ...named.issues.filter((i) => i.field === 'fileName'),
     ...sidecars.issues,
+    ...(enriched?.issues ?? []),
     ...merged.issues,
   ];
   const call = { ...merged.call } as Partial<CallDraft>;
@@ -199,6 +211,8 @@ export interface AppearingInput {
   /** The file's size and mtime when it was first seen. */
   stat: { sizeBytes: number; mtimeMs: number };
   manifests?: ManifestCache | undefined;
+  /** Only its agent directory is used: the PBX writes the call record when the call ends. */
+  enrichment?: CallEnrichment | undefined;
 }
 
 export interface AppearingDescription {
@@ -233,12 +247,18 @@ const contentTypes: Record<string, string> = {
 export async function describeAppearingRecording(input: AppearingInput): Promise<AppearingDescription> {
   const file = path.resolve(input.path);
   const fileName = path.basename(file);
-  const named = readFileName(fileName, input.settings);
+  const named = readFileName(file, input.settings);
   const sidecars = await readSidecars(file, input.manifests ?? fallbackManifests);
   const timeZone = checkTimeZone(input.settings.timezone ?? 'UTC') ? 'UTC' : (input.settings.timezone ?? 'UTC');
-  const merged = normaliseFields([...named.layers, ...sidecars.layers], { timeZone, region: input.settings.region });
+  const ctx = { timeZone, region: input.settings.region };
+  let layers = [...named.layers, ...sidecars.layers];
+  const enriched = input.enrichment?.agents
+    ? await enrichLayers(layers, ctx, { ...input.enrichment, cdr: null, problem: null })
+    : null;
+  if (enriched) layers = enriched.layers;
+  const merged = normaliseFields(layers, ctx);
   const call = { ...merged.call } as Partial<CallDraft>;
-  const issues: FieldIssue[] = [...named.issues, ...sidecars.issues];
+  const issues: FieldIssue[] = [...named.issues, ...sidecars.issues, ...(enriched?.issues ?? [])];
   if (!call.callId) {
     const identity = `${file}\u0000${input.stat.sizeBytes}\u0000${input.stat.mtimeMs}`;
     call.callId = `cr-live-${createHash('sha256').update(identity).digest('hex').slice(0, 32)}`;

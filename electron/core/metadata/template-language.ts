@@ -14,7 +14,8 @@
  *                / "extensionId" / "customerName" / "customerPhone" / "orderId" / "campaignId"
  *                / "skillId" / "channel" / "notes" / "status"
  *   key          = 1*( ALPHA / DIGIT / "_" / "-" )
- *   kind         = "digits" / "phone" / "word" / "text" / "direction" / date-format   ; see below
+ *   kind         = "digits" / "phone" / "word" / "text" / "direction" / "uuid" / "uniqueid"
+ *                / "call-sid" / "recording-sid" / "opt-word" / "opt-text" / date-format   ; see below
  *   date-format  = 1*( date-token / other-char ) / "epoch"          ; only for target "start"
  *   date-token   = "YYYY" / "yyyy" / "YY" / "yy" / "MM" / "DD" / "dd" / "HH" / "hh" / "mm" / "ss" / "SSS"
  *   literal      = 1*( any char but "{", "}", "|", "\" / "\" any-char )  ; "\" escapes one char
@@ -26,6 +27,10 @@
  *   word       one or more characters other than "-" and "_"
  *   text       any characters, as few as needed for the rest of the template to match
  *   direction  in, inbound, incoming, i / out, outbound, outgoing, o (any case)
+ *   uuid       a UUID such as 3f2b9c1e-7a4d-4e0b-8f3a-2d5c6e7f8a90 (Amazon Connect, Genesys Cloud)
+ *   uniqueid   an Asterisk unique id: Unix seconds, a dot, a counter (1709116200.123)
+ *   call-sid / recording-sid   Twilio SIDs: CA or RE and 32 hex digits
+ *   opt-word / opt-text        word / text that may also be empty (a recorder leaves it blank)
  * Defaults: from, to, customerPhone and remote are phone; direction is direction; the rest text.
  *
  * Targets with special meaning:
@@ -38,6 +43,9 @@
  *   tz         constant only: the IANA zone the name's time is written in, e.g. {tz=UTC};
  *              otherwise the folder's time zone applies.
  *   extra.key  kept as a free key/value in the call's `extra`.
+ *
+ * A template with "/" outside braces matches that many parent folders too: for
+ * "conversation_id={groupingId:uuid}/{callId:uuid}" the last folder and the file name.
  *
  * Example: "in-{to}-{from}-{start:YYYYMMDD}-{start:HHmmss}-{callId}{direction=inbound}"
  * matches "in-2125550100-2125550199-20240228-103000-1709116200.123".
@@ -70,6 +78,12 @@ export const kindPatterns = {
   word: String.raw`[^-_]+`,
   text: String.raw`.+?`,
   direction: String.raw`(?:inbound|incoming|outbound|outgoing|in|out|i|o)`,
+  uuid: String.raw`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`,
+  uniqueid: String.raw`\d{9,10}\.\d+`,
+  'call-sid': String.raw`CA[0-9a-fA-F]{32}`,
+  'recording-sid': String.raw`RE[0-9a-fA-F]{32}`,
+  'opt-word': String.raw`[^-_]*`,
+  'opt-text': String.raw`.*?`,
 } as const;
 type Kind = keyof typeof kindPatterns;
 
@@ -106,11 +120,20 @@ interface Capture {
   date?: DateFormat;
 }
 
+/** One literal run or one capture, for saying where a name stopped matching. */
+interface Piece {
+  source: string;
+  pattern: string;
+}
+
 interface CompiledAlternative {
   source: string;
   regex: RegExp;
   captures: Capture[];
   constants: { target: string; value: string }[];
+  pieces: Piece[];
+  /** Parent folders the alternative matches too (its "/" outside braces). */
+  folders: number;
 }
 
 export interface CompiledTemplate {
@@ -186,20 +209,33 @@ function compileAlternative(source: string): CompiledAlternative {
   let pattern = '';
   const captures: Capture[] = [];
   const constants: { target: string; value: string }[] = [];
+  const pieces: Piece[] = [];
+  let folders = 0;
+  const literal = (text: string, regex: string) => {
+    const last = pieces[pieces.length - 1];
+    if (last && !last.source.startsWith('{')) {
+      last.source += text;
+      last.pattern += regex;
+    } else pieces.push({ source: text, pattern: regex });
+  };
   let i = 0;
   while (i < source.length) {
     const ch = source[i] as string;
     if (ch === '\\') {
       if (i + 1 >= source.length)
         throw new TemplateError(`"${source}" ends with a lone "\\"; write "\\\\" for a backslash`);
-      pattern += escapeRegex(source[i + 1] as string);
+      const escaped = escapeRegex(source[i + 1] as string);
+      pattern += escaped;
+      literal(source.slice(i, i + 2), escaped);
       i += 2;
       continue;
     }
     if (ch === '}')
       throw new TemplateError(`"}" at position ${i + 1} of "${source}" closes nothing; write "\\}" for a literal`);
     if (ch !== '{') {
+      if (ch === '/') folders += 1;
       pattern += escapeRegex(ch);
+      literal(ch, escapeRegex(ch));
       i += 1;
       continue;
     }
@@ -230,16 +266,21 @@ function compileAlternative(source: string): CompiledAlternative {
         if (!kindText)
           throw new TemplateError(`{start} needs a date format such as {start:YYYYMMDD-HHmmss} (${where})`);
         const date = compileDateFormat(kindText);
+        folders += kindText.split('/').length - 1;
         captures.push({ target: 'start', kind: 'date', date });
         pattern += `(${date.inline})`;
+        pieces.push({ source: `{${body}}`, pattern: `(?:${date.inline})` });
       } else {
         const kind = (kindText ??
           (phoneTargets.has(target) ? 'phone' : target === 'direction' ? 'direction' : 'text')) as Kind;
         if (!Object.hasOwn(kindPatterns, kind)) {
-          throw new TemplateError(`unknown kind "${kind}" ${where}; use digits, phone, word, text or direction`);
+          throw new TemplateError(
+            `unknown kind "${kind}" ${where}; use ${Object.keys(kindPatterns).join(', ')} or a date format`,
+          );
         }
         captures.push({ target, kind });
         pattern += `(${kindPatterns[kind]})`;
+        pieces.push({ source: `{${body}}`, pattern: `(?:${kindPatterns[kind]})` });
       }
     }
     i = close + 1;
@@ -247,7 +288,7 @@ function compileAlternative(source: string): CompiledAlternative {
   if (captures.length === 0 && constants.length === 0 && pattern === '') {
     throw new TemplateError('an empty template alternative matches nothing; remove the extra "|"');
   }
-  return { source, regex: new RegExp(`^${pattern}$`, 'iu'), captures, constants };
+  return { source, regex: new RegExp(`^${pattern}$`, 'iu'), captures, constants, pieces, folders };
 }
 
 function splitAlternatives(source: string): string[] {
@@ -285,6 +326,78 @@ export function stemOf(fileName: string): string {
   return dot > 0 ? fileName.slice(0, dot) : fileName;
 }
 
+/** What an alternative is matched against: the stem, after as many parent folders as it names. */
+function subjectOf(alt: CompiledAlternative, segments: string[]): string {
+  const tail = segments.slice(-(alt.folders + 1));
+  tail[tail.length - 1] = stemOf(tail[tail.length - 1] ?? '');
+  return tail.join('/');
+}
+
+/** Where a name that matched no alternative came closest. */
+export interface ClosestMiss {
+  alternative: string;
+  /** The start of the name the alternative did read. */
+  read: string;
+  /** The rest of the name, from where it stopped. */
+  rest: string;
+  /** The piece of the template it expected there; null when the name goes on past its end. */
+  expected: string | null;
+}
+
+function closestMiss(template: CompiledTemplate, segments: string[]): ClosestMiss | null {
+  let best: (ClosestMiss & { score: number }) | null = null;
+  for (const alt of template.alternatives) {
+    const subject = subjectOf(alt, segments);
+    // The longest run of leading pieces that still matches the start of the name.
+    let read = '';
+    let matched = 0;
+    for (let k = alt.pieces.length; k > 0; k -= 1) {
+      const prefix = new RegExp(
+        `^(?:${alt.pieces
+          .slice(0, k)
+          .map((p) => p.pattern)
+          .join('')})`,
+        'iu',
+      );
+      const m = prefix.exec(subject);
+      if (m) {
+        read = m[0];
+        matched = k;
+        break;
+      }
+    }
+    const score = read.length * 1000 + matched;
+    if (!best || score > best.score) {
+      best = {
+        alternative: alt.source,
+        read,
+        rest: subject.slice(read.length),
+        expected: alt.pieces[matched]?.source ?? null,
+        score,
+      };
+    }
+  }
+  if (!best) return null;
+  const { score: _score, ...miss } = best;
+  return miss;
+}
+
+function clip(text: string, max = 40): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** "closest: <alternative>, which read "…" and stopped at "…" where it expected {…}". */
+export function describeMiss(miss: ClosestMiss): string {
+  const read = miss.read ? `read "${clip(miss.read)}" and stopped` : 'stopped at once';
+  const where =
+    miss.expected === null
+      ? `at "${clip(miss.rest)}", past the end of the template`
+      : miss.rest === ''
+        ? `at the end of the name, where it expected ${miss.expected}`
+        : `at "${clip(miss.rest)}", where it expected ${miss.expected}`;
+  return `closest: ${miss.alternative}, which ${read} ${where}`;
+}
+
 function readDate(capture: Capture, text: string, into: { local: Partial<LocalDateTime>; epochMs?: number }): void {
   const date = capture.date as DateFormat;
   const m = date.parts.exec(text);
@@ -308,15 +421,20 @@ function readDate(capture: Capture, text: string, into: { local: Partial<LocalDa
 
 /**
  * Matches a file name (extension included or not: the last one is removed) against a compiled
- * template. Returns the first alternative's match, or an error saying why nothing matched.
+ * template. A path may be given: alternatives with "/" match its last folders too, the others
+ * only the file name. Returns the first alternative's match, or an error saying why nothing
+ * matched and which alternative came closest.
  */
 export function matchTemplate(
   template: CompiledTemplate,
-  fileName: string,
-): { match: TemplateMatch } | { error: string } {
+  fileNameOrPath: string,
+): { match: TemplateMatch } | { error: string; closest: ClosestMiss | null } {
+  const segments = fileNameOrPath.replace(/\\/g, '/').split('/').filter(Boolean);
+  const fileName = segments[segments.length - 1] ?? fileNameOrPath;
   const stem = stemOf(fileName);
   for (const alt of template.alternatives) {
-    const m = alt.regex.exec(stem);
+    if (segments.length < alt.folders + 1) continue;
+    const m = alt.regex.exec(subjectOf(alt, segments));
     if (!m) continue;
     const values: Record<string, string> = {};
     const when: { local: Partial<LocalDateTime>; epochMs?: number } = { local: {} };
@@ -339,6 +457,7 @@ export function matchTemplate(
       if (year === undefined || month === undefined || day === undefined) {
         return {
           error: `"${fileName}" gives a time of day but no date; add YYYY, MM and DD to the template's {start:…}`,
+          closest: null,
         };
       }
       const local: LocalDateTime = {
@@ -353,6 +472,7 @@ export function matchTemplate(
       if (!isRealDateTime(local)) {
         return {
           error: `"${fileName}" matches "${alt.source}" but its date and time ${JSON.stringify(local)} do not exist; check the template's date format`,
+          closest: null,
         };
       }
       match.startLocal = local;
@@ -360,5 +480,10 @@ export function matchTemplate(
     return { match };
   }
   const shown = template.alternatives.map((a) => a.source).join(' | ');
-  return { error: `"${stem}" does not match the template ${shown.length > 300 ? shown.slice(0, 300) + '…' : shown}` };
+  const closest = closestMiss(template, segments);
+  const hint = closest ? `; ${describeMiss(closest)}` : '';
+  return {
+    error: `"${stem}" does not match the template ${shown.length > 300 ? shown.slice(0, 300) + '…' : shown}${hint}`,
+    closest,
+  };
 }

@@ -17,6 +17,7 @@ import {
   describeRecording,
   type RecordingDescription,
 } from '../metadata/describe-recording.js';
+import type { CallEnrichment } from '../metadata/call-enrichment.js';
 import { createManifestCache } from '../metadata/sidecars.js';
 import { provisionalSha256, type EnqueueInput, type IntakePort } from '../outbox/intake-port.js';
 import { applyAfterDelivery, type AfterDeliveryOutcome } from './after-delivery.js';
@@ -43,6 +44,8 @@ export interface IntakeOptions {
   concurrency?: number;
   /** Passed to every folder watcher (tests shorten the health check, Windows lock checks). */
   watcher?: Pick<FolderWatcherOptions, 'healthCheckMs' | 'pollIntervalMs' | 'rescanMs' | 'platform' | 'exclusiveOpen'>;
+  /** The folder's CDR and agent directory (metadata/call-enrichment.ts), when it has them. */
+  enrichmentFor?(folder: FolderConfigType): CallEnrichment | undefined;
   /** Called after each file was handled (enqueued, found to be known, or failed to read). */
   onHandled?(event: IntakeEvent): void;
 }
@@ -221,6 +224,7 @@ export function createIntake(options: IntakeOptions): Intake {
         settings: folder.config,
         stat: { sizeBytes: s.size, mtimeMs: s.mtimeMs },
         manifests,
+        enrichment: options.enrichmentFor?.(folder.config),
       });
       // A sidecar saying otherwise, or details not enough to open the call: the finished file
       // goes the plain way, where a person is asked what is missing.
@@ -334,6 +338,7 @@ export function createIntake(options: IntakeOptions): Intake {
         settings: folder.config,
         stat: { sizeBytes: file.sizeBytes, mtimeMs: file.mtimeMs },
         manifests,
+        enrichment: options.enrichmentFor?.(folder.config),
       });
       // Written to again while it was read: its hash is of a half-state, so wait for it anew.
       const after = await stat(file.path);
@@ -473,6 +478,7 @@ export function createIntake(options: IntakeOptions): Intake {
             settings,
             stat: { sizeBytes: s.size, mtimeMs: s.mtimeMs },
             manifests,
+            enrichment: watched ? options.enrichmentFor?.(watched.config) : undefined,
           });
           if (port.findBySha(description.recording.sha256, destinationName)) {
             result.duplicates += 1;

@@ -49,6 +49,22 @@ describe('config file', () => {
     expect(() => parseConfig(text, 'c.json')).toThrow(/destinations\.0\.auth/);
   });
 
+  it('refuses a template that is a typo of a preset, naming the preset it meant', () => {
+    const text = JSON.stringify({
+      destinations: [comswise],
+      folders: [{ path: tmp, destination: 'main', template: 'freepxb' }],
+    });
+    expect(() => parseConfig(text, 'c.json')).toThrow(ConfigError);
+    expect(() => parseConfig(text, 'c.json')).toThrow(
+      /folders\.0\.template: "freepxb" is neither a preset nor a template with a field in braces; did you mean freepbx\?/,
+    );
+    const custom = JSON.stringify({
+      destinations: [comswise],
+      folders: [{ path: tmp, destination: 'main', template: 'rec-{callId}' }],
+    });
+    expect(parseConfig(custom, 'c.json').folders[0]?.template).toBe('rec-{callId}');
+  });
+
   it('reports broken JSON as such', () => {
     expect(() => parseConfig('{"destinations": [', 'c.json')).toThrow(ConfigError);
     expect(() => parseConfig('{"destinations": [', 'c.json')).toThrow(/not valid JSON/);
