@@ -2,6 +2,7 @@
 // TCP, the proxy's CONNECT tunnel, TLS, an authenticated request — with its time, stopping at
 // the first that fails and saying what it means. Nothing here carries a secret: decisions are
 // reported without credentials, and the request step is the destination's own connection test.
+import { isIP } from 'node:net';
 import type { NetworkDiagnosis, NetworkStep } from '../../../shared/contract.js';
 import type { ConnectionTest } from '../../../shared/contract.js';
 import type { NetworkRoute } from './network.js';
@@ -82,6 +83,7 @@ export async function diagnoseDestination(
 
   await step('dns', async () => {
     const host = connectHost();
+    if (isIP(host.replace(/^\[|\]$/g, ''))) return { ok: true, detail: `${host} is an IP address: no lookup needed` };
     try {
       const addresses = await lookupHost(host);
       return { ok: true, detail: `${host} is ${addresses.slice(0, 3).join(', ')}` };
