@@ -256,13 +256,7 @@ export const channels = {
     }),
   ),
   /** The network doctor for one enabled destination, or all of them. */
-  'network:diagnose': channel(
-    z
-      .object({ name: z.string().optional() })
-      .strict()
-      .default({}),
-    NetworkReport,
-  ),
+  'network:diagnose': channel(z.object({ name: z.string().optional() }).strict().default({}), NetworkReport),
   /** Desktop only: native folder picker. Headless answers null. */
   'dialog:pick-folder': channel(Empty, z.object({ path: z.string().nullable() })),
 } as const;

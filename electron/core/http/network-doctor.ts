@@ -90,7 +90,10 @@ export async function diagnoseDestination(
     } catch (error) {
       const code = (error as { code?: string }).code ?? (error as Error).message;
       const what = viaProxy() ? `the proxy's name ${host}` : host;
-      return { ok: false, detail: `This computer cannot find ${what} (${code}): check the address and the DNS settings.` };
+      return {
+        ok: false,
+        detail: `This computer cannot find ${what} (${code}): check the address and the DNS settings.`,
+      };
     }
   });
 
@@ -120,9 +123,7 @@ export async function diagnoseDestination(
       if (!https) return { skip: 'plain HTTP is forwarded by the proxy, no tunnel' };
       if (proxyUrl().protocol !== 'http:') return { skip: `the doctor cannot open ${proxyUrl().protocol} tunnels` };
       const creds = d()!.credentials;
-      const auth = creds
-        ? `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`
-        : undefined;
+      const auth = creds ? `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}` : undefined;
       const status = await openTunnel(socket!, `${url.hostname}:${port}`, auth, timeoutMs);
       if (status === 200) return { ok: true, detail: `the proxy opened a tunnel to ${url.hostname}:${port}` };
       return { ok: false, detail: describeProxyProblem(d()!, url.host, { kind: 'proxy-status', status }) };

@@ -86,7 +86,11 @@ const CONNECT_CODES = new Set([
 ]);
 
 /** What undici's proxy agents raise when the proxy itself is the problem. */
-export function proxyProblem(decision: ProxyDecision | null, code: string | null, message: string): ProxyProblem | null {
+export function proxyProblem(
+  decision: ProxyDecision | null,
+  code: string | null,
+  message: string,
+): ProxyProblem | null {
   if (!decision || decision.kind !== 'proxy') return null;
   const status = /Proxy response \((\d{3})\)/.exec(message)?.[1] ?? (/\(407\)/.test(message) ? '407' : null);
   if (status) return { kind: 'proxy-status', status: Number(status) };

@@ -67,9 +67,7 @@ export function createNetwork(host: NetworkHost): Network {
       now,
     }));
   let systemCerts: string[] | null = null;
-  const systemCertificates = host.systemCertificates
-    ? () => (systemCerts ??= host.systemCertificates!())
-    : undefined;
+  const systemCertificates = host.systemCertificates ? () => (systemCerts ??= host.systemCertificates!()) : undefined;
 
   return {
     host,
@@ -141,7 +139,9 @@ export function envProxySecrets(env: EnvLike): string[] {
   for (const v of [values.httpProxy, values.httpsProxy]) {
     if (!v) continue;
     try {
-      const { credentials } = splitCredentials(/^[a-z][a-z0-9+.-]*:\/\//i.test(v.value) ? v.value : `http://${v.value}`);
+      const { credentials } = splitCredentials(
+        /^[a-z][a-z0-9+.-]*:\/\//i.test(v.value) ? v.value : `http://${v.value}`,
+      );
       if (credentials?.password) out.push(credentials.password);
     } catch {
       // Not a URL: undici will say so when it is used.

@@ -187,7 +187,9 @@ export async function decideProxy(url: URL, options: DecideOptions): Promise<Pro
 }
 
 /** The decision without its secrets, for reports and logs. */
-export function publicDecision(decision: ProxyDecision): Omit<ProxyDecision, 'credentials'> & { withCredentials: boolean } {
+export function publicDecision(
+  decision: ProxyDecision,
+): Omit<ProxyDecision, 'credentials'> & { withCredentials: boolean } {
   const { credentials, ...rest } = decision;
   return { ...rest, withCredentials: credentials !== undefined };
 }

@@ -186,7 +186,11 @@ export interface InspectRoute {
 }
 
 /** The certificate chain `url`'s server presents along this route, or null when it cannot be read. */
-export async function inspectCertificate(url: URL, route: InspectRoute, timeoutMs = 5000): Promise<TlsInspection | null> {
+export async function inspectCertificate(
+  url: URL,
+  route: InspectRoute,
+  timeoutMs = 5000,
+): Promise<TlsInspection | null> {
   const port = Number(url.port) || 443;
   let socket: net.Socket | undefined;
   try {

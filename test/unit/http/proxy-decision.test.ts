@@ -215,9 +215,9 @@ describe('PAC files', () => {
         kind: 'direct',
         source: 'pac',
       });
-      expect(
-        (await decideProxy(u('http://other.test/'), { settings, env: {}, findProxyForUrl: find })).proxy,
-      ).toBe('http://other.corp:8080');
+      expect((await decideProxy(u('http://other.test/'), { settings, env: {}, findProxyForUrl: find })).proxy).toBe(
+        'http://other.corp:8080',
+      );
       expect(served).toBe(1);
     } finally {
       files.close();
@@ -303,7 +303,9 @@ describe('the dispatchers route as decided', () => {
         '127.0.0.1',
       );
       expect(withAuth.text).toBe('via proxy');
-      expect(viaProxy).toEqual([`GET http://127.0.0.1:${targetPort}/p Basic ${Buffer.from('alice:pw').toString('base64')}`]);
+      expect(viaProxy).toEqual([
+        `GET http://127.0.0.1:${targetPort}/p Basic ${Buffer.from('alice:pw').toString('base64')}`,
+      ]);
       expect((await get(network, 'direct', '127.0.0.1')).text).toBe('direct /p');
     } finally {
       await network.close();

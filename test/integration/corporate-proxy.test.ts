@@ -1,0 +1,438 @@
+// Behind a corporate proxy, with a real one: Debian's tinyproxy on loopback, its own log as the
+// witness. Every destination kind delivers through it from a real `callrelay serve` with
+// HTTP_PROXY/HTTPS_PROXY; NO_PROXY bypasses it; a proxy that wants Basic credentials works with
+// env: secrets; a proxy that is down is named by `callrelay doctor`; a 200 MB upload keeps its
+// bytes and the bandwidth limit through it, and a tus upload cut in the middle resumes through it.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Config, type ConfigInput } from '../../shared/config.js';
+import type { ChannelOutput, NetworkReport } from '../../shared/contract.js';
+import { destinationKinds, type DestinationKind } from '../../shared/model.js';
+import { createCore, type Core } from '../../electron/core/create-core.js';
+import { createDestination } from '../../electron/core/destinations/create-destination.js';
+import { createNetwork } from '../../electron/core/http/network.js';
+import { createSilentLogger, systemClock } from '../../electron/core/logger.js';
+import { startSandbox, type Sandbox } from '../../electron/headless/sandbox/sandbox.js';
+import { writeWav } from '../fixtures/audio/wav.js';
+import { startTinyproxy, TINYPROXY, type Tinyproxy } from '../fixtures/tinyproxy.js';
+import { makeContext, makeJob, memorySteps, writeRecording } from '../unit/destinations/delivery-harness.js';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-proxy-'));
+const MiB = 1024 * 1024;
+const haveTinyproxy = fs.existsSync(TINYPROXY);
+let sandbox: Sandbox;
+let proxy: Tinyproxy;
+let sandboxPort = '';
+
+/** The environment of a process behind the proxy; NO_PROXY empty, whatever the machine has. */
+function proxyEnv(proxyUrl: string, noProxy = ''): Record<string, string> {
+  return {
+    HTTP_PROXY: proxyUrl,
+    HTTPS_PROXY: proxyUrl,
+    http_proxy: '',
+    https_proxy: '',
+    NO_PROXY: noProxy,
+    no_proxy: '',
+  };
+}
+
+const folderDefaults: Record<DestinationKind, Record<string, string>> = {
+  comswise: { groupingId: 'ticket-proxy', direction: 'inbound' },
+  'add-calls': { customerName: 'Acme Corp' },
+  callab: { direction: 'outbound' },
+  'agent-calls': { direction: 'inbound' },
+  cx: { customerName: 'John Does', customerPhone: '+12125550199' },
+  tus: {},
+};
+
+beforeAll(async () => {
+  if (!haveTinyproxy) return;
+  sandbox = await startSandbox({ dataDir: path.join(tmp, 'sandbox'), resultDelayMs: 100 });
+  sandboxPort = new URL(sandbox.url).port;
+  proxy = await startTinyproxy();
+}, 60_000);
+
+afterAll(async () => {
+  await proxy?.close();
+  await sandbox?.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** Requests the proxy forwarded to the sandbox, as "METHOD /path". */
+function forwarded(p: Tinyproxy): string[] {
+  const prefix = `http://127.0.0.1:${sandboxPort}`;
+  return p
+    .requests()
+    .filter((r) => r.includes(prefix))
+    .map((r) => r.replace(prefix, '').replace(/\?.*$/, ''));
+}
+
+async function startServe(configFile: string, dataDir: string, env: Record<string, string>) {
+  const serve: ChildProcess = spawn(
+    process.execPath,
+    ['bin/callrelay.js', 'serve', '--config', configFile, '--data', dataDir, '--port', '0'],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn', ...env } },
+  );
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 60_000);
+    serve.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /CallRelay is running:\s+(\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    serve.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    serve.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
+  });
+  return {
+    url,
+    async stop() {
+      if (serve.exitCode !== null) return;
+      const exited = new Promise((resolve) => serve.once('exit', resolve));
+      serve.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+      if (serve.exitCode === null) serve.kill('SIGKILL');
+    },
+  };
+}
+
+/** An in-process core that delivers `files` to `destination` and reports each job's end. */
+async function deliverInProcess(options: {
+  name: string;
+  config: ConfigInput;
+  env: Record<string, string>;
+  files: string[];
+  destination: string;
+  timeoutMs?: number;
+  until?: 'done' | 'error';
+}) {
+  const dataDir = path.join(tmp, `core-${options.name}`);
+  const core: Core = createCore({ dataDir, initialConfig: Config.parse(options.config), env: options.env });
+  const call = async <T>(channel: string, input: unknown): Promise<T> => {
+    const reply = await core.dispatcher.dispatch(channel, input);
+    if (!reply.ok) throw new Error(reply.error.message);
+    return reply.value as T;
+  };
+  try {
+    const started = Date.now();
+    const queued = await call<{ queued: number }>('files:enqueue', {
+      paths: options.files,
+      destination: options.destination,
+    });
+    expect(queued.queued).toBe(options.files.length);
+    await core.start();
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    let page: ChannelOutput<'queue:list'> = { items: [], nextCursor: null, total: 0 };
+    while (Date.now() < deadline) {
+      page = await call<ChannelOutput<'queue:list'>>('queue:list', {});
+      if (options.until === 'error' && page.items.every((j) => j.lastError)) break;
+      const settled = (j: { state: string }) => ['done', 'failed', 'needs-review', 'cancelled'].includes(j.state);
+      if (page.items.length === options.files.length && page.items.every(settled)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return { jobs: page.items, elapsedMs: Date.now() - started, core, call };
+  } finally {
+    await core.stop();
+  }
+}
+
+describe.skipIf(!haveTinyproxy)('behind a real forward proxy (tinyproxy)', () => {
+  it(
+    'callrelay serve delivers every destination kind through HTTP_PROXY/HTTPS_PROXY; the proxy log shows it',
+    { timeout: 120_000 },
+    async () => {
+      const folders = destinationKinds.map((kind) => {
+        const dir = path.join(tmp, 'serve-recordings', kind);
+        fs.mkdirSync(dir, { recursive: true });
+        return { path: dir, destination: kind, quietPeriodMs: 300, region: 'US', defaults: folderDefaults[kind] };
+      });
+      const configFile = path.join(tmp, 'serve-config.json');
+      fs.writeFileSync(configFile, JSON.stringify({ destinations: sandbox.destinationConfigs(), folders }), {
+        mode: 0o600,
+      });
+      const serve = await startServe(configFile, path.join(tmp, 'serve-data'), proxyEnv(proxy.url));
+      try {
+        destinationKinds.forEach((kind, i) =>
+          writeWav(path.join(tmp, 'serve-recordings', kind, `${kind}-proxied.wav`), {
+            seconds: 1,
+            frequency: 500 + i * 37,
+          }),
+        );
+        const deadline = Date.now() + 90_000;
+        let page: ChannelOutput<'queue:list'> = { items: [], nextCursor: null, total: 0 };
+        while (Date.now() < deadline) {
+          const res = await fetch(`${serve.url}api/call/queue:list`, { method: 'POST', body: '{}' });
+          page = ((await res.json()) as { value: ChannelOutput<'queue:list'> }).value;
+          if (page.items.length === destinationKinds.length && page.items.every((j) => j.state === 'done')) break;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        const states = Object.fromEntries(
+          page.items.map((j) => [j.destination, `${j.state} ${j.lastError ?? ''}`.trim()]),
+        );
+        expect(states).toEqual(Object.fromEntries(destinationKinds.map((k) => [k, 'done'])));
+      } finally {
+        await serve.stop();
+      }
+      const seen = forwarded(proxy);
+      for (const expected of [
+        'POST /comswise/v1/upload/request',
+        'PUT /comswise/storage/',
+        'POST /comswise/v1/calls/create',
+        'POST /add-calls/api/add-calls',
+        'POST /callab/v1/calls',
+        'POST /agent-calls/api/calls/create',
+        'POST /cx/api/v1/calls',
+        'POST /tus/files/',
+        'PATCH /tus/files/',
+      ]) {
+        expect(
+          seen.some((line) => line.startsWith(expected)),
+          `${expected} in the proxy log:\n${seen.join('\n')}`,
+        ).toBe(true);
+      }
+    },
+  );
+
+  it('NO_PROXY naming the host: the requests bypass the proxy', { timeout: 60_000 }, async () => {
+    const file = path.join(tmp, 'bypass.wav');
+    writeWav(file, { seconds: 1, frequency: 911 });
+    const before = forwarded(proxy).length;
+    const { jobs } = await deliverInProcess({
+      name: 'bypass',
+      config: { destinations: sandbox.destinationConfigs().filter((d) => d.kind === 'callab') },
+      env: proxyEnv(proxy.url, '127.0.0.1'),
+      files: [file],
+      destination: 'callab',
+    });
+    expect(jobs.map((j) => `${j.state} ${j.lastError ?? ''}`.trim())).toEqual(['done']);
+    expect(forwarded(proxy).length).toBe(before);
+    // The same setup without NO_PROXY does go through it (the test would pass vacuously otherwise).
+    const second = path.join(tmp, 'not-bypassed.wav');
+    writeWav(second, { seconds: 1, frequency: 913 });
+    await deliverInProcess({
+      name: 'not-bypassed',
+      config: { destinations: sandbox.destinationConfigs().filter((d) => d.kind === 'callab') },
+      env: proxyEnv(proxy.url),
+      files: [second],
+      destination: 'callab',
+    });
+    expect(forwarded(proxy).length).toBeGreaterThan(before);
+  });
+
+  it(
+    'a proxy that needs Basic credentials: refused without them, works with env: secrets, never shown',
+    { timeout: 90_000 },
+    async () => {
+      const password = 'proxy-pass-5b1e9d';
+      const authProxy = await startTinyproxy({ basicAuth: { user: 'relay', password } });
+      try {
+        const destinations = sandbox.destinationConfigs().filter((d) => d.kind === 'tus');
+        const refused = await diagnose({ destinations, proxy: authProxy.url }, {});
+        expect(refused.destinations[0]!.firstFailure).toContain(
+          `asks for a username and password (HTTP 407): set "username" and "password" (env:NAME) in the proxy setting`,
+        );
+
+        const file = path.join(tmp, 'with-auth.wav');
+        writeWav(file, { seconds: 1, frequency: 1201 });
+        const config = {
+          destinations,
+          proxy: { url: authProxy.url, username: 'env:CORP_PROXY_USER', password: 'env:CORP_PROXY_PASSWORD' },
+        };
+        const env = { CORP_PROXY_USER: 'relay', CORP_PROXY_PASSWORD: password };
+        const { jobs } = await deliverInProcess({ name: 'auth', config, env, files: [file], destination: 'tus' });
+        expect(jobs.map((j) => `${j.state} ${j.lastError ?? ''}`.trim())).toEqual(['done']);
+        const seen = forwarded(authProxy);
+        expect(seen.some((l) => l.startsWith('POST /tus/files/'))).toBe(true);
+        expect(seen.some((l) => l.startsWith('PATCH /tus/files/'))).toBe(true);
+
+        const report = await diagnose(config, env);
+        expect(report.destinations[0]!.ok).toBe(true);
+        expect(report.destinations[0]!.proxy).toMatchObject({ source: 'config', withCredentials: true });
+        expect(JSON.stringify(report)).not.toContain(password);
+        const view = await createCore({ dataDir: path.join(tmp, 'view'), initialConfig: Config.parse(config), env });
+        try {
+          const settings = await view.dispatcher.dispatch('settings:get', {});
+          expect(JSON.stringify(settings)).not.toContain(password);
+        } finally {
+          await view.stop();
+        }
+      } finally {
+        await authProxy.close();
+      }
+    },
+  );
+
+  it('callrelay doctor names a proxy that is down as the first failing step', { timeout: 60_000 }, async () => {
+    const down = await startTinyproxy();
+    const downUrl = down.url;
+    await down.close();
+    const configFile = path.join(tmp, 'doctor-config.json');
+    fs.writeFileSync(
+      configFile,
+      JSON.stringify({ destinations: sandbox.destinationConfigs().filter((d) => d.kind === 'cx') }),
+      { mode: 0o600 },
+    );
+    const run = spawnSync(
+      process.execPath,
+      ['bin/callrelay.js', 'doctor', '--json', '--config', configFile, '--data', path.join(tmp, 'doctor-data')],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, ...proxyEnv(downUrl) }, timeout: 60_000 },
+    );
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout) as NetworkReport;
+    const cx = report.destinations[0]!;
+    expect(cx.proxy).toMatchObject({ kind: 'proxy', proxy: downUrl, source: 'env', reason: 'HTTP_PROXY' });
+    expect(cx.steps.map((s) => `${s.step} ${s.status}`)).toEqual([
+      'proxy ok',
+      'dns ok',
+      'tcp failed',
+      'tunnel skipped',
+      'tls skipped',
+      'request skipped',
+    ]);
+    expect(cx.firstFailure).toBe(
+      `Connection: Cannot reach the proxy ${downUrl} (from HTTP_PROXY) (ECONNREFUSED): check that the proxy is running and its address, or change the proxy setting.`,
+    );
+    expect(run.stdout).not.toContain(sandbox.destinationConfigs().find((d) => d.kind === 'cx')!.auth.password);
+    expect(run.stderr).toContain(`FAIL destination cx: Connection: Cannot reach the proxy ${downUrl}`);
+  });
+
+  it(
+    'a 200 MB upload through the proxy: same sha256 at the server, within the bandwidth limit',
+    { timeout: 120_000 },
+    async () => {
+      const size = 200 * MiB;
+      const file = path.join(tmp, 'big-proxied.wav');
+      const hash = crypto.createHash('sha256');
+      const fd = fs.openSync(file, 'w');
+      try {
+        const header = Buffer.from(writeWavHeader(size - 44));
+        fs.writeSync(fd, header);
+        hash.update(header);
+        const block = crypto.randomBytes(4 * MiB);
+        for (let written = 44; written < size; ) {
+          const n = Math.min(block.length, size - written);
+          fs.writeSync(fd, block, 0, n);
+          hash.update(block.subarray(0, n));
+          block[0] = (block[0]! + 1) & 0xff;
+          written += n;
+        }
+      } finally {
+        fs.closeSync(fd);
+      }
+      const sha256 = hash.digest('hex');
+      const limit = 40 * MiB;
+      const before = forwarded(proxy).length;
+      sandbox.clearRequests();
+      const { jobs, elapsedMs } = await deliverInProcess({
+        name: 'big',
+        config: {
+          destinations: sandbox.destinationConfigs().filter((d) => d.kind === 'tus'),
+          bandwidth: { defaultBytesPerSec: limit, schedule: [] },
+        },
+        env: proxyEnv(proxy.url),
+        files: [file],
+        destination: 'tus',
+        timeoutMs: 100_000,
+      });
+      fs.rmSync(file, { force: true });
+      expect(jobs.map((j) => `${j.state} ${j.lastError ?? ''}`.trim())).toEqual(['done']);
+      const upload = sandbox.calls().tus.find((u) => u.size === size)!;
+      const got = crypto.createHash('sha256');
+      for await (const chunk of fs.createReadStream(String(upload.file))) got.update(chunk as Buffer);
+      expect(got.digest('hex')).toBe(sha256);
+      expect(
+        forwarded(proxy)
+          .slice(before)
+          .some((l) => l.startsWith('PATCH /tus/files/')),
+      ).toBe(true);
+      // The limit held: no faster than the bucket allows (its burst is a quarter second).
+      const floorMs = ((size - limit * 0.25) / limit) * 1000;
+      console.log(
+        `200 MB through tinyproxy at a ${limit / MiB} MiB/s limit: ${(elapsedMs / 1000).toFixed(1)} s ` +
+          `(${(size / MiB / (elapsedMs / 1000)).toFixed(1)} MiB/s, floor ${(floorMs / 1000).toFixed(1)} s)`,
+      );
+      expect(elapsedMs).toBeGreaterThanOrEqual(floorMs);
+    },
+  );
+
+  it(
+    'a tus upload cut in the middle resumes through the proxy from the server offset',
+    { timeout: 90_000 },
+    async () => {
+      const network = createNetwork({ env: proxyEnv(proxy.url) });
+      const config = sandbox.destinationConfigs().find((d) => d.kind === 'tus')!;
+      const route = network.forDestination({ name: 'tus' }, {});
+      const deps = { logger: createSilentLogger(), clock: systemClock, route };
+      const big = await writeRecording(tmp, 'tus-proxied.wav', { sparseBytes: 120 * MiB }, 'audio/wav');
+      const call = { callId: 'tus-proxy', startTime: '2024-02-28T10:30:00Z', from: '+15550001111', to: '+15550002222' };
+      try {
+        const steps = memorySteps();
+        const controller = new AbortController();
+        const first = makeContext(makeJob(big, call), { steps, signal: controller.signal });
+        const openBody = first.openBody.bind(first);
+        first.openBody = (start) => {
+          const stream = openBody(start);
+          stream.on('data', () => {
+            if (first.bytesRead() > 60 * MiB && !controller.signal.aborted) controller.abort(new Error('cut'));
+          });
+          return stream;
+        };
+        await expect(createDestination(config, deps).deliver(first)).rejects.toThrow(/cut/);
+        const second = makeContext(makeJob(big, call), { steps: memorySteps(new Map(steps.data)) });
+        const outcome = await createDestination(config, deps).deliver(second);
+        expect(second.opened[0]!).toBeGreaterThan(20 * MiB);
+        const upload = sandbox.calls().tus.find((u) => outcome.remoteId!.endsWith(`/${String(u.id)}`))!;
+        const got = crypto.createHash('sha256');
+        for await (const chunk of fs.createReadStream(String(upload.file))) got.update(chunk as Buffer);
+        expect(got.digest('hex')).toBe(big.sha256);
+        const patches = forwarded(proxy).filter((l) => l.startsWith('PATCH /tus/files/'));
+        expect(patches.length).toBeGreaterThanOrEqual(2);
+      } finally {
+        fs.rmSync(big.path, { force: true });
+        await network.close();
+      }
+    },
+  );
+});
+
+/** The network doctor of a fresh core on this config. */
+async function diagnose(config: ConfigInput, env: Record<string, string>): Promise<NetworkReport> {
+  const core = createCore({
+    dataDir: fs.mkdtempSync(path.join(tmp, 'doctor-')),
+    initialConfig: Config.parse(config),
+    env,
+  });
+  try {
+    const reply = await core.dispatcher.dispatch('network:diagnose', {});
+    if (!reply.ok) throw new Error(reply.error.message);
+    return reply.value as NetworkReport;
+  } finally {
+    await core.stop();
+  }
+}
+
+function writeWavHeader(dataBytes: number): Uint8Array {
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0, 'latin1');
+  h.writeUInt32LE(36 + dataBytes, 4);
+  h.write('WAVE', 8, 'latin1');
+  h.write('fmt ', 12, 'latin1');
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20);
+  h.writeUInt16LE(1, 22);
+  h.writeUInt32LE(8000, 24);
+  h.writeUInt32LE(16000, 28);
+  h.writeUInt16LE(2, 32);
+  h.writeUInt16LE(16, 34);
+  h.write('data', 36, 'latin1');
+  h.writeUInt32LE(dataBytes, 40);
+  return h;
+}
