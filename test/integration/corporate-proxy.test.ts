@@ -18,6 +18,7 @@ import { createNetwork } from '../../electron/core/http/network.js';
 import { createSilentLogger, systemClock } from '../../electron/core/logger.js';
 import { startSandbox, type Sandbox } from '../../electron/headless/sandbox/sandbox.js';
 import { writeWav } from '../fixtures/audio/wav.js';
+import { deliverInProcess as deliver, type DeliverOptions } from '../fixtures/core-delivery.js';
 import { startTinyproxy, TINYPROXY, type Tinyproxy } from '../fixtures/tinyproxy.js';
 import { makeContext, makeJob, memorySteps, writeRecording } from '../unit/destinations/delivery-harness.js';
 
@@ -28,6 +29,8 @@ const haveTinyproxy = fs.existsSync(TINYPROXY);
 let sandbox: Sandbox;
 let proxy: Tinyproxy;
 let sandboxPort = '';
+const deliverInProcess = (options: Omit<DeliverOptions, 'dataDir'> & { name: string }) =>
+  deliver({ ...options, dataDir: path.join(tmp, `core-${options.name}`) });
 
 /** The environment of a process behind the proxy; NO_PROXY empty, whatever the machine has. */
 function proxyEnv(proxyUrl: string, noProxy = ''): Record<string, string> {
@@ -102,46 +105,6 @@ async function startServe(configFile: string, dataDir: string, env: Record<strin
       if (serve.exitCode === null) serve.kill('SIGKILL');
     },
   };
-}
-
-/** An in-process core that delivers `files` to `destination` and reports each job's end. */
-async function deliverInProcess(options: {
-  name: string;
-  config: ConfigInput;
-  env: Record<string, string>;
-  files: string[];
-  destination: string;
-  timeoutMs?: number;
-  until?: 'done' | 'error';
-}) {
-  const dataDir = path.join(tmp, `core-${options.name}`);
-  const core: Core = createCore({ dataDir, initialConfig: Config.parse(options.config), env: options.env });
-  const call = async <T>(channel: string, input: unknown): Promise<T> => {
-    const reply = await core.dispatcher.dispatch(channel, input);
-    if (!reply.ok) throw new Error(reply.error.message);
-    return reply.value as T;
-  };
-  try {
-    const started = Date.now();
-    const queued = await call<{ queued: number }>('files:enqueue', {
-      paths: options.files,
-      destination: options.destination,
-    });
-    expect(queued.queued).toBe(options.files.length);
-    await core.start();
-    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-    let page: ChannelOutput<'queue:list'> = { items: [], nextCursor: null, total: 0 };
-    while (Date.now() < deadline) {
-      page = await call<ChannelOutput<'queue:list'>>('queue:list', {});
-      if (options.until === 'error' && page.items.every((j) => j.lastError)) break;
-      const settled = (j: { state: string }) => ['done', 'failed', 'needs-review', 'cancelled'].includes(j.state);
-      if (page.items.length === options.files.length && page.items.every(settled)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return { jobs: page.items, elapsedMs: Date.now() - started, core, call };
-  } finally {
-    await core.stop();
-  }
 }
 
 describe.skipIf(!haveTinyproxy)('behind a real forward proxy (tinyproxy)', () => {
