@@ -30,7 +30,7 @@ import { setupMainWindow } from './main-window.js';
 import { setupNotifications } from './notifications.js';
 import { createSafeStorageCodec } from './safe-storage-codec.js';
 import { setupShutdown } from './shutdown.js';
-import { createSystemNetwork } from './system-network.js';
+import { createSystemNetwork, type SystemNetworkDeps } from './system-network.js';
 import { setupTray } from './tray.js';
 import { setupPermissionGuards, setupWebContentsGuards } from './web-contents-guards.js';
 import type { SecretCodec } from '../core/secrets/secret-codec.js';
@@ -122,7 +122,11 @@ async function onReady(): Promise<void> {
   if (demo) logger.info({ recordings: demo.recordings }, 'demo mode: delivering to the built-in sandbox');
 
   // The OS's proxy and trust store for the core's own requests; the config's explicit setting wins.
-  const systemNetwork = createSystemNetwork({ session: session.defaultSession, tls, logger });
+  const systemNetwork = createSystemNetwork({
+    session: session.defaultSession,
+    tls: tls as SystemNetworkDeps['tls'],
+    logger,
+  });
   const core = createCore({
     dataDir: paths.dataDir,
     configFile: paths.configFile,

@@ -58,16 +58,20 @@ const DECISION_TTL_MS = 60_000;
 export function createNetwork(host: NetworkHost): Network {
   const now = host.now ?? Date.now;
   const pool = createDispatcherPool();
-  // PAC files are fetched directly with Node's default roots plus the host's system store.
-  const pacTrust = buildTrust({ caFiles: [], env: host.env, systemCertificates: host.systemCertificates });
+  // Read once: the Windows store can take a moment, and it does not change under a running app.
+  let systemCerts: string[] | null = null;
+  const systemCertificates = host.systemCertificates ? () => (systemCerts ??= host.systemCertificates!()) : undefined;
+  // PAC files are fetched directly, trusting Node's roots and the system store.
   let pacFiles: PacFiles | null = null;
   const pac = () =>
     (pacFiles ??= createPacFiles({
-      dispatcher: pool.forDecision({ kind: 'direct', proxy: null, source: 'config', reason: 'PAC' }, pacTrust, {}),
+      dispatcher: pool.forDecision(
+        { kind: 'direct', proxy: null, source: 'config', reason: 'PAC' },
+        buildTrust({ caFiles: [], env: host.env, systemCertificates }),
+        {},
+      ),
       now,
     }));
-  let systemCerts: string[] | null = null;
-  const systemCertificates = host.systemCertificates ? () => (systemCerts ??= host.systemCertificates!()) : undefined;
 
   return {
     host,
