@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Config, type ConfigInput } from '../../shared/config.js';
 import type { ChannelOutput, NetworkReport } from '../../shared/contract.js';
 import { destinationKinds, type DestinationKind } from '../../shared/model.js';
-import { createCore, type Core } from '../../electron/core/create-core.js';
+import { createCore } from '../../electron/core/create-core.js';
 import { createDestination } from '../../electron/core/destinations/create-destination.js';
 import { createNetwork } from '../../electron/core/http/network.js';
 import { createSilentLogger, systemClock } from '../../electron/core/logger.js';
