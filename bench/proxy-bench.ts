@@ -6,6 +6,10 @@
 // The ratio that matters is proxied/direct for CallRelay beside the same ratio for curl: what the
 // proxy itself costs is in both. The sandbox runs in a child process; the file is sparse.
 // Needs /usr/bin/tinyproxy and /usr/bin/curl. The machine is shared: compare ratios, not MB/s.
+//
+// Figures (1 GiB, 3 rounds, 2 shared cores at load average ~14, so noisy): proxied/direct
+// throughput CallRelay 1.06 best / 1.25 median, curl 0.59 / 0.72; CallRelay via proxy 1.99× curl
+// via proxy (best).
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -244,13 +244,18 @@ export function createCore(options: CreateCoreOptions): Core {
     ...createDashboardHandlers({ outbox, engine, clock, folders: () => intake.statuses() }),
     ...createDestinationHandlers({
       getDestination: getSendableDestination,
-      build: (config) =>
-        createDestination(config, {
+      build: (config) => {
+        // A draft from the form carries no network settings: a saved destination's proxy and
+        // caFile still apply, so "Test connection" goes the way its deliveries go.
+        const stored = settings.resolved().destinations.find((d) => d.name === config.name);
+        const network = { ...config, proxy: config.proxy ?? stored?.proxy, caFile: config.caFile ?? stored?.caFile };
+        return createDestination(config, {
           logger,
           clock,
           dispatcher: options.httpDispatcher,
-          route: routeOf(config, settings.resolved()),
-        }),
+          route: routeOf(network as DestinationConfig, settings.resolved()),
+        });
+      },
       resolveDraft: (draft) => {
         // A draft from the settings form: secrets left blank fall back to the stored ones.
         const stored = settings.resolved().destinations.find((d) => d.name === draft.name);

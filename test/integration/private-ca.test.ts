@@ -123,6 +123,12 @@ describe.skipIf(!haveTools)('a platform behind a private CA', () => {
         'request ok',
       ]);
       expect(report.trust.map((t) => t.label)).toContain(`destination callab's caFile (${ca.caFile})`);
+      // Testing a draft from the settings form goes the saved destination's way (its caFile).
+      const plain = callab();
+      const draft = await core.dispatcher.dispatch('destination:test', {
+        draft: { name: 'callab', kind: 'callab', baseUrl: plain.baseUrl, defaults: plain.defaults },
+      });
+      expect(draft).toMatchObject({ ok: true, value: { status: 'ok' } });
     } finally {
       await core.stop();
     }
