@@ -5,6 +5,8 @@
 // bytes and the bandwidth limit through it, and a tus upload cut in the middle resumes through it.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +16,8 @@ import type { ChannelOutput, NetworkReport } from '../../shared/contract.js';
 import { destinationKinds, type DestinationKind } from '../../shared/model.js';
 import { createCore } from '../../electron/core/create-core.js';
 import { createDestination } from '../../electron/core/destinations/create-destination.js';
+import { openThrottledBody } from '../../electron/core/engine/throttled-body.js';
+import { createTokenBucket } from '../../electron/core/engine/token-bucket.js';
 import { createNetwork } from '../../electron/core/http/network.js';
 import { createSilentLogger, systemClock } from '../../electron/core/logger.js';
 import { startSandbox, type Sandbox } from '../../electron/headless/sandbox/sandbox.js';
@@ -265,6 +269,102 @@ describe.skipIf(!haveTinyproxy)('behind a real forward proxy (tinyproxy)', () =>
     );
     expect(run.stdout).not.toContain(sandbox.destinationConfigs().find((d) => d.kind === 'cx')!.auth.password);
     expect(run.stderr).toContain(`FAIL destination cx: Connection: Cannot reach the proxy ${downUrl}`);
+  });
+
+  it('a PAC file chooses the proxy: the delivery goes where FindProxyForURL says', async () => {
+    const pac = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/x-ns-proxy-autoconfig' });
+      // Everything to the sandbox's port through the proxy; anything else direct.
+      res.end(
+        `function FindProxyForURL(url, host) { return shExpMatch(url, "*:${sandboxPort}/*") ? "PROXY 127.0.0.1:${proxy.port}; DIRECT" : "DIRECT"; }`,
+      );
+    });
+    await new Promise<void>((r) => pac.listen(0, '127.0.0.1', r));
+    const pacUrl = `http://127.0.0.1:${(pac.address() as AddressInfo).port}/wpad.dat`;
+    try {
+      const before = forwarded(proxy).length;
+      const file = path.join(tmp, 'pac.wav');
+      writeWav(file, { seconds: 1, frequency: 1331 });
+      const config = {
+        destinations: sandbox.destinationConfigs().filter((d) => d.kind === 'callab'),
+        proxy: { pac: pacUrl },
+      };
+      const { jobs } = await deliverInProcess({
+        name: 'pac',
+        config,
+        env: proxyEnv(''),
+        files: [file],
+        destination: 'callab',
+      });
+      expect(jobs.map((j) => `${j.state} ${j.lastError ?? ''}`.trim())).toEqual(['done']);
+      expect(
+        forwarded(proxy)
+          .slice(before)
+          .some((l) => l.startsWith('POST /callab/v1/calls')),
+      ).toBe(true);
+      const report = await diagnose(config, {});
+      expect(report.destinations[0]!.proxy).toMatchObject({ kind: 'proxy', source: 'pac', proxy: proxy.url });
+      expect(report.destinations[0]!.proxy!.reason).toContain(`the PAC file ${pacUrl}`);
+    } finally {
+      await new Promise((r) => pac.close(r));
+    }
+  });
+
+  it('the stall timeout still fires when the server stops reading behind the proxy', { timeout: 60_000 }, async () => {
+    // Storage that takes the first bytes of a PUT and then reads nothing more, never answering.
+    const sockets = new Set<Socket>();
+    const storage = http.createServer((req) => {
+      req.once('data', () => req.pause());
+    });
+    storage.on('connection', (s) => sockets.add(s));
+    await new Promise<void>((r) => storage.listen(0, '127.0.0.1', r));
+    const storagePort = (storage.address() as AddressInfo).port;
+    const network = createNetwork({ env: proxyEnv(proxy.url) });
+    try {
+      const config = sandbox.destinationConfigs().find((d) => d.kind === 'comswise')!;
+      const dest = createDestination(config, {
+        logger: createSilentLogger(),
+        clock: systemClock,
+        route: network.forDestination({ name: 'comswise' }, {}),
+      });
+      const big = await writeRecording(tmp, 'stalled.wav', { sparseBytes: 64 * MiB }, 'audio/wav');
+      const steps = memorySteps();
+      steps.commit('upload-url', {
+        uploadUrl: `http://127.0.0.1:${storagePort}/put/stalled.wav`,
+        fileKey: 'k',
+        contentType: 'audio/wav',
+        expiresAt: null,
+      });
+      const controller = new AbortController();
+      const bucket = createTokenBucket({ config: { defaultBytesPerSec: null, schedule: [] }, clock: systemClock });
+      let read = 0;
+      const ctx = makeContext(makeJob(big, { callId: 'stall', startTime: '2024-02-28T10:30:00Z', groupingId: 'g' }), {
+        steps,
+        signal: controller.signal,
+      });
+      // The engine's own body and watchdog, as the engine opens them.
+      ctx.openBody = (start = 0) =>
+        openThrottledBody({
+          path: big.path,
+          start,
+          bucket,
+          clock: systemClock,
+          signal: controller.signal,
+          stallTimeoutMs: 1500,
+          onBytes: (n) => (read += n),
+          onStall: () => controller.abort(new Error('no bytes moved: stalled')),
+        });
+      await expect(dest.deliver(ctx)).rejects.toThrow('no bytes moved: stalled');
+      expect(read).toBeGreaterThan(0);
+      expect(read).toBeLessThan(big.sizeBytes);
+      expect(forwarded(proxy).length).toBeGreaterThan(0);
+      expect(proxy.requests()).toContain(`PUT http://127.0.0.1:${storagePort}/put/stalled.wav`);
+      fs.rmSync(big.path, { force: true });
+    } finally {
+      for (const s of sockets) s.destroy();
+      storage.close();
+      await network.close();
+    }
   });
 
   it(
