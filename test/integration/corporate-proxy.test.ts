@@ -10,6 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Config, type ConfigInput } from '../../shared/config.js';
 import type { ChannelOutput, NetworkReport } from '../../shared/contract.js';
@@ -19,7 +20,7 @@ import { createDestination } from '../../electron/core/destinations/create-desti
 import { openThrottledBody } from '../../electron/core/engine/throttled-body.js';
 import { createTokenBucket } from '../../electron/core/engine/token-bucket.js';
 import { createNetwork } from '../../electron/core/http/network.js';
-import { createSilentLogger, systemClock } from '../../electron/core/logger.js';
+import { createSilentLogger, systemClock, type Logger } from '../../electron/core/logger.js';
 import { startSandbox, type Sandbox } from '../../electron/headless/sandbox/sandbox.js';
 import { writeWav } from '../fixtures/audio/wav.js';
 import { deliverInProcess as deliver, type DeliverOptions } from '../fixtures/core-delivery.js';
@@ -214,11 +215,42 @@ describe.skipIf(!haveTinyproxy)('behind a real forward proxy (tinyproxy)', () =>
           proxy: { url: authProxy.url, username: 'env:CORP_PROXY_USER', password: 'env:CORP_PROXY_PASSWORD' },
         };
         const env = { CORP_PROXY_USER: 'relay', CORP_PROXY_PASSWORD: password };
-        const { jobs } = await deliverInProcess({ name: 'auth', config, env, files: [file], destination: 'tus' });
+        const lines: string[] = [];
+        const logger = pino(
+          { level: 'debug' },
+          { write: (line: string) => void lines.push(line) },
+        ) as unknown as Logger;
+        const { jobs } = await deliverInProcess({
+          name: 'auth',
+          config,
+          env,
+          files: [file],
+          destination: 'tus',
+          logger,
+        });
         expect(jobs.map((j) => `${j.state} ${j.lastError ?? ''}`.trim())).toEqual(['done']);
         const seen = forwarded(authProxy);
         expect(seen.some((l) => l.startsWith('POST /tus/files/'))).toBe(true);
         expect(seen.some((l) => l.startsWith('PATCH /tus/files/'))).toBe(true);
+        const basic = Buffer.from(`relay:${password}`).toString('base64');
+
+        // The same proxy named by HTTPS_PROXY with the credentials in its URL.
+        const fromEnv = path.join(tmp, 'with-env-auth.wav');
+        writeWav(fromEnv, { seconds: 1, frequency: 1203 });
+        const envRun = await deliverInProcess({
+          name: 'env-auth',
+          config: { destinations },
+          env: proxyEnv(authProxy.url.replace('http://', `http://relay:${password}@`)),
+          files: [fromEnv],
+          destination: 'tus',
+          logger,
+        });
+        expect(envRun.jobs.map((j) => `${j.state} ${j.lastError ?? ''}`.trim())).toEqual(['done']);
+        expect(lines.length).toBeGreaterThan(0);
+        for (const line of lines) {
+          expect(line).not.toContain(password);
+          expect(line).not.toContain(basic);
+        }
 
         const report = await diagnose(config, env);
         expect(report.destinations[0]!.ok).toBe(true);
