@@ -78,6 +78,19 @@ describe.skipIf(!haveTools)('a platform behind a private CA', () => {
     expect(jobs[0]!.lastError).toBe(untrusted());
     expect(jobs[0]!.lastError).not.toMatch(/unreachable|cannot reach/i);
     expect(sandbox.calls().callab.length).toBe(before);
+
+    // Test connection says the same, as an error of its own, not "unreachable".
+    const core = createCore({
+      dataDir: path.join(tmp, 'no-ca-test'),
+      initialConfig: Config.parse({ destinations: [callab()] }),
+      env: noProxy,
+    });
+    try {
+      const reply = await core.dispatcher.dispatch('destination:test', { name: 'callab' });
+      expect(reply).toEqual({ ok: true, value: { status: 'error', message: untrusted(), latencyMs: null } });
+    } finally {
+      await core.stop();
+    }
   });
 
   it('with caFile, per destination or global: delivered; the doctor says which store trusts it', async () => {

@@ -11,6 +11,7 @@ import {
   certificateProblem,
   describeCertificateProblem,
   describeProxyProblem,
+  NetworkPathError,
   proxyProblem,
 } from './network-errors.js';
 import type { ProxyDecision } from './proxy-decision.js';
@@ -241,7 +242,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     error: unknown,
     req: HttpRequest,
     decision: ProxyDecision | null,
-  ): Promise<TransientError | null> {
+  ): Promise<NetworkPathError | null> {
     if (req.signal?.aborted || error instanceof DeliveryError) return null;
     const url = new URL(req.url);
     const code = errorCode(error);
@@ -266,15 +267,15 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       message = describeCertificateProblem(url.host, tlsProblem, code!, inspection);
     }
     if (!message) return null;
-    const result = new TransientError(message, { unreachable: true, cause: error });
+    const result = new NetworkPathError(message, { cause: error });
     outcomes.set(result, 'not-sent');
     return result;
   }
 
   function routeError(error: unknown, req: HttpRequest): Error {
-    const result = new TransientError(
+    const result = new NetworkPathError(
       `${req.method} ${describeUrl(req.url)}: ${error instanceof Error ? error.message : String(error)}`,
-      { unreachable: true, cause: error },
+      { cause: error },
     );
     outcomes.set(result, 'not-sent');
     return result;

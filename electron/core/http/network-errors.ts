@@ -2,6 +2,7 @@
 // trust (and who issued it), a proxy that is down or wants credentials, a PAC file that cannot
 // be read. They are transient and "unreachable" for the engine (the destination's queue sleeps
 // and probes instead of failing every job), but the words name the cause and the fix.
+import { TransientError } from '../delivery-errors.js';
 import type { ProxyDecision } from './proxy-decision.js';
 import type { TlsInspection } from './tls-probe.js';
 import type { ChainCertificate } from './trust-store.js';
@@ -20,6 +21,17 @@ const TRUST_CODES = new Set([
 ]);
 const DATE_CODES = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 const NAME_CODES = new Set(['ERR_TLS_CERT_ALTNAME_INVALID', 'HOSTNAME_MISMATCH']);
+
+/**
+ * The way to the server is the problem (certificate, proxy, PAC file), not the server: retried
+ * like any transient failure and "unreachable" for the engine's probing, but reported in its own
+ * words, never as "cannot reach".
+ */
+export class NetworkPathError extends TransientError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { unreachable: true, cause: options.cause });
+  }
+}
 
 export type CertificateProblem = 'untrusted' | 'expired' | 'not-yet-valid' | 'wrong-host' | 'handshake';
 
