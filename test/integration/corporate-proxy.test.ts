@@ -3,7 +3,7 @@
 // HTTP_PROXY/HTTPS_PROXY; NO_PROXY bypasses it; a proxy that wants Basic credentials works with
 // env: secrets; a proxy that is down is named by `callrelay doctor`; a 200 MB upload keeps its
 // bytes and the bandwidth limit through it, and a tus upload cut in the middle resumes through it.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -23,6 +23,7 @@ import { createNetwork } from '../../electron/core/http/network.js';
 import { createSilentLogger, systemClock, type Logger } from '../../electron/core/logger.js';
 import { startSandbox, type Sandbox } from '../../electron/headless/sandbox/sandbox.js';
 import { writeWav } from '../fixtures/audio/wav.js';
+import { startServe } from '../fixtures/serve-process.js';
 import { deliverInProcess as deliver, type DeliverOptions } from '../fixtures/core-delivery.js';
 import { startTinyproxy, TINYPROXY, type Tinyproxy } from '../fixtures/tinyproxy.js';
 import { makeContext, makeJob, memorySteps, writeRecording } from '../unit/destinations/delivery-harness.js';
@@ -80,38 +81,6 @@ function forwarded(p: Tinyproxy): string[] {
     .map((r) => r.replace(prefix, '').replace(/\?.*$/, ''));
 }
 
-async function startServe(configFile: string, dataDir: string, env: Record<string, string>) {
-  const serve: ChildProcess = spawn(
-    process.execPath,
-    ['bin/callrelay.js', 'serve', '--config', configFile, '--data', dataDir, '--port', '0'],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn', ...env } },
-  );
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 60_000);
-    serve.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /CallRelay is running:\s+(\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    serve.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    serve.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
-  });
-  return {
-    url,
-    async stop() {
-      if (serve.exitCode !== null) return;
-      const exited = new Promise((resolve) => serve.once('exit', resolve));
-      serve.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
-      if (serve.exitCode === null) serve.kill('SIGKILL');
-    },
-  };
-}
-
 describe.skipIf(!haveTinyproxy)('behind a real forward proxy (tinyproxy)', () => {
   it(
     'callrelay serve delivers every destination kind through HTTP_PROXY/HTTPS_PROXY; the proxy log shows it',
@@ -126,7 +95,9 @@ describe.skipIf(!haveTinyproxy)('behind a real forward proxy (tinyproxy)', () =>
       fs.writeFileSync(configFile, JSON.stringify({ destinations: sandbox.destinationConfigs(), folders }), {
         mode: 0o600,
       });
-      const serve = await startServe(configFile, path.join(tmp, 'serve-data'), proxyEnv(proxy.url));
+      const serve = await startServe(['--config', configFile, '--data', path.join(tmp, 'serve-data'), '--port', '0'], {
+        env: proxyEnv(proxy.url),
+      });
       try {
         destinationKinds.forEach((kind, i) =>
           writeWav(path.join(tmp, 'serve-recordings', kind, `${kind}-proxied.wav`), {
@@ -137,8 +108,7 @@ describe.skipIf(!haveTinyproxy)('behind a real forward proxy (tinyproxy)', () =>
         const deadline = Date.now() + 90_000;
         let page: ChannelOutput<'queue:list'> = { items: [], nextCursor: null, total: 0 };
         while (Date.now() < deadline) {
-          const res = await fetch(`${serve.url}api/call/queue:list`, { method: 'POST', body: '{}' });
-          page = ((await res.json()) as { value: ChannelOutput<'queue:list'> }).value;
+          page = (await serve.call<ChannelOutput<'queue:list'>>('queue:list', {})).value!;
           if (page.items.length === destinationKinds.length && page.items.every((j) => j.state === 'done')) break;
           await new Promise((r) => setTimeout(r, 250));
         }

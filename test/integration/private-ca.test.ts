@@ -2,7 +2,7 @@
 // with a certificate from that CA passes requests to the sandbox. Without the CA a delivery fails
 // with the certificate named, not "unreachable"; with caFile, or NODE_EXTRA_CA_CERTS in a real
 // `callrelay serve`, it succeeds; and the same through a real proxy's CONNECT tunnel.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +14,7 @@ import { createCore } from '../../electron/core/create-core.js';
 import { startSandbox, type Sandbox } from '../../electron/headless/sandbox/sandbox.js';
 import { writeWav } from '../fixtures/audio/wav.js';
 import { deliverInProcess } from '../fixtures/core-delivery.js';
+import { startServe } from '../fixtures/serve-process.js';
 import { makePrivateCa, OPENSSL, startTlsFront, type PrivateCa, type TlsFront } from '../fixtures/private-ca.js';
 import { startTinyproxy, TINYPROXY, type Tinyproxy } from '../fixtures/tinyproxy.js';
 
@@ -214,45 +215,21 @@ describe.skipIf(!haveTools)('a platform behind a private CA', () => {
       expect(trustedReport.firstFailure).toBeNull();
       expect(trustedReport.tls?.trustedBy).toBe(`NODE_EXTRA_CA_CERTS (${ca.caFile})`);
 
-      const serve = spawn(
-        process.execPath,
-        ['bin/callrelay.js', 'serve', '--config', configFile, '--data', path.join(tmp, 'serve-data'), '--port', '0'],
-        {
-          cwd: root,
-          stdio: ['ignore', 'pipe', 'pipe'],
-          env: { ...process.env, ...noProxy, LOG_LEVEL: 'warn', NODE_EXTRA_CA_CERTS: ca.caFile },
-        },
-      );
+      const serve = await startServe(['--config', configFile, '--data', path.join(tmp, 'serve-data'), '--port', '0'], {
+        env: { ...noProxy, NODE_EXTRA_CA_CERTS: ca.caFile },
+      });
       try {
-        let output = '';
-        const url = await new Promise<string>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 60_000);
-          serve.stdout.on('data', (chunk: Buffer) => {
-            output += chunk.toString();
-            const match = /CallRelay is running:\s+(\S+)/.exec(output);
-            if (match?.[1]) {
-              clearTimeout(timer);
-              resolve(match[1]);
-            }
-          });
-          serve.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-          serve.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
-        });
         writeWav(path.join(folder, 'extra-ca.wav'), { seconds: 1, frequency: 777 });
         const deadline = Date.now() + 60_000;
         let page: ChannelOutput<'queue:list'> = { items: [], nextCursor: null, total: 0 };
         while (Date.now() < deadline) {
-          const res = await fetch(`${url}api/call/queue:list`, { method: 'POST', body: '{}' });
-          page = ((await res.json()) as { value: ChannelOutput<'queue:list'> }).value;
+          page = (await serve.call<ChannelOutput<'queue:list'>>('queue:list', {})).value!;
           if (page.items.length === 1 && page.items[0]!.state === 'done') break;
           await new Promise((r) => setTimeout(r, 250));
         }
         expect(page.items.map((j) => `${j.state} ${j.lastError ?? ''}`.trim())).toEqual(['done']);
       } finally {
-        const exited = new Promise((resolve) => serve.once('exit', resolve));
-        serve.kill('SIGTERM');
-        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
-        if (serve.exitCode === null) serve.kill('SIGKILL');
+        await serve.stop();
       }
     },
   );
