@@ -324,6 +324,7 @@ export function createCore(options: CreateCoreOptions): Core {
   const knownSecrets = () => [
     ...settings.secretValues(),
     ...secrets.knownValues(),
+    ...envProxySecrets(env),
     ...(options.extraSecrets?.() ?? []),
   ];
   const dispatcher = createContractDispatcher(
