@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import pino from 'pino';
+import type { NetworkReport } from '../shared/contract.js';
 import { jobStates } from '../shared/model.js';
 import { configFile as defaultConfigFile, defaultDataDir, outboxFile } from './core/config/default-paths.js';
 import { ConfigError, readConfigFile } from './core/config/load-config.js';
@@ -39,7 +40,7 @@ Usage:
   callrelay sandbox [--host 127.0.0.1] [--port 4180]
   callrelay enqueue FILE... --destination NAME [--config FILE] [--data DIR]
   callrelay status [--data DIR] [--json]
-  callrelay doctor [--config FILE] [--data DIR] [--set-aside-outbox]
+  callrelay doctor [--config FILE] [--data DIR] [--set-aside-outbox] [--json]
 
 Options:
   --data DIR      data folder (outbox, config); default ${defaultDataDir()}
@@ -52,7 +53,7 @@ Options:
   --allow-host NAME  also answer to this Host name (a reverse proxy's, a DNS alias); repeatable
   --metrics-port N  also serve /metrics on 127.0.0.1:N without the token (for a local agent);
                   /metrics on the main port always needs the token
-  --json          machine-readable output
+  --json          machine-readable output (doctor: the network report for support, secrets removed)
   --set-aside-outbox  (doctor) move a broken outbox aside as outbox.db.broken-<time>
   -h, --help      this help
 `;
@@ -225,13 +226,33 @@ async function enqueue(values: Values, files: string[]): Promise<void> {
   }
 }
 
+/** Each network step on its own indented line: name, outcome, time, what it found. */
+function describeSteps(d: NetworkReport['destinations'][number]): string[] {
+  return d.steps.map((s) => {
+    const ms = s.ms === null ? '' : `${s.ms.toFixed(1)} ms`;
+    return `       ${s.step.padEnd(8)} ${s.status.padEnd(8)} ${ms.padStart(10)}  ${s.detail}`;
+  });
+}
+
+/** The report is for support tickets: no secret value may survive in it, whatever step said it. */
+function redactAll(text: string, secrets: string[]): string {
+  let out = text;
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (secret.length >= 4) out = out.split(secret).join('[redacted]');
+  }
+  return out;
+}
+
 async function doctor(values: Values): Promise<void> {
   const dataDir = path.resolve((values.data as string | undefined) ?? defaultDataDir());
   const file = (values.config as string | undefined) ?? defaultConfigFile(dataDir);
   let failed = false;
+  let jsonReport: string | null = null;
+  // --json prints only the network report on stdout; the checks go to stderr.
+  const out = values.json ? console.error : console.log;
   const report = (ok: boolean, what: string) => {
     if (!ok) failed = true;
-    console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+    out(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
   };
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   report(major > 20 || (major === 20 && minor >= 19), `Node.js ${process.versions.node} (needs 20.19 or newer)`);
@@ -260,7 +281,7 @@ async function doctor(values: Values): Promise<void> {
       if (!(error instanceof OutboxOpenError)) throw error;
       if (values['set-aside-outbox']) {
         const kept = setAsideOutbox(dbFile);
-        console.log(`ok   the broken outbox was moved to ${kept}; the next start begins with an empty queue`);
+        out(`ok   the broken outbox was moved to ${kept}; the next start begins with an empty queue`);
       } else {
         outboxBroken = true;
         report(false, error.message);
@@ -276,15 +297,14 @@ async function doctor(values: Values): Promise<void> {
     readConfigFile(file);
     core = createCore({ dataDir, configFile: file, logger: createLogger() });
     report(true, `config ${file} is valid`);
-    const settings = await core.dispatcher.dispatch('settings:get', {});
-    const names = settings.ok ? (settings.value as { destinations: { name: string }[] }).destinations : [];
-    for (const { name } of names) {
-      const test = await core.dispatcher.dispatch('destination:test', { name });
-      const value = test.ok ? (test.value as { status: string; message: string }) : null;
-      report(
-        value?.status === 'ok',
-        `destination ${name}: ${value ? value.message : test.ok ? '' : test.error.message}`,
-      );
+    const network = await core.dispatcher.dispatch('network:diagnose', {});
+    if (!network.ok) throw new Error(network.error.message);
+    const value = network.value as NetworkReport;
+    if (values.json) jsonReport = redactAll(JSON.stringify(value, null, 2), core.secretValues());
+    for (const d of value.destinations) {
+      const last = d.steps.at(-1);
+      report(d.ok, `destination ${d.destination}: ${d.ok ? (last?.detail ?? 'ok') : d.firstFailure}`);
+      for (const line of describeSteps(d)) out(line);
     }
     for (const check of await core.checkCdr()) report(check.ok, `CDR of folder ${check.folder}: ${check.message}`);
   } catch (error) {
@@ -292,6 +312,7 @@ async function doctor(values: Values): Promise<void> {
   } finally {
     await core?.stop();
   }
+  if (values.json) console.log(jsonReport ?? JSON.stringify({ destinations: [], trust: [], error: 'no report' }));
   if (failed) process.exitCode = 1;
 }
 

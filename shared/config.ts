@@ -11,6 +11,31 @@ const baseUrl = z.url({ protocol: /^https?$/, message: 'expected an http(s) URL 
 const secret = z.string();
 const EMPTY_SECRET = 'a secret may not be empty; write the value or env:NAME';
 
+const proxyUrl = z
+  .url({ protocol: /^(https?|socks5?)$/, message: 'expected a proxy URL such as http://proxy.corp:3128' })
+  .refine((u) => !new URL(u).username && !new URL(u).password, {
+    message: 'put proxy credentials in "username" and "password" (env:NAME), not in the URL',
+  });
+/**
+ * How requests leave this machine: "direct", a proxy URL, a proxy with credentials, or a PAC file
+ * (`{"pac": "http://wpad/wpad.dat"}`). Credentials are secrets (env:NAME, or stored by Settings).
+ */
+export const ProxySetting = z.union([
+  z.literal('direct'),
+  proxyUrl,
+  z.object({ url: proxyUrl, username: secret.optional(), password: secret.optional() }).strict(),
+  z
+    .object({
+      pac: z.url({ protocol: /^(https?|file)$/, message: 'expected the PAC file URL, e.g. http://wpad/wpad.dat' }),
+      username: secret.optional(),
+      password: secret.optional(),
+    })
+    .strict(),
+]);
+export type ProxySetting = z.infer<typeof ProxySetting>;
+/** A PEM file of extra root certificates to trust (a company's TLS-inspection CA). */
+const caFile = z.string().min(1, 'give the path of a PEM file');
+
 /** Platform fields by the platform's own names, e.g. {"agent_id": "agent-7"}. */
 const platformDefaults = z.record(z.string(), z.unknown()).default({});
 
@@ -27,6 +52,8 @@ const common = {
    * the destination sends nothing until they are entered again.
    */
   awaitingSecrets: z.boolean().optional(),
+  proxy: ProxySetting.optional(),
+  caFile: caFile.optional(),
 };
 
 function emptySecrets(auth: unknown, at: (string | number)[] = ['auth']): (string | number)[][] {
@@ -239,6 +266,10 @@ export const Config = z
       .strict()
       .default({ reviewWaiting: true, destinationFailingAfterMin: 30 }),
     telemetry: TelemetryConfig.optional(),
+    /** Every destination's proxy unless it sets its own; environment variables otherwise. */
+    proxy: ProxySetting.optional(),
+    /** Extra roots for every destination, added to those of a destination's own caFile. */
+    caFile: caFile.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

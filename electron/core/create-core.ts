@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Dispatcher } from 'undici';
-import type { Config } from '../../shared/config.js';
+import type { Config, DestinationConfig } from '../../shared/config.js';
 import type { EventName, EventPayload } from '../../shared/contract.js';
 import {
   createContractDispatcher,
@@ -21,6 +21,8 @@ import { createSettingsStore } from './config/settings-store.js';
 import { createDestination } from './destinations/create-destination.js';
 import type { Destination } from './destinations/destination.js';
 import { createChangeFeed } from './engine/change-feed.js';
+import { createNetwork, envProxySecrets, resolvedProxySetting } from './http/network.js';
+import { diagnoseDestination } from './http/network-doctor.js';
 import { createEngine } from './engine/engine.js';
 import { createSilentLogger, systemClock, type Clock, type Logger } from './logger.js';
 import { createFleetMetrics } from './metrics/fleet-metrics.js';
@@ -57,6 +59,13 @@ export interface CreateCoreOptions {
   httpDispatcher?: Dispatcher;
   /** The app's version, for `callrelay_build_info` and the metrics resource. */
   version?: string;
+  /**
+   * Desktop: the OS's proxy for a URL (Electron session.resolveProxy: "DIRECT", "PROXY h:p; …"),
+   * used when the config sets no proxy. Headless hosts leave it out and read HTTPS_PROXY etc.
+   */
+  resolveProxy?: (url: string) => Promise<string>;
+  /** Desktop: the OS trust store (PEM), trusted by the core's requests as the browser trusts it. */
+  systemCertificates?: () => string[];
 }
 
 type Listener = (payload: unknown) => void;
@@ -80,14 +89,18 @@ export function createCore(options: CreateCoreOptions): Core {
   const clock = options.clock ?? systemClock;
   const file = options.configFile ?? defaultConfigFile(options.dataDir);
   fs.mkdirSync(options.dataDir, { recursive: true });
+  const env = options.env ?? process.env;
   const secrets =
     options.secrets ??
     createSecretHandling({
-      env: options.env ?? process.env,
+      env,
       codec: options.secretCodec === undefined ? ownerOnlyFileCodec : options.secretCodec,
     });
   const settings = createSettingsStore({ file, secrets, initial: options.initialConfig });
-  const logger = createRedactingLogger(options.logger ?? createSilentLogger(), () => settings.secretValues());
+  const logger = createRedactingLogger(options.logger ?? createSilentLogger(), () => [
+    ...settings.secretValues(),
+    ...envProxySecrets(env),
+  ]);
 
   const listeners = new Map<EventName, Set<Listener>>();
   function emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
@@ -100,8 +113,20 @@ export function createCore(options: CreateCoreOptions): Core {
     }
   }
 
+  const network = createNetwork({
+    env,
+    resolveSystemProxy: options.resolveProxy,
+    systemCertificates: options.systemCertificates,
+  });
+  const routeOf = (d: DestinationConfig, config: Config) =>
+    network.forDestination(
+      { name: d.name, proxy: resolvedProxySetting(d.proxy), caFile: d.caFile },
+      { proxy: resolvedProxySetting(config.proxy), caFile: config.caFile },
+    );
   let destinations = new Map<string, Destination>();
+  let routes = new Map<string, ReturnType<typeof routeOf>>();
   function buildDestinations(config: Config): void {
+    routes = new Map(config.destinations.filter((d) => d.enabled).map((d) => [d.name, routeOf(d, config)]));
     destinations = new Map(
       config.destinations
         .filter((d) => d.enabled)
@@ -111,6 +136,7 @@ export function createCore(options: CreateCoreOptions): Core {
             logger: logger.child({ destination: d.name }),
             clock,
             dispatcher: options.httpDispatcher,
+            route: routes.get(d.name),
           }),
         ]),
     );
@@ -226,7 +252,18 @@ export function createCore(options: CreateCoreOptions): Core {
 
   const destinationHandlers = createDestinationHandlers({
     getDestination: getSendableDestination,
-    build: (config) => createDestination(config, { logger, clock, dispatcher: options.httpDispatcher }),
+    build: (config) => {
+      // A draft from the form carries no network settings: a saved destination's proxy and
+      // caFile still apply, so "Test connection" goes the way its deliveries go.
+      const stored = settings.resolved().destinations.find((d) => d.name === config.name);
+      const network = { ...config, proxy: config.proxy ?? stored?.proxy, caFile: config.caFile ?? stored?.caFile };
+      return createDestination(config, {
+        logger,
+        clock,
+        dispatcher: options.httpDispatcher,
+        route: routeOf(network as DestinationConfig, settings.resolved()),
+      });
+    },
     resolveDraft: (draft) => {
       // A draft from the settings form: secrets left blank fall back to the stored ones (same origin only).
       const stored = settings.resolved().destinations.find((d) => d.name === draft.name);
@@ -285,12 +322,43 @@ export function createCore(options: CreateCoreOptions): Core {
       engine.wake();
       return result;
     },
+    'network:diagnose': async ({ name }) => {
+      const config = settings.resolved();
+      // A destination waiting for its secrets (new address) is never tested: it would send the old ones.
+      const chosen = config.destinations.filter(
+        (d) => d.enabled && getSendableDestination(d.name) && (name === undefined || d.name === name),
+      );
+      if (name !== undefined && chosen.length === 0) {
+        throw new HandlerError('not-found', `No enabled destination named "${name}"; check the name in Settings.`);
+      }
+      const report = await Promise.all(
+        chosen.map((d) =>
+          diagnoseDestination({
+            name: d.name,
+            baseUrl: d.baseUrl,
+            route: routes.get(d.name) ?? routeOf(d, config),
+            testConnection: (signal) => getSendableDestination(d.name)!.testConnection(signal),
+          }),
+        ),
+      );
+      let trust: { label: string; certificates: number }[] = [];
+      try {
+        const first = chosen[0]
+          ? (routes.get(chosen[0].name) ?? routeOf(chosen[0], config))
+          : routeOf({ name: '-', caFile: undefined } as DestinationConfig, config);
+        trust = first.trust().sources.map((s) => ({ label: s.label, certificates: s.pems.length }));
+      } catch (error) {
+        logger.warn({ err: error }, 'trusted roots could not be listed');
+      }
+      return { destinations: report, trust, at: new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z') };
+    },
     'dialog:pick-folder': async () => ({ path: options.pickFolder ? await options.pickFolder() : null }),
   };
 
   const knownSecrets = () => [
     ...settings.secretValues(),
     ...secrets.knownValues(),
+    ...envProxySecrets(env),
     ...(options.extraSecrets?.() ?? []),
   ];
   const dispatcher = createContractDispatcher(
@@ -335,8 +403,9 @@ export function createCore(options: CreateCoreOptions): Core {
       await enrichment.close();
       feed.close();
       outbox.close();
+      await network.close();
     },
-    secretValues: () => settings.secretValues(),
+    secretValues: () => [...settings.secretValues(), ...envProxySecrets(env)],
     checkCdr: () => enrichment.checkCdr(settings.resolved().folders),
     configFile: file,
     outboxFile: path.resolve(dbFile),

@@ -1,6 +1,7 @@
 // Electron main process. Each concern lives in its own file and exports a setup function; this
 // file only decides the order: what must happen before `ready`, then onReady().
 import path from 'node:path';
+import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import {
   app,
@@ -29,6 +30,7 @@ import { setupMainWindow } from './main-window.js';
 import { setupNotifications } from './notifications.js';
 import { createSafeStorageCodec } from './safe-storage-codec.js';
 import { setupShutdown } from './shutdown.js';
+import { createSystemNetwork, type SystemNetworkDeps } from './system-network.js';
 import { setupTray } from './tray.js';
 import { setupPermissionGuards, setupWebContentsGuards } from './web-contents-guards.js';
 import type { SecretCodec } from '../core/secrets/secret-codec.js';
@@ -119,6 +121,12 @@ async function onReady(): Promise<void> {
       : null;
   if (demo) logger.info({ recordings: demo.recordings }, 'demo mode: delivering to the built-in sandbox');
 
+  // The OS's proxy and trust store for the core's own requests; the config's explicit setting wins.
+  const systemNetwork = createSystemNetwork({
+    session: session.defaultSession,
+    tls: tls as SystemNetworkDeps['tls'],
+    logger,
+  });
   const core = createCore({
     dataDir: paths.dataDir,
     configFile: paths.configFile,
@@ -126,6 +134,8 @@ async function onReady(): Promise<void> {
     logger,
     secretCodec: codec,
     version: app.getVersion(),
+    resolveProxy: systemNetwork.resolveProxy,
+    systemCertificates: systemNetwork.systemCertificates,
     pickFolder: async () => (await pickFolder()).path,
     extraSecrets: () => [...knownSecrets],
     ...(demo ? { initialConfig: demo.initialConfig } : {}),

@@ -22,3 +22,15 @@ test('change a setting', async ({ page }) => {
   await page.getByRole('button', { name: 'Test connection' }).click();
   await expect(page.getByTestId('connection-test')).toBeVisible({ timeout: 20_000 });
 });
+
+test('check the network from Settings', async ({ page }) => {
+  await page.goto(`${demoUrl()}#/settings`);
+  await page.getByRole('button', { name: 'Check the network' }).click();
+  // The demo's destinations are the sandbox on loopback: direct, plain HTTP, signed-in request ok.
+  const comswise = page.getByRole('heading', { name: /^comswise works/ });
+  await expect(comswise).toBeVisible({ timeout: 30_000 });
+  const steps = page.getByRole('table', { name: 'Network steps for comswise' });
+  await expect(steps.getByRole('row', { name: /Signed-in request ok/ })).toBeVisible();
+  await expect(steps.getByRole('row', { name: /Certificate skipped/ })).toBeVisible();
+  await expect(page.getByText(/Trusted certificates: Node's bundled roots/)).toBeVisible();
+});

@@ -209,3 +209,22 @@ describe('other settings', () => {
     );
   });
 });
+
+describe('network settings', () => {
+  it('runs the network doctor and shows each destination, its proxy and the first failing step', async () => {
+    const host = await renderSettings();
+    fireEvent.click(screen.getByRole('button', { name: 'Check the network' }));
+    const failing = await screen.findByRole('heading', { name: /cx problem/ });
+    expect(failing).toBeTruthy();
+    expect(screen.getByRole('heading', { name: /comswise works/ })).toBeTruthy();
+    expect(host.calls.some((c) => c.channel === 'network:diagnose')).toBe(true);
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Connection: Cannot reach the proxy http://proxy.corp:3128 (from HTTPS_PROXY) (ECONNREFUSED)',
+    );
+    expect(screen.getAllByText(/Through http:\/\/proxy\.corp:3128 \(from environment variables\)/)).toHaveLength(2);
+    expect(
+      screen.getByText(/issued by Corp Inspection CA, valid until 2027-03-01, trusted by the system store/),
+    ).toBeTruthy();
+    expect(screen.getByRole('table', { name: 'Network steps for cx' })).toBeTruthy();
+  });
+});

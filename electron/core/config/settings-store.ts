@@ -6,11 +6,13 @@ import {
   describeIssues,
   missingSecrets,
   type ConfigInput,
+  type ProxySetting,
 } from '../../../shared/config.js';
 import type { DestinationInput, SettingsUpdate, SettingsView } from '../../../shared/contract.js';
 import { HandlerError } from '../../../shared/contract-host.js';
 import type { SecretHandling } from '../secrets/secret-handling.js';
 import { SecretError } from '../secrets/secret-ref.js';
+import { readPemFile, TrustFileError } from '../http/trust-store.js';
 import { checkFolders, checkTemplates, ConfigError, readConfigFile, writeConfigFile } from './load-config.js';
 
 export interface SettingsStore {
@@ -68,9 +70,43 @@ export function createSettingsStore(options: {
 }): SettingsStore {
   const { file, secrets } = options;
 
+  /** A proxy setting with its username and password resolved (env:NAME, safe:…). */
+  function resolveProxy(proxy: ProxySetting | undefined, field: string, problems: string[]): ProxySetting | undefined {
+    if (proxy === undefined || typeof proxy === 'string') return proxy;
+    const out = { ...proxy };
+    for (const key of ['username', 'password'] as const) {
+      const value = proxy[key];
+      if (value === undefined) continue;
+      try {
+        out[key] = secrets.resolve(value, `${field}.${key}`);
+      } catch (error) {
+        problems.push(`${field}.${key}: ${(error as Error).message}`);
+      }
+    }
+    if ((out.username === undefined) !== (out.password === undefined)) {
+      problems.push(`${field}: give both "username" and "password" for the proxy, or neither.`);
+    }
+    return out;
+  }
+
+  /** A caFile that cannot be read stops the start like a missing folder does, with its path. */
+  function checkCaFile(file: string | undefined, field: string, problems: string[]): void {
+    if (file === undefined) return;
+    try {
+      readPemFile(file, field);
+    } catch (error) {
+      if (!(error instanceof TrustFileError)) throw error;
+      problems.push(error.message);
+    }
+  }
+
   function resolveAll(config: Config): Config {
     const problems: string[] = [];
+    const proxy = resolveProxy(config.proxy, 'proxy', problems);
+    checkCaFile(config.caFile, 'caFile', problems);
     const destinations = config.destinations.map((d, i) => {
+      checkCaFile(d.caFile, `destinations.${i}.caFile`, problems);
+      const destinationProxy = resolveProxy(d.proxy, `destinations.${i}.proxy`, problems);
       const auth = mapAuth(
         d.auth as Auth,
         (value, field) => {
@@ -83,7 +119,11 @@ export function createSettingsStore(options: {
         },
         `destinations.${i}.auth`,
       );
-      return { ...d, auth } as DestinationConfig;
+      return {
+        ...d,
+        auth,
+        ...(destinationProxy !== undefined ? { proxy: destinationProxy } : {}),
+      } as DestinationConfig;
     });
     const folders = config.folders.map((f, i) => {
       if (!f.cdr || !('mysql' in f.cdr)) return f;
@@ -95,7 +135,7 @@ export function createSettingsStore(options: {
       }
     });
     if (problems.length > 0) throw new ConfigError(problems.join('\n'), file);
-    return { ...config, destinations, folders };
+    return { ...config, destinations, folders, ...(proxy !== undefined ? { proxy } : {}) };
   }
 
   function load(config: Config): { raw: Config; resolved: Config } {
@@ -212,7 +252,12 @@ export function createSettingsStore(options: {
     },
     secretValues() {
       const values: string[] = [];
-      for (const d of state.resolved.destinations) collect(d.auth as Auth, values);
+      for (const d of state.resolved.destinations) {
+        collect(d.auth as Auth, values);
+        if (typeof d.proxy === 'object' && d.proxy.password) values.push(d.proxy.password);
+      }
+      const proxy = state.resolved.proxy;
+      if (typeof proxy === 'object' && proxy.password) values.push(proxy.password);
       for (const f of state.resolved.folders) {
         if (!f.cdr || !('mysql' in f.cdr)) continue;
         values.push(f.cdr.mysql);

@@ -146,7 +146,7 @@ export function multipartBody(
 }
 
 export function createAddCallsDestination(config: ConfigOf<'add-calls'>, deps: DestinationDeps): Destination {
-  const http = createHttpClient({ dispatcher: deps.dispatcher, now: () => deps.clock.now() });
+  const http = createHttpClient({ dispatcher: deps.dispatcher, route: deps.route, now: () => deps.clock.now() });
   const url = joinUrl(config.baseUrl, 'api/add-calls');
 
   function fields(job: Pick<DeliveryJob, 'call'>): Record<string, unknown> {

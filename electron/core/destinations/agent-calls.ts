@@ -64,7 +64,7 @@ interface CreatedCall {
 }
 
 export function createAgentCallsDestination(config: ConfigOf<'agent-calls'>, deps: DestinationDeps): Destination {
-  const http = createHttpClient({ dispatcher: deps.dispatcher, now: () => deps.clock.now() });
+  const http = createHttpClient({ dispatcher: deps.dispatcher, route: deps.route, now: () => deps.clock.now() });
   const headers = { 'x-api-key': config.auth.apiKey, 'x-api-secret': config.auth.apiSecret };
   const url = joinUrl(config.baseUrl, 'api/calls/create');
 

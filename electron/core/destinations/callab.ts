@@ -79,7 +79,7 @@ interface CreatedCall {
 }
 
 export function createCallabDestination(config: ConfigOf<'callab'>, deps: DestinationDeps): Destination {
-  const http = createHttpClient({ dispatcher: deps.dispatcher, now: () => deps.clock.now() });
+  const http = createHttpClient({ dispatcher: deps.dispatcher, route: deps.route, now: () => deps.clock.now() });
   const auth = { authorization: `Bearer ${config.auth.token}` };
   const url = joinUrl(config.baseUrl, 'v1/calls');
 

@@ -141,7 +141,7 @@ export function createComswiseDestination(
   deps: DestinationDeps,
   options: { maxLookupPages?: number; maxFreshUrls?: number } = {},
 ): Destination {
-  const http = createHttpClient({ dispatcher: deps.dispatcher, now: () => deps.clock.now() });
+  const http = createHttpClient({ dispatcher: deps.dispatcher, route: deps.route, now: () => deps.clock.now() });
   const base = config.baseUrl;
   const auth = { authorization: `Bearer ${config.auth.token}` };
   const maxLookupPages = options.maxLookupPages ?? 50;

@@ -2,6 +2,7 @@
 // cheapest authenticated request; this module reads the answer the same way for all of them.
 import type { ConnectionTest } from '../../../shared/contract.js';
 import { DeliveryError, TransientError } from '../delivery-errors.js';
+import { NetworkPathError } from '../http/network-errors.js';
 import {
   describeUrl,
   serverMessage,
@@ -49,6 +50,8 @@ export async function runConnectionTest(
     res = await http.send({ headersTimeoutMs: 15_000, bodyTimeoutMs: 15_000, ...check.request });
   } catch (error) {
     const message = error instanceof DeliveryError ? error.message : String(error);
+    // A certificate or proxy problem is said as what it is, not as "cannot reach".
+    if (error instanceof NetworkPathError) return { status: 'error', message, latencyMs: null };
     return {
       status: error instanceof TransientError ? 'unreachable' : 'error',
       message: `Cannot reach ${platform} at ${where}: ${message}`,

@@ -67,7 +67,7 @@ interface CreatedCall {
 }
 
 export function createCxDestination(config: ConfigOf<'cx'>, deps: DestinationDeps): Destination {
-  const http = createHttpClient({ dispatcher: deps.dispatcher, now: () => deps.clock.now() });
+  const http = createHttpClient({ dispatcher: deps.dispatcher, route: deps.route, now: () => deps.clock.now() });
   const basic = Buffer.from(`${config.auth.username}:${config.auth.password}`).toString('base64');
   const headers = { authorization: `Basic ${basic}` };
   const url = joinUrl(config.baseUrl, 'api/v1/calls');

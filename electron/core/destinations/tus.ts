@@ -57,7 +57,7 @@ function metadataValue(value: unknown): string | null {
 }
 
 export function createTusDestination(config: ConfigOf<'tus'>, deps: DestinationDeps): Destination {
-  const http = createHttpClient({ dispatcher: deps.dispatcher, now: () => deps.clock.now() });
+  const http = createHttpClient({ dispatcher: deps.dispatcher, route: deps.route, now: () => deps.clock.now() });
   const auth = config.auth.headers;
   const chunkSize = config.chunkSizeBytes ?? Number.POSITIVE_INFINITY;
 

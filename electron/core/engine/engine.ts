@@ -530,7 +530,8 @@ export function createEngine(options: EngineOptions): Engine {
                 lastError: decision.message,
                 event: {
                   type: 'offline',
-                  message: `${job.destination} is unreachable (${decision.message}); waiting for it to come back`,
+                  // The reason says what is wrong (down, proxy, certificate); "unreachable" would hide it.
+                  message: `Waiting for ${job.destination} to come back: ${decision.message}`,
                 },
               });
             }

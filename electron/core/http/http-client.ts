@@ -6,6 +6,16 @@ import { Readable } from 'node:stream';
 import { request as undiciRequest, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { DeliveryError, PermanentError, TransientError, errorFromStatus } from '../delivery-errors.js';
+import type { NetworkRoute } from './network.js';
+import {
+  certificateProblem,
+  describeCertificateProblem,
+  describeProxyProblem,
+  NetworkPathError,
+  proxyProblem,
+} from './network-errors.js';
+import type { ProxyDecision } from './proxy-decision.js';
+import { inspectCertificate } from './tls-probe.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
@@ -72,7 +82,10 @@ export interface HttpClient {
 }
 
 export interface HttpClientOptions {
+  /** A fixed dispatcher (tests, benches); wins over `route`. */
   dispatcher?: Dispatcher;
+  /** The destination's way out: proxy decision and trusted roots per request URL. */
+  route?: NetworkRoute;
   now?: () => number;
   headersTimeoutMs?: number;
   bodyTimeoutMs?: number;
@@ -134,6 +147,18 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       else if (body instanceof Uint8Array) headers['content-length'] = String(body.byteLength);
     }
 
+    let dispatcher = options.dispatcher;
+    let decision: ProxyDecision | null = null;
+    if (!dispatcher && options.route) {
+      try {
+        ({ dispatcher, decision } = await options.route.routeFor(new URL(req.url)));
+      } catch (error) {
+        tracked?.destroy();
+        if (source instanceof Readable) source.destroy();
+        throw routeError(error, req);
+      }
+    }
+
     let answer: Dispatcher.ResponseData;
     try {
       answer = await undiciRequest(req.url, {
@@ -141,7 +166,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         headers,
         body: tracked,
         signal: req.signal,
-        dispatcher: options.dispatcher,
+        dispatcher,
         headersTimeout: req.headersTimeoutMs ?? options.headersTimeoutMs ?? 60_000,
         bodyTimeout: req.bodyTimeoutMs ?? options.bodyTimeoutMs ?? 60_000,
       });
@@ -154,7 +179,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           throw unreadableBody(readFailure, req);
         }
       }
-      throw classify(error, req, bodyDone);
+      throw (await explainNetwork(error, req, decision)) ?? classify(error, req, bodyDone);
     }
     let text: string;
     try {
@@ -206,6 +231,53 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       result = new TransientError(`${where}: connection failed (${code ?? detail})`, { cause: error });
     }
     outcomes.set(result, bodyDone ? 'unknown' : 'not-sent');
+    return result;
+  }
+
+  /**
+   * The way to the server failed before any request went out: a certificate we do not trust, a
+   * proxy that is down or wants credentials. Said as what it is, with the fix, not "unreachable".
+   */
+  async function explainNetwork(
+    error: unknown,
+    req: HttpRequest,
+    decision: ProxyDecision | null,
+  ): Promise<NetworkPathError | null> {
+    if (req.signal?.aborted || error instanceof DeliveryError) return null;
+    const url = new URL(req.url);
+    const code = errorCode(error);
+    const detail = error instanceof Error ? error.message : String(error);
+    let message: string | null = null;
+    const proxy = proxyProblem(decision, code, detail);
+    const tlsProblem = certificateProblem(code);
+    if (proxy) {
+      message = describeProxyProblem(decision!, url.host, proxy);
+    } else if (tlsProblem) {
+      const route = options.route;
+      const inspection =
+        route && url.protocol === 'https:' && tlsProblem !== 'handshake'
+          ? await inspectCertificate(url, {
+              proxy: decision?.kind === 'proxy' ? decision.proxy : null,
+              proxyAuthorization: decision?.credentials
+                ? `Basic ${Buffer.from(`${decision.credentials.username}:${decision.credentials.password}`).toString('base64')}`
+                : undefined,
+              ca: safeTrust(route),
+            })
+          : null;
+      message = describeCertificateProblem(url.host, tlsProblem, code!, inspection);
+    }
+    if (!message) return null;
+    const result = new NetworkPathError(message, { cause: error });
+    outcomes.set(result, 'not-sent');
+    return result;
+  }
+
+  function routeError(error: unknown, req: HttpRequest): Error {
+    const result = new NetworkPathError(
+      `${req.method} ${describeUrl(req.url)}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+    outcomes.set(result, 'not-sent');
     return result;
   }
 
@@ -319,6 +391,14 @@ function snippet(text: string): string {
 export function describeUrl(url: string | URL): string {
   const u = typeof url === 'string' ? new URL(url) : url;
   return `${u.origin}${u.pathname}`;
+}
+
+function safeTrust(route: NetworkRoute): string[] | undefined {
+  try {
+    return route.trust().ca;
+  } catch {
+    return undefined;
+  }
 }
 
 function errorCode(error: unknown): string | null {

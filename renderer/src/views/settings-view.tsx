@@ -7,6 +7,7 @@ import { ErrorState, LoadingState, Notice } from '../components/status-panel.js'
 import { DestinationForm } from './destination-form.js';
 import { FolderForm, type FolderDraft } from './folder-form.js';
 import { TelemetrySection } from './telemetry-section.js';
+import { NetworkSection } from './network-section.js';
 
 /** Existing destinations as the update expects them: no auth, so stored secrets are kept. */
 export function destinationsWithout(
@@ -508,6 +509,7 @@ export function SettingsView() {
       <ConcurrencySection key={JSON.stringify(view.concurrency)} view={view} />
       <NotificationsSection key={JSON.stringify(view.notifications)} view={view} />
       <TelemetrySection key={JSON.stringify(view.telemetry ?? null)} view={view} />
+      <NetworkSection />
     </section>
   );
 }

@@ -119,6 +119,8 @@ export function createFakeSession() {
     setPermissionRequestHandler: vi.fn(),
     setPermissionCheckHandler: vi.fn(),
     setDevicePermissionHandler: vi.fn(),
+    /** Chromium's proxy resolver: DIRECT unless a test says otherwise. */
+    resolveProxy: vi.fn(async (_url: string) => 'DIRECT'),
   };
 }
 
