@@ -11,6 +11,7 @@ import { ConfigError, readConfigFile } from './core/config/load-config.js';
 import { createCore, type Core } from './core/create-core.js';
 import type { Logger } from './core/logger.js';
 import { openOutbox, OutboxOpenError, setAsideOutbox } from './core/outbox/outbox.js';
+import { inspectOutbox } from './core/outbox/outbox-inspection.js';
 import { startDemo } from './headless/demo.js';
 import { startSandbox } from './headless/sandbox/sandbox.js';
 import { assertBindAllowed, HostStartError, startHttpHost } from './headless/serve/http-host.js';
@@ -149,6 +150,8 @@ async function serve(values: Values): Promise<void> {
       ? null
       : await startMetricsListener({ port: metricsPort, scrape: () => core.scrapeMetrics(), logger });
   await core.start();
+  const recovery = core.recovery();
+  if (recovery.behind) console.error(`callrelay: WARNING: ${recovery.message}`);
   const hostServer = await startHttpHost({
     dispatcher: core.dispatcher,
     subscribe: (event, listener) => core.on(event, listener),
@@ -192,13 +195,16 @@ function status(values: Values): void {
   const dataDir = path.resolve((values.data as string | undefined) ?? defaultDataDir());
   const file = outboxFile(dataDir);
   if (!fs.existsSync(file)) throw new UsageError(`No outbox at ${file}: nothing was queued yet, or --data is wrong.`);
+  // Read before the outbox is opened for writing: what a damaged outbox looks like as found.
+  const { recovery } = inspectOutbox(file);
   const outbox = openOutbox({ file, clock: { now: () => Date.now() }, logger: createLogger() });
   try {
     const counts = outbox.counts();
     if (values.json) {
-      console.log(JSON.stringify({ dataDir, counts }));
+      console.log(JSON.stringify({ dataDir, counts, recovery: recovery.message ? recovery : null }));
     } else {
       for (const state of jobStates) console.log(`${state.padEnd(14)} ${counts[state]}`);
+      if (recovery.message) console.log(`\n${recovery.behind ? 'WARNING' : 'note'}: ${recovery.message}`);
     }
   } finally {
     outbox.close();
@@ -274,11 +280,11 @@ async function doctor(values: Values): Promise<void> {
   const dbFile = outboxFile(dataDir);
   let outboxBroken = false;
   if (fs.existsSync(dbFile)) {
-    try {
-      openOutbox({ file: dbFile, clock: { now: () => Date.now() }, logger: createLogger() }).close();
-      report(true, `outbox ${dbFile} passes its integrity check`);
-    } catch (error) {
-      if (!(error instanceof OutboxOpenError)) throw error;
+    // Read-only first: the report describes the outbox as found. Opening it for writing would
+    // replay and checkpoint a cut WAL and so hide the damage before anyone had seen it.
+    const found = inspectOutbox(dbFile);
+    if (found.problem) {
+      const error = new OutboxOpenError(dbFile, found.problem);
       if (values['set-aside-outbox']) {
         const kept = setAsideOutbox(dbFile);
         out(`ok   the broken outbox was moved to ${kept}; the next start begins with an empty queue`);
@@ -286,10 +292,23 @@ async function doctor(values: Values): Promise<void> {
         outboxBroken = true;
         report(false, error.message);
       }
+    } else {
+      report(true, `outbox ${dbFile} passes its quick check`);
+      if (found.recovery.behind) {
+        outboxBroken = true;
+        report(
+          false,
+          `${found.recovery.message} Start CallRelay as usual: it reconciles these calls with the platforms ` +
+            'before creating anything. Keep the outbox files as they are until then.',
+        );
+      } else if (found.recovery.message) {
+        console.log(`note ${found.recovery.message}`);
+      }
     }
   }
   let core: Core | null = null;
   if (outboxBroken) {
+    console.log('skip config and destination checks: they open the outbox, which must stay as found for now');
     process.exitCode = 1;
     return;
   }

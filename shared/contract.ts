@@ -129,6 +129,8 @@ export const Dashboard = z.object({
   destinations: z.array(DestinationHealth),
   folders: z.array(FolderStatus),
   paused: z.boolean(),
+  /** Conditions a supervisor must see before anything else (a damaged outbox, a full disk). */
+  warnings: z.array(z.object({ kind: z.string(), message: z.string() })).optional(),
 });
 export type Dashboard = z.infer<typeof Dashboard>;
 

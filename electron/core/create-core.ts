@@ -28,7 +28,10 @@ import { createSilentLogger, systemClock, type Clock, type Logger } from './logg
 import { createFleetMetrics } from './metrics/fleet-metrics.js';
 import { folderLabels } from './metrics/folder-labels.js';
 import { createEnrichmentRegistry } from './metadata/call-enrichment.js';
+import { startCheckpointSchedule } from './outbox/checkpoint-schedule.js';
 import { openOutbox } from './outbox/outbox.js';
+import { createRecoveryGuard, type RecoveryStatus } from './outbox/outbox-recovery.js';
+import { openProgressWitness, witnessFileFor } from './outbox/progress-witness.js';
 import { checkLiteralSecretExposure } from './secrets/config-file-mode.js';
 import { createRedactingLogger, createSecretScrubber } from './secrets/redacting-logger.js';
 import { ownerOnlyFileCodec, type SecretCodec } from './secrets/secret-codec.js';
@@ -83,6 +86,8 @@ export interface Core {
   readonly outboxFile: string;
   /** Every metric in the Prometheus text format (read now: a few indexed rows, never a scan). */
   scrapeMetrics(): Promise<string>;
+  /** Whether the outbox was found behind its progress witness (recovery mode). */
+  recovery(): RecoveryStatus;
 }
 
 export function createCore(options: CreateCoreOptions): Core {
@@ -156,6 +161,22 @@ export function createCore(options: CreateCoreOptions): Core {
 
   const dbFile = outboxFile(options.dataDir);
   const outbox = openOutbox({ file: dbFile, clock, logger: logger.child({ part: 'outbox' }) });
+  let witness: ReturnType<typeof openProgressWitness>;
+  try {
+    witness = openProgressWitness(witnessFileFor(dbFile));
+  } catch (error) {
+    outbox.close();
+    throw error;
+  }
+  const recovery = createRecoveryGuard({
+    lostCreates: (entries) => outbox.lostCreates(entries),
+    witness,
+    clock,
+    logger: logger.child({ part: 'outbox' }),
+    getMeta: (key) => outbox.getMeta(key),
+    setMeta: (key, value) => outbox.setMeta(key, value),
+  });
+  let checkpoints: ReturnType<typeof startCheckpointSchedule> | null = null;
   const feed = createChangeFeed({
     clock,
     counts: () => outbox.counts(),
@@ -207,6 +228,7 @@ export function createCore(options: CreateCoreOptions): Core {
     getDestination: getSendableDestination,
     clock,
     logger: logger.child({ part: 'engine' }),
+    recovery,
     concurrency: settings.resolved().concurrency,
     bandwidth: settings.resolved().bandwidth,
     destinationNames: () =>
@@ -273,7 +295,16 @@ export function createCore(options: CreateCoreOptions): Core {
   let started = false;
   const handlers: ContractHandlers = {
     ...createQueueHandlers({ outbox, engine, getDestination, clock }),
-    ...createDashboardHandlers({ outbox, engine, clock, folders: () => intake.statuses() }),
+    ...createDashboardHandlers({
+      outbox,
+      engine,
+      clock,
+      folders: () => intake.statuses(),
+      warnings: () => {
+        const r = recovery.status();
+        return r.message ? [{ kind: r.behind ? 'outbox-behind' : 'outbox-recovered', message: r.message }] : [];
+      },
+    }),
     ...destinationHandlers,
     'destination:test': (args) => {
       if (args.name && !args.draft && awaitingSecrets().has(args.name)) {
@@ -379,6 +410,7 @@ export function createCore(options: CreateCoreOptions): Core {
       if (started) return;
       started = true;
       await metrics.configure(settings.resolved().telemetry);
+      checkpoints = startCheckpointSchedule({ checkpoint: () => outbox.checkpoint(), logger });
       engine.start();
       await intake.start();
       checkAttention();
@@ -397,14 +429,17 @@ export function createCore(options: CreateCoreOptions): Core {
         enrichment.stopWaits();
         await intake.close();
         await engine.stop();
+        checkpoints?.stop();
       }
       // Before the outbox closes: a last push reads it.
       await metrics.close();
       await enrichment.close();
       feed.close();
+      witness.close();
       outbox.close();
       await network.close();
     },
+    recovery: () => recovery.status(),
     secretValues: () => [...settings.secretValues(), ...envProxySecrets(env)],
     checkCdr: () => enrichment.checkCdr(settings.resolved().folders),
     configFile: file,

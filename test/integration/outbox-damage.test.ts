@@ -134,14 +134,14 @@ describe('a damaged outbox is detected, and deliveries after it look up before t
     expect(notDone).toEqual([]);
 
     // Loud: the serve log, the dashboard, `status --json` and `doctor` all say it.
-    expect(s2.output()).toMatch(/outbox is behind its progress witness/);
+    expect(s2.output()).toMatch(/behind its progress witness/);
     const dashboard = await s2.call<ChannelOutput<'dashboard:get'>>('dashboard:get', {});
-    expect(JSON.stringify(dashboard.warnings)).toMatch(/outbox is behind its progress witness/);
+    expect(JSON.stringify(dashboard.warnings)).toMatch(/behind its progress witness/);
     await s2.stop();
     const status = await runCli(['status', '--data', dataDir, '--json']);
     expect(status.code).toBe(0);
     const statusJson = JSON.parse(status.stdout) as { recovery: { behind: boolean; message: string } | null };
-    expect(statusJson.recovery?.message).toMatch(/outbox is behind its progress witness/);
+    expect(statusJson.recovery?.message).toMatch(/behind its progress witness/);
 
     // The old backup comes back over the finished run.
     const sizeBefore = fs.statSync(dbFile).size;
@@ -168,7 +168,7 @@ describe('a damaged outbox is detected, and deliveries after it look up before t
     expect(sandbox.calls().comswise.length).toBe(callsBefore.comswise);
     expect(sandbox.calls()['agent-calls'].length).toBe(callsBefore.agent);
     expect(again.filter((j) => j.state !== 'done')).toEqual([]);
-    expect(s3.output()).toMatch(/outbox is behind its progress witness/);
+    expect(s3.output()).toMatch(/behind its progress witness/);
     expect(sizeBefore).toBeGreaterThan(4096);
   });
 });

@@ -11,6 +11,7 @@ export interface DashboardHandlerDeps {
   engine: Engine;
   clock: Clock;
   folders(): FolderStatus[];
+  warnings?(): { kind: string; message: string }[];
 }
 
 function buckets(outbox: Outbox, now: number, bucketMs: number, count: number) {
@@ -40,6 +41,7 @@ export function createDashboardHandlers(deps: DashboardHandlerDeps): Pick<Contra
         destinations: deps.engine.health(),
         folders: deps.folders(),
         paused: deps.engine.isPaused(),
+        warnings: deps.warnings?.() ?? [],
       };
     },
   };

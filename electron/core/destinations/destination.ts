@@ -26,9 +26,27 @@ export interface StepStore {
   clear(step: string): void;
 }
 
+/**
+ * The progress witness of this job's create (outbox/progress-witness.ts), bound to its
+ * destination and call. Absent in tests that run a destination without an outbox.
+ */
+export interface CreateWitness {
+  /** Recovery mode: the outbox was found behind its witness; every create looks up first. */
+  recovering(): boolean;
+  /** A create for this call may have left before, though the steps may not say so. */
+  wasSent(): boolean;
+  /** Fsynced before the request leaves. */
+  recordSent(): void;
+  /** The request provably created nothing. */
+  retract(): void;
+  /** The outbox holds the create's outcome (or its sent marker) again. */
+  accounted(): void;
+}
+
 export interface DeliveryContext {
   job: DeliveryJob;
   steps: StepStore;
+  witness?: CreateWitness;
   signal: AbortSignal;
   log: Logger;
   now(): number;

@@ -4,9 +4,13 @@
 // absent (look it up, or lean on the platform's own idempotency key) before sending again, or
 // stop and tell a person. The transport tells us when a failed request cannot have been acted on
 // (refused, body cut short, or an error status), and only then is the marker cleared.
-import { PermanentError } from '../delivery-errors.js';
+//
+// A second witness outside the outbox (CreateWitness) covers the outbox itself losing the marker:
+// when it says a create left that the steps do not show, or the outbox was found behind it, the
+// create takes the recover path first, and a kind that has none goes to review.
+import { PermanentError, ReviewError } from '../delivery-errors.js';
 import { requestOutcome } from '../http/http-client.js';
-import type { DeliveryContext, StepStore } from './destination.js';
+import type { CreateWitness, DeliveryContext, StepStore } from './destination.js';
 
 export interface CreateOnceOptions<T> {
   steps: StepStore;
@@ -22,6 +26,7 @@ export interface CreateOnceOptions<T> {
   recover?: () => Promise<T | null>;
   /** Names the platform in the message a person reads when the outcome cannot be known. */
   platform: string;
+  witness?: CreateWitness;
 }
 
 export interface SentMarker {
@@ -31,36 +36,67 @@ export interface SentMarker {
 export async function createOnce<T>(options: CreateOnceOptions<T>): Promise<T> {
   const { steps, step } = options;
   const marker = `${step}:sent`;
+  const { witness } = options;
   const done = steps.get<T>(step);
-  if (done !== undefined) return done;
-  if (steps.get<SentMarker>(marker) !== undefined) {
+  if (done !== undefined) {
+    witness?.accounted();
+    return done;
+  }
+  let markedSent = steps.get<SentMarker>(marker) !== undefined;
+  if (!markedSent && witness?.wasSent()) {
+    // The outbox lost the marker its witness saw: put it back, so every later attempt knows too.
+    steps.commit(marker, { sentAt: options.now(), restoredFromWitness: true });
+    witness.accounted();
+    markedSent = true;
+    if (!options.recover) throw lostAnswer(options.platform);
+  }
+  if (markedSent || (witness?.recovering() && options.recover)) {
     if (!options.recover) throw ambiguous(options.platform);
     const found = await options.recover();
     if (found !== null) {
       steps.commit(step, found);
+      witness?.accounted();
       return found;
     }
   }
   steps.commit(marker, { sentAt: options.now() } satisfies SentMarker);
+  witness?.recordSent();
   let result: T;
   try {
     result = await options.send();
   } catch (error) {
     const outcome = requestOutcome(error);
-    if (outcome === 'not-sent' || outcome === 'answered') steps.clear(marker);
+    if (outcome === 'not-sent' || outcome === 'answered') {
+      steps.clear(marker);
+      witness?.retract();
+    }
     throw error;
   }
   steps.commit(step, result);
+  witness?.accounted();
   return result;
 }
 
 /** A delivery's one create request: `createOnce` under the step name "create-call". */
 export function createCallOnce<T>(
-  ctx: Pick<DeliveryContext, 'steps' | 'now'>,
+  ctx: Pick<DeliveryContext, 'steps' | 'now' | 'witness'>,
   platform: string,
   calls: Pick<CreateOnceOptions<T>, 'send' | 'recover'>,
 ): Promise<T> {
-  return createOnce<T>({ steps: ctx.steps, step: 'create-call', now: ctx.now, platform, ...calls });
+  return createOnce<T>({ steps: ctx.steps, step: 'create-call', now: ctx.now, platform, witness: ctx.witness, ...calls });
+}
+
+/** An at-most-once platform, a create the outbox forgot but its witness saw leave: a person decides. */
+export function lostAnswer(platform: string): ReviewError {
+  return new ReviewError([
+    {
+      field: 'callId',
+      message:
+        `the outbox lost its record of this call, and its progress witness shows the create request was already ` +
+        `sent to ${platform}, which offers no way to look calls up. Check ${platform}: if the call is there, cancel ` +
+        'this job; if it is not, resend the recording on purpose.',
+    },
+  ]);
 }
 
 export function ambiguous(platform: string): PermanentError {

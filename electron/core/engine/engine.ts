@@ -9,10 +9,11 @@ import type { BandwidthConfig, Config } from '../../../shared/config.js';
 import type { DestinationHealth } from '../../../shared/contract.js';
 import type { JobState, Progress } from '../../../shared/model.js';
 import { LeaseLostError, TransientError } from '../delivery-errors.js';
-import type { DeliveryContext, Destination, StepStore } from '../destinations/destination.js';
+import type { CreateWitness, DeliveryContext, Destination, StepStore } from '../destinations/destination.js';
 import type { Clock, Logger } from '../logger.js';
 import type { DeliveryObserver } from '../metrics/delivery-observer.js';
 import type { JobRecord, LeaseOutcome, LiveOutcome, Outbox } from '../outbox/outbox.js';
+import type { RecoveryGuard } from '../outbox/outbox-recovery.js';
 import { createProgressTracker } from './progress-tracker.js';
 import { createRetryPolicy, type RetryPolicyOptions } from './retry-policy.js';
 import { openThrottledBody } from './throttled-body.js';
@@ -44,6 +45,8 @@ export interface EngineOptions {
   owner?: string;
   /** Metrics: bytes sent, deliveries and failed attempts as they happen. */
   observer?: DeliveryObserver;
+  /** The outbox's progress witness and recovery mode, around every create. */
+  recovery?: RecoveryGuard;
 }
 
 export interface Engine {
@@ -381,6 +384,21 @@ export function createEngine(options: EngineOptions): Engine {
     };
   }
 
+  function witnessOf(job: JobRecord): CreateWitness | undefined {
+    const guard = options.recovery;
+    if (!guard) return undefined;
+    const { destination } = job;
+    // Read at each call: a person may have changed the callId in the review form.
+    const callId = () => job.call.callId;
+    return {
+      recovering: () => guard.recovering(),
+      wasSent: () => guard.wasSent(destination, callId()),
+      recordSent: () => guard.recordSent(destination, callId(), job.id),
+      retract: () => guard.retract(destination, callId()),
+      accounted: () => guard.accounted(destination, callId()),
+    };
+  }
+
   async function runJob(job: JobRecord, runner: Runner): Promise<JobState | null> {
     const { controller } = runner;
     const jobLog = log.child({ job: job.id, destination: job.destination });
@@ -417,6 +435,7 @@ export function createEngine(options: EngineOptions): Engine {
       const ctx: DeliveryContext = {
         job: { id: job.id, destination: job.destination, recording: job.recording, call: job.call },
         steps: store,
+        witness: witnessOf(job),
         signal: controller.signal,
         log: jobLog,
         now: () => clock.now(),
@@ -578,6 +597,7 @@ export function createEngine(options: EngineOptions): Engine {
       const ctx: DeliveryContext = {
         job: { id: job.id, destination: job.destination, recording: job.recording, call: job.call },
         steps: store,
+        witness: witnessOf(job),
         signal: controller.signal,
         log: jobLog,
         now: () => clock.now(),

@@ -23,6 +23,8 @@ import type { Clock, Logger } from '../logger.js';
 import { provisionalSha256, type EnqueueInput, type IntakePort, type LiveCompletionResult } from './intake-port.js';
 import { statesLeadingTo, waitingStates } from './job-states.js';
 import { migrate } from './migrations.js';
+import { lostCreates } from './outbox-recovery.js';
+import type { WitnessEntry } from './progress-witness.js';
 
 export interface JobRecord {
   seq: number;
@@ -188,6 +190,10 @@ export interface Outbox extends Required<IntakePort> {
   getMeta(key: string): string | null;
   setMeta(key: string, value: string | null): void;
   integrityCheck(): string;
+  /** Witnessed creates this outbox does not remember (see outbox-recovery.ts). */
+  lostCreates(witnessed: WitnessEntry[]): WitnessEntry[];
+  /** Copies the WAL into the database file (PRAGMA wal_checkpoint(PASSIVE)); false when busy. */
+  checkpoint(): boolean;
 }
 
 export interface JobTotals {
@@ -589,7 +595,15 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
 
   const outbox: Outbox = {
     file,
-    close: () => db.close(),
+    close() {
+      // A clean shutdown leaves the whole state in the database file, none of it only in the WAL.
+      try {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch (error) {
+        log.warn({ err: error }, 'could not checkpoint the outbox at shutdown; its WAL keeps the latest state');
+      }
+      db.close();
+    },
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -1119,6 +1133,11 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
       else stmt.setMeta.run(key, value);
     },
     integrityCheck: () => String(db.pragma('integrity_check', { simple: true })),
+    lostCreates: (witnessed) => lostCreates(db, witnessed),
+    checkpoint() {
+      const [row] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number }[];
+      return row?.busy === 0;
+    },
   };
   log.debug({ file }, 'outbox open');
   return outbox;
