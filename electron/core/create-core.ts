@@ -237,6 +237,7 @@ export function createCore(options: CreateCoreOptions): Core {
         .destinations.filter((d) => d.enabled && !d.awaitingSecrets)
         .map((d) => d.name),
     destinationConcurrency: (name) => settings.resolved().destinations.find((d) => d.name === name)?.concurrency,
+    onRecordingChanged: (job) => intake.rereadChanged(job),
     onDelivered: async (job) => {
       const outcome = await intake.afterDelivery(job);
       logger.debug({ jobId: job.id, outcome }, 'after delivery');

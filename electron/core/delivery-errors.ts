@@ -39,6 +39,19 @@ export class ReviewError extends DeliveryError {
   }
 }
 
+/**
+ * The file under a job is no longer the recording it described (other bytes, or another size).
+ * Raised by the body before its last bytes go out, so the platform never sees a complete upload.
+ */
+export class RecordingChangedError extends DeliveryError {
+  constructor(
+    message: string,
+    readonly sizeChanged: boolean,
+  ) {
+    super(message);
+  }
+}
+
 /** The lease on the job was lost (expired and taken by another worker): stop without writing. */
 export class LeaseLostError extends DeliveryError {}
 

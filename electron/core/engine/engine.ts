@@ -1,14 +1,14 @@
 // The delivery engine: picks ready jobs fairly, runs each under a lease, hands the destination a
 // durable step store and a throttled body, and turns the outcome into the next state through the
 // retry policy. Unreachable destinations sleep and are probed instead of burning attempts.
-import { randomUUID } from 'node:crypto';
+import { randomUUID, type Hash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { BandwidthConfig, Config } from '../../../shared/config.js';
 import type { DestinationHealth } from '../../../shared/contract.js';
 import type { JobState, Progress } from '../../../shared/model.js';
-import { LeaseLostError, TransientError } from '../delivery-errors.js';
+import { LeaseLostError, RecordingChangedError, TransientError } from '../delivery-errors.js';
 import type { CreateWitness, DeliveryContext, Destination, StepStore } from '../destinations/destination.js';
 import type { Clock, Logger } from '../logger.js';
 import type { DeliveryObserver } from '../metrics/delivery-observer.js';
@@ -47,6 +47,11 @@ export interface EngineOptions {
   observer?: DeliveryObserver;
   /** The outbox's progress witness and recovery mode, around every create. */
   recovery?: RecoveryGuard;
+  /**
+   * A job's file is no longer the recording it described: describe it again as a new job.
+   * Resolves with words for the old job's reason ("re-read as …").
+   */
+  onRecordingChanged?(job: JobRecord): Promise<string>;
 }
 
 export interface Engine {
@@ -384,6 +389,23 @@ export function createEngine(options: EngineOptions): Engine {
     };
   }
 
+  /**
+   * The file changed under a queued job: the job stops before any call exists for it (the body
+   * withheld its last bytes), and the file as it is now is described again as its own job.
+   */
+  async function recordingChanged(runner: Runner, job: JobRecord, error: RecordingChangedError) {
+    let reread = 'it is looked at again as a new recording';
+    try {
+      if (options.onRecordingChanged) reread = await options.onRecordingChanged(job);
+    } catch (e) {
+      reread = `reading it again failed (${message(e)}); add it again once it is complete`;
+    }
+    const what = error.sizeChanged ? 'The recording changed size after it was queued' : 'The recording changed after it was queued';
+    const reason = `${what} (${error.message}); no call was created for this job; ${reread}`;
+    log.warn({ job: job.id, path: job.recording.path }, reason);
+    return finish(runner, { to: 'failed', lastError: reason, event: { type: 'failed', message: reason } });
+  }
+
   function witnessOf(job: JobRecord): CreateWitness | undefined {
     const guard = options.recovery;
     if (!guard) return undefined;
@@ -404,6 +426,8 @@ export function createEngine(options: EngineOptions): Engine {
     const jobLog = log.child({ job: job.id, destination: job.destination });
     const destination = getDestination(job.destination);
     let stalled = false;
+    let changed: RecordingChangedError | null = null;
+    const hashStates = new Map<number, Hash>();
     const stallError = new TransientError(
       `No bytes moved for ${stallTimeoutMs >= 1000 ? `${Math.round(stallTimeoutMs / 1000)} s` : `${stallTimeoutMs} ms`}; the transfer stalled and will be retried`,
     );
@@ -421,7 +445,14 @@ export function createEngine(options: EngineOptions): Engine {
         });
       }
       try {
-        statSync(job.recording.path);
+        const { size } = statSync(job.recording.path);
+        if (size !== job.recording.sizeBytes) {
+          return await recordingChanged(
+            runner,
+            job,
+            new RecordingChangedError(`it is now ${size} bytes, it was ${job.recording.sizeBytes} when it was queued`, true),
+          );
+        }
       } catch (error) {
         options.observer?.attemptFailed(job.destination, error, 'failed');
         return finish(runner, {
@@ -448,6 +479,7 @@ export function createEngine(options: EngineOptions): Engine {
             clock,
             signal: controller.signal,
             stallTimeoutMs,
+            verify: { sizeBytes: job.recording.sizeBytes, sha256: job.recording.sha256, states: hashStates },
             onBytes: (n) => {
               progress.add(job.id, n);
               options.observer?.bytesSent(job.destination, n);
@@ -461,6 +493,12 @@ export function createEngine(options: EngineOptions): Engine {
               stalled = true;
               controller.abort(stallError);
             },
+          });
+          body.once('error', (error) => {
+            if (error instanceof RecordingChangedError) {
+              changed = error;
+              controller.abort(error);
+            }
           });
           bodies.add(body);
           runner.openBodies++;
@@ -502,6 +540,7 @@ export function createEngine(options: EngineOptions): Engine {
         }
         return state;
       } catch (raw) {
+        if (changed && !lease.lost()) return await recordingChanged(runner, job, changed);
         const error = stalled ? stallError : lease.lost() ? new LeaseLostError('lease lost') : raw;
         if (runner.interruptTo && !(error instanceof LeaseLostError)) {
           const to = runner.interruptTo;

@@ -1,8 +1,10 @@
 // The body a destination sends: the recording's bytes from an offset, in slices paced by the
 // shared token bucket, counted for progress, and watched for stalls (no byte moving while the
 // bucket is not the reason is a stall, whoever is stuck: disk, socket or server).
+import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
+import { RecordingChangedError } from '../delivery-errors.js';
 import type { Clock } from '../logger.js';
 import type { TokenBucket } from './token-bucket.js';
 
@@ -35,6 +37,82 @@ export interface ThrottledBodyOptions {
   stallTimeoutMs: number;
   onBytes(bytes: number): void;
   onStall(): void;
+  /**
+   * The bytes must be the recording the job described: hashed as they stream (one pass, no extra
+   * read; a resumed body hashes its prefix first) and checked before the last read goes out.
+   */
+  verify?: {
+    sizeBytes: number;
+    sha256: string;
+    /**
+     * Hash states at read boundaries, shared by the bodies of one attempt: a body opened where an
+     * earlier one read to (the next tus chunk) continues that hash instead of reading the prefix again.
+     */
+    states?: Map<number, Hash>;
+  };
+}
+
+const KEPT_STATES = 4;
+
+/** Checks bytes as they are read against the size and hash the job recorded. */
+function createVerifier(expected: NonNullable<ThrottledBodyOptions['verify']>, start: number) {
+  const known = start > 0 ? expected.states?.get(start) : undefined;
+  const hash: Hash = known ? known.copy() : createHash('sha256');
+  const remember = (at: number) => {
+    const states = expected.states;
+    if (!states) return;
+    states.set(at, hash.copy());
+    for (const key of states.keys()) if (states.size > KEPT_STATES) states.delete(key);
+  };
+  const changed = (message: string, sizeChanged: boolean) => new RecordingChangedError(message, sizeChanged);
+  return {
+    /** True when the bytes before `start` still have to be hashed from the file. */
+    needsPrefix: start > 0 && !known,
+    prefix: (chunk: Buffer) => hash.update(chunk),
+    /** Called with each read at its offset; returns the error that must stop the body, if any. */
+    read(chunk: Buffer, position: number, fd: number): RecordingChangedError | null {
+      const end = position + chunk.length;
+      if (chunk.length === 0) {
+        return end === expected.sizeBytes
+          ? null
+          : changed(`it is now ${end} bytes, it was ${expected.sizeBytes} when it was queued`, true);
+      }
+      if (end > expected.sizeBytes) {
+        return changed(`it grew past the ${expected.sizeBytes} bytes it had when it was queued`, true);
+      }
+      hash.update(chunk);
+      if (end < expected.sizeBytes) {
+        remember(end);
+        return null;
+      }
+      // The last read: nothing more may follow, and the whole must be what was described.
+      const now = fs.fstatSync(fd).size;
+      if (now !== expected.sizeBytes) {
+        return changed(`it is now ${now} bytes, it was ${expected.sizeBytes} when it was queued`, true);
+      }
+      const digest = hash.digest('hex');
+      return digest === expected.sha256
+        ? null
+        : changed(`its content no longer matches (sha256 ${digest.slice(0, 12)}…, queued as ${expected.sha256.slice(0, 12)}…)`, false);
+    },
+  };
+}
+
+/** Feeds bytes [0, end) of an open file to `update`, for a body resumed at `end`. */
+function hashPrefix(fd: number, end: number, update: (chunk: Buffer) => void, done: (error: Error | null) => void) {
+  const chunk = Buffer.allocUnsafe(READ_BYTES);
+  let at = 0;
+  const next = () => {
+    if (at >= end) return done(null);
+    fs.read(fd, chunk, 0, Math.min(chunk.length, end - at), at, (error, n) => {
+      if (error) return done(error);
+      if (n === 0) return done(new RecordingChangedError(`it is now ${at} bytes, shorter than the part already sent`, true));
+      update(chunk.subarray(0, n));
+      at += n;
+      next();
+    });
+  };
+  next();
 }
 
 export function openThrottledBody(options: ThrottledBodyOptions): Readable {
@@ -52,6 +130,7 @@ export function openThrottledBody(options: ThrottledBodyOptions): Readable {
   let lastMove = clock.now();
   let waitingForTokens = false;
   let finished = false;
+  const verifier = options.verify ? createVerifier(options.verify, options.start) : null;
 
   const watchdog = setInterval(
     () => {
@@ -128,6 +207,12 @@ export function openThrottledBody(options: ThrottledBodyOptions): Readable {
         body.destroy(error);
         return;
       }
+      const changed = verifier?.read(target.subarray(0, bytesRead), position, fd!);
+      if (changed) {
+        // Withheld: the platform never gets the last bytes, so no complete upload exists.
+        body.destroy(changed);
+        return;
+      }
       if (bytesRead === 0) {
         stop();
         body.push(null);
@@ -145,7 +230,8 @@ export function openThrottledBody(options: ThrottledBodyOptions): Readable {
       fs.open(options.path, 'r', (error, opened) => {
         if (error) return callback(error);
         fd = opened;
-        callback();
+        if (!verifier?.needsPrefix) return callback();
+        hashPrefix(opened, options.start, (chunk) => verifier.prefix(chunk), (failed) => callback(failed ?? undefined));
       });
     },
     read() {

@@ -69,6 +69,8 @@ export interface Intake {
    * Resolves with what was done (or why nothing was); rejects when the move or delete failed.
    */
   afterDelivery(job: DeliveredJob): Promise<AfterDeliveryOutcome>;
+  /** A queued job's file changed: describe the file as it is now as its own job; says what happened. */
+  rereadChanged(job: Pick<DeliveredJob, 'recording' | 'destination'>): Promise<string>;
   /** Resolves when no recording is waiting to be described (files still in a gate do not count). */
   drained(): Promise<void>;
 }
@@ -396,6 +398,56 @@ export function createIntake(options: IntakeOptions): Intake {
     }
   }
 
+  type EnqueueOne =
+    | { kind: 'queued'; id: string }
+    | { kind: 'duplicate'; id: string | null }
+    | { kind: 'error'; message: string; id?: string };
+
+  /** One file a person (or the engine, for a recording that changed) asks to have described. */
+  async function enqueueOne(raw: string, destinationName: string, destination: Destination): Promise<EnqueueOne> {
+    const file = path.resolve(raw);
+    try {
+      const s = await stat(file);
+      if (!s.isFile()) return { kind: 'error', message: 'this is a folder, not a recording; drop the files inside it' };
+      const watched = folderFor(file, destinationName) ?? folderFor(file);
+      const settings = watched
+        ? { ...watched.config, destination: destinationName }
+        : FolderConfig.parse({ path: path.dirname(file), destination: destinationName });
+      const description = await describeRecording({
+        path: file,
+        settings,
+        stat: { sizeBytes: s.size, mtimeMs: s.mtimeMs },
+        manifests,
+        enrichment: watched ? options.enrichmentFor?.(watched.config) : undefined,
+      });
+      const known = port.findBySha(description.recording.sha256, destinationName);
+      if (known) return { kind: 'duplicate', id: known.id };
+      markLiveCall(description, settings, destination);
+      const decision = decideState(description, destinationName, destination, settings.review);
+      const { id, created } = port.enqueue({
+        recording: description.recording,
+        call: description.call,
+        destination: destinationName,
+        folder: watched ? watched.config.path : null,
+        ...decision,
+      });
+      if (!created) return { kind: 'duplicate', id };
+      if (decision.state === 'failed') {
+        return { kind: 'error', id, message: `kept as a failed job: ${decision.reason ?? 'unreadable'}` };
+      }
+      return { kind: 'queued', id };
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      return {
+        kind: 'error',
+        message:
+          e.code === 'ENOENT'
+            ? 'no such file; it may have been moved or deleted'
+            : `could not be read (${e.code ?? e.message}); check it is not open in another program`,
+      };
+    }
+  }
+
   function folderFor(file: string, destination?: string): FolderState | undefined {
     let best: FolderState | undefined;
     for (const f of folders) {
@@ -462,53 +514,22 @@ export function createIntake(options: IntakeOptions): Intake {
         };
       }
       for (const raw of paths) {
-        const file = path.resolve(raw);
-        try {
-          const s = await stat(file);
-          if (!s.isFile()) {
-            result.errors.push({ path: raw, message: 'this is a folder, not a recording; drop the files inside it' });
-            continue;
-          }
-          const watched = folderFor(file, destinationName) ?? folderFor(file);
-          const settings = watched
-            ? { ...watched.config, destination: destinationName }
-            : FolderConfig.parse({ path: path.dirname(file), destination: destinationName });
-          const description = await describeRecording({
-            path: file,
-            settings,
-            stat: { sizeBytes: s.size, mtimeMs: s.mtimeMs },
-            manifests,
-            enrichment: watched ? options.enrichmentFor?.(watched.config) : undefined,
-          });
-          if (port.findBySha(description.recording.sha256, destinationName)) {
-            result.duplicates += 1;
-            continue;
-          }
-          markLiveCall(description, settings, destination);
-          const decision = decideState(description, destinationName, destination, settings.review);
-          const { created } = port.enqueue({
-            recording: description.recording,
-            call: description.call,
-            destination: destinationName,
-            folder: watched ? watched.config.path : null,
-            ...decision,
-          });
-          if (!created) result.duplicates += 1;
-          else if (decision.state === 'failed') {
-            result.errors.push({ path: raw, message: `kept as a failed job: ${decision.reason ?? 'unreadable'}` });
-          } else result.queued += 1;
-        } catch (error) {
-          const e = error as NodeJS.ErrnoException;
-          result.errors.push({
-            path: raw,
-            message:
-              e.code === 'ENOENT'
-                ? 'no such file; it may have been moved or deleted'
-                : `could not be read (${e.code ?? e.message}); check it is not open in another program`,
-          });
-        }
+        const one = await enqueueOne(raw, destinationName, destination);
+        if (one.kind === 'duplicate') result.duplicates += 1;
+        else if (one.kind === 'error') result.errors.push({ path: raw, message: one.message });
+        else result.queued += 1;
       }
       return result;
+    },
+
+    async rereadChanged(job) {
+      const destination = getDestination(job.destination);
+      if (!destination) return `its destination "${job.destination}" is no longer configured, so it was not read again`;
+      const one = await enqueueOne(job.recording.path, job.destination, destination);
+      const name = path.basename(job.recording.path);
+      if (one.kind === 'queued') return `re-read as a new job ${one.id} for ${name}`;
+      if (one.kind === 'duplicate') return `its content now is already job ${one.id ?? '(known)'}`;
+      return `reading it again: ${one.message}`;
     },
 
     async afterDelivery(job) {
