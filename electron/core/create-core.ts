@@ -24,6 +24,7 @@ import { createChangeFeed } from './engine/change-feed.js';
 import { createNetwork, envProxySecrets, resolvedProxySetting } from './http/network.js';
 import { diagnoseDestination } from './http/network-doctor.js';
 import { createEngine } from './engine/engine.js';
+import { createDiskSpace, type DiskSpaceStatus } from './health/disk-space.js';
 import { createSilentLogger, systemClock, type Clock, type Logger } from './logger.js';
 import { createFleetMetrics } from './metrics/fleet-metrics.js';
 import { folderLabels } from './metrics/folder-labels.js';
@@ -88,6 +89,8 @@ export interface Core {
   scrapeMetrics(): Promise<string>;
   /** Whether the outbox was found behind its progress witness (recovery mode). */
   recovery(): RecoveryStatus;
+  /** Whether the data folder's disk is full. */
+  diskSpace(): DiskSpaceStatus;
 }
 
 export function createCore(options: CreateCoreOptions): Core {
@@ -177,6 +180,7 @@ export function createCore(options: CreateCoreOptions): Core {
     setMeta: (key, value) => outbox.setMeta(key, value),
   });
   let checkpoints: ReturnType<typeof startCheckpointSchedule> | null = null;
+  const diskSpace = createDiskSpace({ dir: path.dirname(dbFile), clock, logger });
   const feed = createChangeFeed({
     clock,
     counts: () => outbox.counts(),
@@ -221,6 +225,7 @@ export function createCore(options: CreateCoreOptions): Core {
       logger: logger.child({ part: 'watch' }),
       clock,
       enrichmentFor: (folder) => enrichment.forFolder(folder),
+      diskSpace,
     });
   let intake = createFolderIntake();
   const engine = createEngine({
@@ -229,6 +234,7 @@ export function createCore(options: CreateCoreOptions): Core {
     clock,
     logger: logger.child({ part: 'engine' }),
     recovery,
+    diskSpace,
     concurrency: settings.resolved().concurrency,
     bandwidth: settings.resolved().bandwidth,
     destinationNames: () =>
@@ -303,7 +309,11 @@ export function createCore(options: CreateCoreOptions): Core {
       folders: () => intake.statuses(),
       warnings: () => {
         const r = recovery.status();
-        return r.message ? [{ kind: r.behind ? 'outbox-behind' : 'outbox-recovered', message: r.message }] : [];
+        const disk = diskSpace.status();
+        return [
+          ...(disk.message ? [{ kind: 'disk-full', message: disk.message }] : []),
+          ...(r.message ? [{ kind: r.behind ? 'outbox-behind' : 'outbox-recovered', message: r.message }] : []),
+        ];
       },
     }),
     ...destinationHandlers,
@@ -436,11 +446,13 @@ export function createCore(options: CreateCoreOptions): Core {
       await metrics.close();
       await enrichment.close();
       feed.close();
+      diskSpace.close();
       witness.close();
       outbox.close();
       await network.close();
     },
     recovery: () => recovery.status(),
+    diskSpace: () => diskSpace.status(),
     secretValues: () => [...settings.secretValues(), ...envProxySecrets(env)],
     checkCdr: () => enrichment.checkCdr(settings.resolved().folders),
     configFile: file,

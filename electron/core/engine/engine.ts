@@ -14,6 +14,7 @@ import type { Clock, Logger } from '../logger.js';
 import type { DeliveryObserver } from '../metrics/delivery-observer.js';
 import type { JobRecord, LeaseOutcome, LiveOutcome, Outbox } from '../outbox/outbox.js';
 import type { RecoveryGuard } from '../outbox/outbox-recovery.js';
+import { isDiskFull, type DiskSpace } from '../health/disk-space.js';
 import { createProgressTracker } from './progress-tracker.js';
 import { createRetryPolicy, type RetryPolicyOptions } from './retry-policy.js';
 import { openThrottledBody } from './throttled-body.js';
@@ -47,6 +48,8 @@ export interface EngineOptions {
   observer?: DeliveryObserver;
   /** The outbox's progress witness and recovery mode, around every create. */
   recovery?: RecoveryGuard;
+  /** Where a full disk (SQLITE_FULL, ENOSPC) is reported; the attempt is taken back and retried. */
+  diskSpace?: DiskSpace;
   /**
    * A job's file is no longer the recording it described: describe it again as a new job.
    * Resolves with words for the old job's reason ("re-read as …").
@@ -182,6 +185,11 @@ export function createEngine(options: EngineOptions): Engine {
       try {
         tick();
       } catch (error) {
+        if (isDiskFull(error)) {
+          options.diskSpace?.reportFull('delivery', error);
+          armDueTimer(2000);
+          return;
+        }
         log.error({ err: error }, 'scheduler tick failed; trying again shortly');
         armDueTimer(1000);
       }
@@ -311,6 +319,11 @@ export function createEngine(options: EngineOptions): Engine {
     running.set(id, runner);
     runner.done = (live ? runLive(job, runner) : runJob(job, runner))
       .catch((error: unknown) => {
+        if (isDiskFull(error)) {
+          // Its outcome could not be written: the lease runs out and the job is taken up again.
+          options.diskSpace?.reportFull('delivery', error);
+          return null;
+        }
         log.error({ err: error, job: id }, 'attempt ended with an internal error');
         return null;
       })

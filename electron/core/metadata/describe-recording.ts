@@ -10,6 +10,7 @@ import { enrichLayers, type CallEnrichment } from './call-enrichment.js';
 import { normaliseFields, type FieldLayer, type FieldSource, type RawValue } from './call-fields.js';
 import { sha256File } from './content-hash.js';
 import { resolveTemplate } from './presets.js';
+import { implausibleTime } from './plausible-time.js';
 import { createManifestCache, readSidecars, type ManifestCache } from './sidecars.js';
 import { describeMiss, matchTemplate, TemplateError } from './template-language.js';
 import { checkTimeZone, toIsoUtc } from './zoned-time.js';
@@ -113,6 +114,8 @@ export interface DescribeInput {
   manifests?: ManifestCache | undefined;
   /** The folder's CDR and agent directory, when it has them. */
   enrichment?: CallEnrichment | undefined;
+  /** The time now, for the plausibility of the call time; Date.now() when omitted. */
+  now?: number;
 }
 
 export interface RecordingDescription {
@@ -198,6 +201,11 @@ export async function describeRecording(input: DescribeInput): Promise<Recording
 
   const reviewReasons = [...sidecars.blocking];
   if (named.templateInvalid && named.error) reviewReasons.push(named.error);
+  const badTime = implausibleTime(checked.data.startTime, sources.startTime, input.now ?? Date.now());
+  if (badTime) {
+    reviewReasons.push(badTime);
+    issues.push({ field: 'startTime', message: badTime });
+  }
   let problem: ProbeProblem | null = probeProblem;
   if (!problem && reviewReasons.length > 0) problem = { state: 'needs-review', reason: reviewReasons.join('; ') };
   else if (problem && reviewReasons.length > 0)

@@ -112,6 +112,17 @@ function toLayer(label: string, object: Record<string, unknown>, issues: FieldIs
   return layer;
 }
 
+async function sizeIfExists(file: string): Promise<number | null> {
+  try {
+    const s = await stat(file);
+    return s.isFile() ? s.size : null;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw error;
+  }
+}
+
 async function readIfExists(file: string): Promise<string | null> {
   try {
     return await readFile(file, 'utf8');
@@ -158,6 +169,14 @@ const xmlParser = new XMLParser({
 });
 
 function readXml(label: string, text: string, out: SidecarReading): void {
+  // Entities and DTDs are never resolved (no file or URL is ever read for them); a sidecar that
+  // declares one is refused outright, so what it would have said never half-applies.
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
+    out.blocking.push(
+      `${label} declares a DTD or entities (<!DOCTYPE …>), which CallRelay does not read; remove the declaration, then retry the job`,
+    );
+    return;
+  }
   const valid = XMLValidator.validate(stripBom(text));
   if (valid !== true) {
     out.blocking.push(
@@ -250,6 +269,9 @@ async function parseManifest(
   }
 }
 
+/** Larger than any call's fields: a sidecar this big is not one (and is not read into memory). */
+export const SIDECAR_MAX_BYTES = 1024 * 1024;
+
 /** Reads every sidecar that exists for the recording. Never throws for a sidecar's content. */
 export async function readSidecars(recordingPath: string, manifests: ManifestCache): Promise<SidecarReading> {
   const out: SidecarReading = { layers: [], issues: [], blocking: [] };
@@ -270,12 +292,25 @@ export async function readSidecars(recordingPath: string, manifests: ManifestCac
     for (const candidate of new Set([`${stem}.${kind}`, `${base}.${kind}`])) {
       let text: string | null;
       try {
-        text = await readIfExists(path.join(dir, candidate));
+        const size = await sizeIfExists(path.join(dir, candidate));
+        if (size !== null && size > SIDECAR_MAX_BYTES) {
+          out.blocking.push(
+            `${candidate} is ${Math.ceil(size / 1024)} KiB, more than a sidecar of call fields can be (limit ${SIDECAR_MAX_BYTES / 1024} KiB); shorten or delete it, then retry the job`,
+          );
+          continue;
+        }
+        text = size === null ? null : await readIfExists(path.join(dir, candidate));
       } catch (error) {
         out.blocking.push(`${candidate} could not be read (${(error as Error).message}); check its permissions`);
         continue;
       }
-      if (text !== null) read(candidate, text, out);
+      if (text === null) continue;
+      try {
+        read(candidate, text, out);
+      } catch (error) {
+        // Whatever the parser refuses, the recording waits for a person with the reason.
+        out.blocking.push(`${candidate} was refused (${firstLine((error as Error).message)}); fix or delete it, then retry the job`);
+      }
     }
   }
   return out;

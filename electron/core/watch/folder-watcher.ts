@@ -32,6 +32,8 @@ export interface FolderWatcherOptions {
   /** A file entered the stability gate (before it is finished); see StabilityGateOptions.onFirstSeen. */
   onAppear?(path: string): void;
   onStatus?(status: FolderWatcherStatus): void;
+  /** A file that cannot be stated (symlink loop, no permission); reported once until it changes. */
+  onUnstatable?(path: string, error: NodeJS.ErrnoException): void;
   logger: Logger;
   clock: Clock;
   /** Directories inside the folder never looked into (its archive). */
@@ -60,6 +62,7 @@ export interface FolderWatcher {
   recheck(path: string): void;
 }
 
+const UNSTATABLE = 'unstatable';
 const shrugged = new Set(['EBUSY', 'EPERM', 'EACCES', 'ETXTBSY', 'EMFILE', 'ENFILE']);
 
 export function createFolderWatcher(options: FolderWatcherOptions): FolderWatcher {
@@ -87,6 +90,13 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
       options.onFile(file);
     },
     onGone: (file) => released.delete(file),
+    onUnstatable: (file, err) => {
+      // Kept out of the gate until a listing can stat it again (the file was fixed or replaced).
+      if (released.get(file) === UNSTATABLE) return;
+      released.set(file, UNSTATABLE);
+      log.warn({ path: file, code: err.code }, 'cannot stat a recording; reported once, not retried');
+      options.onUnstatable?.(file, err);
+    },
     ...(options.onAppear ? { onFirstSeen: options.onAppear } : {}),
     ...(options.platform ? { platform: options.platform } : {}),
     ...(options.exclusiveOpen ? { exclusiveOpen: options.exclusiveOpen } : {}),
@@ -96,13 +106,20 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
   let rootIdentity: string | null = null;
   let available = false;
   let error: string | null = null;
+  // Directories that could not be listed, with why: looked at again at each health check, and
+  // the folder's error clears once all of them read again.
+  const listErrors = new Map<string, string>();
   let healthTimer: NodeJS.Timeout | null = null;
   let rescanTimer: NodeJS.Timeout | null = null;
   let checking = false;
   let closed = false;
   let pendingReady: (() => void) | null = null;
 
-  const status = (): FolderWatcherStatus => ({ available, error, pending: gate.pending() });
+  const status = (): FolderWatcherStatus => ({
+    available,
+    error: error ?? listErrors.values().next().value ?? null,
+    pending: gate.pending(),
+  });
   const report = () => options.onStatus?.(status());
 
   function observe(file: string): void {
@@ -117,10 +134,21 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       if (e.code !== 'ENOENT' && e.code !== 'ENOTDIR') {
-        error = `${e.code ?? 'error'}: ${e.message}`;
-        log.warn({ dir, err: e.message }, 'cannot list a directory; it is listed again at its next event');
+        const why =
+          e.code === 'EACCES' || e.code === 'EPERM'
+            ? `${dir} cannot be read (${e.code}: no permission); give CallRelay read access to it`
+            : `${dir} cannot be listed (${e.code ?? e.message})`;
+        if (listErrors.get(dir) !== why) {
+          log.warn({ dir, err: e.message }, 'cannot list a directory; it is listed again at each health check');
+          listErrors.set(dir, why);
+          report();
+        }
       }
       return [];
+    }
+    if (listErrors.delete(dir)) {
+      log.info({ dir }, 'directory reads again');
+      report();
     }
     const subdirectories: string[] = [];
     for (const entry of entries) {
@@ -136,11 +164,12 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
       const known = released.get(file);
       if (known !== undefined) {
         // A rescan trusts what was released: a change to such a file comes with an event.
-        if (options.trustReleased) continue;
+        if (options.trustReleased && known !== UNSTATABLE) continue;
         // Only a file that changed since it was released is looked at again.
         try {
           const s = await stat(file);
           if (`${s.size}:${s.mtimeMs}` === known) continue;
+          if (known === UNSTATABLE) released.delete(file);
         } catch {
           continue;
         }
@@ -232,7 +261,7 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
     w.on('error', (err) => {
       const e = err as NodeJS.ErrnoException;
       // A locked or unreadable entry must not stop the whole folder: note it and go on.
-      error = `${e.code ?? 'error'}: ${e.message}`;
+      error = e.code && !e.message.startsWith(e.code) ? `${e.code}: ${e.message}` : e.message;
       if (shrugged.has(e.code ?? '')) log.warn({ err: e.message, code: e.code }, 'watcher error ignored');
       else log.warn({ err: e.message, code: e.code }, 'watcher error');
       void checkHealth();
@@ -268,6 +297,20 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
         problem = `${root} is not reachable (${e.code ?? e.message}); CallRelay keeps checking and resumes by itself when it is back`;
       }
       if (closed) return;
+      if (identity && available && identity === rootIdentity) {
+        // The folder is there: a directory that could not be listed is tried again, and an old
+        // watcher error is dropped once the folder itself lists.
+        for (const dir of [...listErrors.keys()]) await listDirectory(dir);
+        if (error !== null && !listErrors.has(root)) {
+          try {
+            await readdir(root);
+            error = null;
+            report();
+          } catch {
+            // still failing: listDirectory reports it on its next pass
+          }
+        }
+      }
       if (identity && (!available || identity !== rootIdentity)) {
         await stopChokidar();
         rootIdentity = identity;

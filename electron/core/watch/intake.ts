@@ -4,6 +4,7 @@
 // recording that was renamed or copied into another watched folder. A recording that cannot be
 // sent as it is still becomes a job (failed or needs-review, with the reason), never a silent
 // skip, and its file is never touched before the platform confirmed it.
+import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChannelOutput } from '../../../shared/contract.js';
@@ -11,6 +12,7 @@ import { FolderConfig, type FolderConfig as FolderConfigType } from '../../../sh
 import type { FolderStatus } from '../../../shared/contract.js';
 import type { FieldIssue, RecordingInfo } from '../../../shared/model.js';
 import type { Destination } from '../destinations/destination.js';
+import { isDiskFull, type DiskSpace } from '../health/disk-space.js';
 import type { Clock, Logger } from '../logger.js';
 import {
   describeAppearingRecording,
@@ -48,6 +50,8 @@ export interface IntakeOptions {
   enrichmentFor?(folder: FolderConfigType): CallEnrichment | undefined;
   /** Called after each file was handled (enqueued, found to be known, or failed to read). */
   onHandled?(event: IntakeEvent): void;
+  /** Where a full disk is reported and waited out (the outbox's folder). */
+  diskSpace?: DiskSpace;
 }
 
 export type IntakeEvent =
@@ -176,6 +180,7 @@ export function createIntake(options: IntakeOptions): Intake {
   const opening = new Map<string, Promise<void>>();
   let active = 0;
   let closed = false;
+  const diskFullTries = new Map<string, number>();
   let drainWaiters: (() => void)[] = [];
 
   function notifyDrained(): void {
@@ -374,6 +379,9 @@ export function createIntake(options: IntakeOptions): Intake {
         ...decision,
       };
       const { id, created } = port.enqueue(input);
+      diskFullTries.delete(file.path);
+      options.diskSpace?.reportWritten();
+      if (folder.lastError?.startsWith(path.basename(file.path))) folder.lastError = null;
       if (created) log.info({ path: file.path, job: id, state: decision.state }, 'recording enqueued');
       options.onHandled?.(
         created
@@ -386,15 +394,83 @@ export function createIntake(options: IntakeOptions): Intake {
         log.debug({ path: file.path }, 'recording vanished before it was read');
         return;
       }
+      if (isDiskFull(error)) {
+        // Nothing is skipped: the file is looked at again once space returns (or after a backoff).
+        options.diskSpace?.reportFull('intake', error);
+        const message = `${path.basename(file.path)} waits: the data folder's disk is full; it is taken as soon as space is freed`;
+        folder.lastError = message;
+        options.onHandled?.({ kind: 'error', path: file.path, message });
+        const tries = (diskFullTries.get(file.path) ?? 0) + 1;
+        diskFullTries.set(file.path, tries);
+        const wait = new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, Math.min(60_000, 1000 * 2 ** Math.min(tries, 6)));
+          t.unref();
+          void options.diskSpace?.whenSpace().then(() => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+        void wait.then(() => {
+          if (!closed) folder.watcher?.recheck(file.path);
+        });
+        return;
+      }
+      const retried =
+        lockedCodes.has(e.code ?? '') || e.code === 'EIO' || e.code === 'EMFILE' || !e.code || e.code.startsWith('SQLITE_');
+      if (!retried) {
+        unreadableJob(folder, file.path, e);
+        return;
+      }
       const message = `${path.basename(file.path)} could not be read (${e.code ?? e.message}); retrying after the quiet period`;
       folder.lastError = message;
       log.warn({ path: file.path, err: e.message }, 'recording could not be handled; will retry');
       options.onHandled?.({ kind: 'error', path: file.path, message });
       // Locked files and passing faults are retried; the file stays where it is either way.
-      if (lockedCodes.has(e.code ?? '') || e.code === 'EIO' || e.code === 'EMFILE' || !e.code) {
-        const retry = setTimeout(() => folder.watcher?.recheck(file.path), Math.max(1000, folder.config.quietPeriodMs));
-        retry.unref();
-      }
+      const retry = setTimeout(() => folder.watcher?.recheck(file.path), Math.max(1000, folder.config.quietPeriodMs));
+      retry.unref();
+    }
+  }
+
+  /**
+   * A file that cannot be stated or read for a reason waiting will not fix (a symlink loop, no
+   * permission): one failed job says so, with the reason; it is not retried on every pass.
+   */
+  function unreadableJob(folder: FolderState, file: string, error: NodeJS.ErrnoException): void {
+    const code = error.code ?? 'error';
+    const why =
+      code === 'ELOOP'
+        ? 'it is a symbolic link that points to itself (a loop)'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'CallRelay has no permission to read it'
+          : error.message;
+    const reason = `${path.basename(file)} cannot be read (${code}): ${why}; fix or remove it, then retry the job`;
+    try {
+      const { id, created } = port.enqueue({
+        recording: {
+          path: file,
+          fileName: path.basename(file),
+          sizeBytes: 0,
+          mtimeMs: 0,
+          // One placeholder per path: the same unreadable file is one job, however often it is seen.
+          sha256: createHash('sha256').update(`callrelay-unreadable:${file}`).digest('hex'),
+          contentType: 'application/octet-stream',
+          durationSec: null,
+          channels: null,
+          sampleRate: null,
+          codec: null,
+        },
+        call: { callId: `cr-unreadable-${createHash('sha256').update(file).digest('hex').slice(0, 24)}` },
+        destination: folder.config.destination,
+        folder: folder.config.path,
+        state: 'failed',
+        reviewIssues: [{ field: 'recording', message: reason }],
+        reason,
+      });
+      if (created) log.warn({ path: file, job: id, code }, 'recording cannot be read; kept as a failed job');
+      options.onHandled?.({ kind: 'error', path: file, message: reason });
+    } catch (failure) {
+      if (isDiskFull(failure)) options.diskSpace?.reportFull('intake', failure);
+      log.warn({ path: file, err: (failure as Error).message }, 'could not record an unreadable recording');
     }
   }
 
@@ -474,6 +550,7 @@ export function createIntake(options: IntakeOptions): Intake {
               pump();
             },
             onAppear: (file) => openLive(folder, file),
+            onUnstatable: (file, err) => unreadableJob(folder, file, err),
           });
           await folder.watcher.start();
         }),

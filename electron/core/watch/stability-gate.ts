@@ -31,6 +31,11 @@ export interface StabilityGateOptions {
   onFirstSeen?(path: string): void;
   /** A candidate turned out to be gone (deleted or renamed away). */
   onGone?(path: string): void;
+  /**
+   * A candidate cannot be stated for a reason waiting will not fix (a symlink loop, no
+   * permission): it leaves the gate, reported once, instead of being tried on every tick.
+   */
+  onUnstatable?(path: string, error: NodeJS.ErrnoException): void;
   platform?: NodeJS.Platform;
   /** True when the file can be opened for writing, i.e. its writer has let go (Windows). */
   exclusiveOpen?: (path: string) => Promise<boolean>;
@@ -59,6 +64,8 @@ interface Candidate {
 }
 
 const lockedCodes = new Set(['EBUSY', 'EPERM', 'EACCES', 'ETXTBSY']);
+/** A stat failing with these is a passing state (a writer holds the file); others are not. */
+const busyCodes = new Set(['EBUSY', 'EPERM', 'ETXTBSY', 'EMFILE', 'ENFILE', 'EAGAIN']);
 
 /** Opening for writing fails while another process holds the file with write access denied to others. */
 export async function canOpenForWriting(path: string): Promise<boolean> {
@@ -101,8 +108,11 @@ export function createStabilityGate(options: StabilityGateOptions): StabilityGat
       if (code === 'ENOENT' || code === 'ENOTDIR') {
         candidates.delete(path);
         options.onGone?.(path);
-      } else if (!lockedCodes.has(code))
-        logger.warn({ path, err: (error as Error).message }, 'cannot stat a recording yet');
+      } else if (!busyCodes.has(code)) {
+        candidates.delete(path);
+        if (options.onUnstatable) options.onUnstatable(path, error as NodeJS.ErrnoException);
+        else logger.warn({ path, err: (error as Error).message }, 'cannot stat a recording');
+      }
       return;
     }
     if (candidates.get(path) !== c) return;
