@@ -191,6 +191,17 @@ async function sandboxCommand(values: Values): Promise<void> {
   onSignals(() => sandbox.close());
 }
 
+/** Free space of the data folder's disk, as `status` reports it (the running host shows the same). */
+function diskStatus(dataDir: string): { freeMb: number | null; full: boolean } {
+  try {
+    const s = fs.statfsSync(dataDir);
+    const free = s.bavail * s.bsize;
+    return { freeMb: Math.floor(free / (1024 * 1024)), full: free < 1024 * 1024 };
+  } catch {
+    return { freeMb: null, full: false };
+  }
+}
+
 function status(values: Values): void {
   const dataDir = path.resolve((values.data as string | undefined) ?? defaultDataDir());
   const file = outboxFile(dataDir);
@@ -201,10 +212,12 @@ function status(values: Values): void {
   try {
     const counts = outbox.counts();
     if (values.json) {
-      console.log(JSON.stringify({ dataDir, counts, recovery: recovery.message ? recovery : null }));
+      console.log(JSON.stringify({ dataDir, counts, recovery: recovery.message ? recovery : null, disk: diskStatus(dataDir) }));
     } else {
       for (const state of jobStates) console.log(`${state.padEnd(14)} ${counts[state]}`);
       if (recovery.message) console.log(`\n${recovery.behind ? 'WARNING' : 'note'}: ${recovery.message}`);
+      const disk = diskStatus(dataDir);
+      if (disk.full) console.log(`\nWARNING: the data folder's disk is full (${disk.freeMb} MB free); free some space`);
     }
   } finally {
     outbox.close();
