@@ -12,6 +12,7 @@ import { createCore, type Core } from './core/create-core.js';
 import type { Logger } from './core/logger.js';
 import { openOutbox, OutboxOpenError, setAsideOutbox } from './core/outbox/outbox.js';
 import { inspectOutbox } from './core/outbox/outbox-inspection.js';
+import { StartupError } from './core/startup-checks.js';
 import { startDemo } from './headless/demo.js';
 import { startSandbox } from './headless/sandbox/sandbox.js';
 import { assertBindAllowed, HostStartError, startHttpHost } from './headless/serve/http-host.js';
@@ -145,24 +146,41 @@ async function serve(values: Values): Promise<void> {
     core = createCore({ dataDir, configFile: values.config as string | undefined, logger, version: appVersion() });
   }
   // Bound before the core starts: a port already in use stops serve before anything is delivered.
-  const metricsListener =
-    metricsPort === null
-      ? null
-      : await startMetricsListener({ port: metricsPort, scrape: () => core.scrapeMetrics(), logger });
-  await core.start();
+  let metricsListener: Awaited<ReturnType<typeof startMetricsListener>> | null = null;
+  let hostServer: Awaited<ReturnType<typeof startHttpHost>>;
+  try {
+    metricsListener =
+      metricsPort === null
+        ? null
+        : await startMetricsListener({ port: metricsPort, scrape: () => core.scrapeMetrics(), logger });
+    hostServer = await startHttpHost({
+      dispatcher: core.dispatcher,
+      subscribe: (event, listener) => core.on(event, listener),
+      staticDir: RENDERER_DIR,
+      host,
+      port,
+      token,
+      allowHosts,
+      logger,
+      metrics: () => core.scrapeMetrics(),
+    });
+  } catch (error) {
+    await metricsListener?.close();
+    await core.stop();
+    await sandbox?.close();
+    throw error;
+  }
+  try {
+    await core.start();
+  } catch (error) {
+    await hostServer.close();
+    await metricsListener?.close();
+    await core.stop();
+    await sandbox?.close();
+    throw error;
+  }
   const recovery = core.recovery();
   if (recovery.behind) console.error(`callrelay: WARNING: ${recovery.message}`);
-  const hostServer = await startHttpHost({
-    dispatcher: core.dispatcher,
-    subscribe: (event, listener) => core.on(event, listener),
-    staticDir: RENDERER_DIR,
-    host,
-    port,
-    token,
-    allowHosts,
-    logger,
-    metrics: () => core.scrapeMetrics(),
-  });
   // The token rides in the fragment, which the browser never sends: it reaches no access log.
   console.log(`CallRelay is running:        ${hostServer.signInUrl}`);
   if (metricsListener) console.log(`Metrics (loopback, no token): ${metricsListener.url}`);
@@ -383,7 +401,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     error instanceof UsageError ||
     error instanceof HostStartError ||
     error instanceof TokenFileError ||
-    error instanceof OutboxOpenError
+    error instanceof OutboxOpenError ||
+    error instanceof StartupError
   ) {
     console.error(`callrelay: ${error.message}`);
   } else if (error instanceof Error && 'code' in error && error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {

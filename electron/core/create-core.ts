@@ -37,6 +37,7 @@ import { checkLiteralSecretExposure } from './secrets/config-file-mode.js';
 import { createRedactingLogger, createSecretScrubber } from './secrets/redacting-logger.js';
 import { ownerOnlyFileCodec, type SecretCodec } from './secrets/secret-codec.js';
 import { createSecretHandling, type SecretHandling } from './secrets/secret-handling.js';
+import { assertDataFolderWritable, lockDataFolder, type DataFolderLock } from './startup-checks.js';
 import { createIntake } from './watch/intake.js';
 
 export interface CreateCoreOptions {
@@ -96,7 +97,8 @@ export interface Core {
 export function createCore(options: CreateCoreOptions): Core {
   const clock = options.clock ?? systemClock;
   const file = options.configFile ?? defaultConfigFile(options.dataDir);
-  fs.mkdirSync(options.dataDir, { recursive: true });
+  // Before anything else: a read-only or unwritable data folder is said as such, in one line.
+  assertDataFolderWritable(options.dataDir);
   const env = options.env ?? process.env;
   const secrets =
     options.secrets ??
@@ -180,6 +182,7 @@ export function createCore(options: CreateCoreOptions): Core {
     setMeta: (key, value) => outbox.setMeta(key, value),
   });
   let checkpoints: ReturnType<typeof startCheckpointSchedule> | null = null;
+  let folderLock: DataFolderLock | null = null;
   const diskSpace = createDiskSpace({ dir: path.dirname(dbFile), clock, logger });
   const feed = createChangeFeed({
     clock,
@@ -419,6 +422,8 @@ export function createCore(options: CreateCoreOptions): Core {
     },
     async start() {
       if (started) return;
+      // Throws (StartupError) before anything runs when another CallRelay works on this folder.
+      folderLock = lockDataFolder(options.dataDir);
       started = true;
       await metrics.configure(settings.resolved().telemetry);
       checkpoints = startCheckpointSchedule({ checkpoint: () => outbox.checkpoint(), logger });
@@ -450,6 +455,8 @@ export function createCore(options: CreateCoreOptions): Core {
       witness.close();
       outbox.close();
       await network.close();
+      folderLock?.release();
+      folderLock = null;
     },
     recovery: () => recovery.status(),
     diskSpace: () => diskSpace.status(),

@@ -19,6 +19,7 @@ import {
   type StateCounts,
 } from '../../../shared/model.js';
 import { LeaseLostError } from '../delivery-errors.js';
+import { outboxEnvironmentProblem, StartupError } from '../startup-checks.js';
 import type { Clock, Logger } from '../logger.js';
 import { provisionalSha256, type EnqueueInput, type IntakePort, type LiveCompletionResult } from './intake-port.js';
 import { statesLeadingTo, waitingStates } from './job-states.js';
@@ -390,6 +391,8 @@ function openDatabase(file: string, busyTimeoutMs: number): Database.Database {
   try {
     db = new Database(file, { timeout: busyTimeoutMs });
   } catch (error) {
+    const environment = outboxEnvironmentProblem(file, error);
+    if (environment) throw new StartupError(environment, { cause: error });
     throw new OutboxOpenError(file, `it cannot be opened (${(error as Error).message})`, { cause: error });
   }
   try {
@@ -404,6 +407,9 @@ function openDatabase(file: string, busyTimeoutMs: number): Database.Database {
   } catch (error) {
     db.close();
     if (error instanceof OutboxOpenError) throw error;
+    // A read-only folder, a lock held elsewhere, a full disk: not a damaged database.
+    const environment = outboxEnvironmentProblem(file, error);
+    if (environment) throw new StartupError(environment, { cause: error });
     throw new OutboxOpenError(file, (error as Error).message, { cause: error });
   }
   return db;
@@ -597,8 +603,9 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
     file,
     close() {
       // A clean shutdown leaves the whole state in the database file, none of it only in the WAL.
+      // PASSIVE never waits: another process reading the outbox (status) cannot hold this up.
       try {
-        db.pragma('wal_checkpoint(TRUNCATE)');
+        db.pragma('wal_checkpoint(PASSIVE)');
       } catch (error) {
         log.warn({ err: error }, 'could not checkpoint the outbox at shutdown; its WAL keeps the latest state');
       }

@@ -300,7 +300,13 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
       if (identity && available && identity === rootIdentity) {
         // The folder is there: a directory that could not be listed is tried again, and an old
         // watcher error is dropped once the folder itself lists.
+        const rootWasUnlisted = listErrors.has(root);
         for (const dir of [...listErrors.keys()]) await listDirectory(dir);
+        if (rootWasUnlisted && !listErrors.has(root) && !closed) {
+          // The folder reads again: its watches were never set up, so they start now.
+          await stopChokidar();
+          await startChokidar();
+        }
         if (error !== null && !listErrors.has(root)) {
           try {
             await readdir(root);

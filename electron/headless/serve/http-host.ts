@@ -68,6 +68,22 @@ const MIME: Record<string, string> = {
 
 export class HostStartError extends Error {}
 
+/** A bind that failed, in one line naming the cause and the fix. */
+export function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (error.code === 'EADDRINUSE') {
+    return new HostStartError(
+      `port ${port} on ${host} is already in use (another CallRelay, or another program); stop that one, or start with another --port`,
+    );
+  }
+  if (error.code === 'EACCES') {
+    return new HostStartError(`this user may not listen on port ${port} (EACCES); choose a port above 1023 with --port`);
+  }
+  if (error.code === 'EADDRNOTAVAIL') {
+    return new HostStartError(`${host} is not an address of this computer (EADDRNOTAVAIL); check --host`);
+  }
+  return error;
+}
+
 class BodyError extends Error {
   constructor(
     readonly status: number,
@@ -302,7 +318,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, options.host, options.port)));
     server.listen(options.port, options.host, () => resolve());
   });
   const address = server.address() as AddressInfo;
