@@ -194,4 +194,19 @@ describe('app views', () => {
     await waitFor(() => expect(screen.getAllByTestId('job-row')).toHaveLength(c.failed));
     expect(screen.getAllByTestId('job-state').every((cell) => cell.textContent === 'Failed')).toBe(true);
   });
+
+  it('dashboard: a damaged outbox and a full disk are the first thing a supervisor reads', async () => {
+    const host = createFakeHost({
+      count: 3,
+      warnings: [
+        { kind: 'disk-full', message: "the data folder's disk is full (0 MB free) on /data; nothing is lost" },
+        { kind: 'outbox-behind', message: 'Since 2026-01-01T00:00:00.000Z, the outbox is behind its progress witness: 7 …' },
+      ],
+    });
+    renderApp(host, '#/dashboard');
+    await screen.findByRole('heading', { name: 'Dashboard' });
+    const alerts = screen.getAllByRole('alert').map((a) => a.textContent);
+    expect(alerts).toContain("The data folder's disk is full (0 MB free) on /data; nothing is lost");
+    expect(alerts.some((a) => a?.includes('the outbox is behind its progress witness'))).toBe(true);
+  });
 });

@@ -54,6 +54,15 @@ export function DashboardView() {
       {data.paused ? (
         <p className="notice notice-error">Deliveries are paused. Nothing is sent until you resume.</p>
       ) : null}
+      {(data.warnings ?? []).map((w) => (
+        <p
+          key={w.kind}
+          role={w.kind === 'outbox-recovered' ? 'status' : 'alert'}
+          className={w.kind === 'outbox-recovered' ? 'notice' : 'notice notice-error'}
+        >
+          {w.message.charAt(0).toUpperCase() + w.message.slice(1)}
+        </p>
+      ))}
       <div className="cards">
         <div className="card">
           <h2>Backlog</h2>
