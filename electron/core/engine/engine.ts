@@ -818,6 +818,7 @@ export function createEngine(options: EngineOptions): Engine {
     schedulePoll(id, Math.min(pollMaxMs, lastDelayMs * 2));
   }
 
+  const hookRetries = new Map<string, number>();
   async function runHook(id: string) {
     if (!options.onDelivered || hooksRunning.has(id) || stopped) return;
     hooksRunning.add(id);
@@ -833,6 +834,19 @@ export function createEngine(options: EngineOptions): Engine {
       // The outbox may be closed by now (shutdown): the hook stays pending and runs at the next start.
       if (stopped) return;
       if (failure === null) outbox.clearHook(id);
+      else if (isDiskFull(failure)) {
+        // The archive's disk is full (often not the data folder's): tried again with a backoff.
+        const tries = (hookRetries.get(id) ?? 0) + 1;
+        hookRetries.set(id, tries);
+        const delayMs = Math.min(10 * 60_000, 2000 * 2 ** Math.min(tries, 8));
+        if (tries === 1) {
+          outbox.addEvent(id, 'after-delivery-waiting', `After-delivery action waits for disk space: ${message(failure)}`);
+        }
+        const timer = setTimeout(() => {
+          if (!stopped) void runHook(id);
+        }, delayMs);
+        timer.unref();
+      }
       // Left pending on failure: it runs again at the next start, once the cause (e.g. a missing archive folder) is fixed.
       else outbox.addEvent(id, 'after-delivery-failed', `After-delivery action failed: ${message(failure)}`);
     } catch (error) {
