@@ -230,7 +230,9 @@ function status(values: Values): void {
   try {
     const counts = outbox.counts();
     if (values.json) {
-      console.log(JSON.stringify({ dataDir, counts, recovery: recovery.message ? recovery : null, disk: diskStatus(dataDir) }));
+      console.log(
+        JSON.stringify({ dataDir, counts, recovery: recovery.message ? recovery : null, disk: diskStatus(dataDir) }),
+      );
     } else {
       for (const state of jobStates) console.log(`${state.padEnd(14)} ${counts[state]}`);
       if (recovery.message) console.log(`\n${recovery.behind ? 'WARNING' : 'note'}: ${recovery.message}`);

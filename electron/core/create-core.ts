@@ -1,7 +1,6 @@
 // The composition root: one place that builds the core from its parts, for both hosts (the
 // Electron main process and `callrelay serve`). Everything the core needs from its host comes in
 // through the options: paths, secret handling, logger, clock.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Dispatcher } from 'undici';
 import type { Config, DestinationConfig } from '../../shared/config.js';

@@ -86,37 +86,41 @@ function fill(dir: string): string {
 }
 
 describe.skipIf(skipReason !== null)('a full data disk', () => {
-  it('is shown, waited out, and every recording is delivered once space returns, without a restart', { timeout: 150_000 }, async () => {
-    const s = serve!;
-    const filler = fill(dataDir);
-    for (let i = 0; i < COUNT; i++) {
-      writeWav(path.join(recordings, `full-${i}.wav`), { seconds: 2, frequency: 300 + i * 23 });
-    }
-    const warning = await pollUntil('the disk-full warning', async () => {
-      const d = await s.call<ChannelOutput<'dashboard:get'>>('dashboard:get', {});
-      return d.warnings?.find((w) => w.kind === 'disk-full')?.message;
-    });
-    expect(warning).toMatch(/the data folder's disk is full \(\d+ MB free\)/);
-    const status = await runCli(['status', '--data', dataDir, '--json']);
-    expect(JSON.parse(status.stdout).disk).toMatchObject({ full: true });
-    // Some time with the disk full: nothing may be given up meanwhile.
-    await new Promise((r) => setTimeout(r, 3000));
+  it(
+    'is shown, waited out, and every recording is delivered once space returns, without a restart',
+    { timeout: 150_000 },
+    async () => {
+      const s = serve!;
+      const filler = fill(dataDir);
+      for (let i = 0; i < COUNT; i++) {
+        writeWav(path.join(recordings, `full-${i}.wav`), { seconds: 2, frequency: 300 + i * 23 });
+      }
+      const warning = await pollUntil('the disk-full warning', async () => {
+        const d = await s.call<ChannelOutput<'dashboard:get'>>('dashboard:get', {});
+        return d.warnings?.find((w) => w.kind === 'disk-full')?.message;
+      });
+      expect(warning).toMatch(/the data folder's disk is full \(\d+ MB free\)/);
+      const status = await runCli(['status', '--data', dataDir, '--json']);
+      expect(JSON.parse(status.stdout).disk).toMatchObject({ full: true });
+      // Some time with the disk full: nothing may be given up meanwhile.
+      await new Promise((r) => setTimeout(r, 3000));
 
-    fs.rmSync(filler);
-    const page = await pollUntil(
-      'every recording delivered',
-      async () => {
-        const p = await s.call<ChannelOutput<'queue:list'>>('queue:list', { limit: 100 });
-        return p.items.length === COUNT && p.items.every((j) => j.state === 'done') ? p : undefined;
-      },
-      90_000,
-    );
-    expect(page.items).toHaveLength(COUNT);
-    const calls = sandbox.calls().comswise.map((c) => String(c.callId));
-    expect(new Set(calls).size).toBe(COUNT);
-    expect(calls).toHaveLength(COUNT);
-    const after = await s.call<ChannelOutput<'dashboard:get'>>('dashboard:get', {});
-    expect(after.warnings?.find((w) => w.kind === 'disk-full')).toBeUndefined();
-    expect(after.folders[0]?.error ?? null).toBeNull();
-  });
+      fs.rmSync(filler);
+      const page = await pollUntil(
+        'every recording delivered',
+        async () => {
+          const p = await s.call<ChannelOutput<'queue:list'>>('queue:list', { limit: 100 });
+          return p.items.length === COUNT && p.items.every((j) => j.state === 'done') ? p : undefined;
+        },
+        90_000,
+      );
+      expect(page.items).toHaveLength(COUNT);
+      const calls = sandbox.calls().comswise.map((c) => String(c.callId));
+      expect(new Set(calls).size).toBe(COUNT);
+      expect(calls).toHaveLength(COUNT);
+      const after = await s.call<ChannelOutput<'dashboard:get'>>('dashboard:get', {});
+      expect(after.warnings?.find((w) => w.kind === 'disk-full')).toBeUndefined();
+      expect(after.folders[0]?.error ?? null).toBeNull();
+    },
+  );
 });

@@ -72,15 +72,19 @@ afterAll(async () => {
 });
 
 describe('hostile inputs, each with its visible reason', () => {
-  it('an XML sidecar with an external entity puts its recording in review, saying why', { timeout: 60_000 }, async () => {
-    const xml =
-      '<?xml version="1.0"?>\n<!DOCTYPE call [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n' +
-      '<call><from>&xxe;</from><to>+15550001111</to></call>\n';
-    fs.writeFileSync(path.join(inbox, 'xxe-call.xml'), xml);
-    writeWav(path.join(inbox, 'xxe-call.wav'), { seconds: 1, frequency: 310 });
-    const j = await job('xxe-call.wav', ['needs-review']);
-    expect(await reasons(j.id)).toMatch(/xxe-call\.xml declares a DTD or entities .* which CallRelay does not read/);
-  });
+  it(
+    'an XML sidecar with an external entity puts its recording in review, saying why',
+    { timeout: 60_000 },
+    async () => {
+      const xml =
+        '<?xml version="1.0"?>\n<!DOCTYPE call [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n' +
+        '<call><from>&xxe;</from><to>+15550001111</to></call>\n';
+      fs.writeFileSync(path.join(inbox, 'xxe-call.xml'), xml);
+      writeWav(path.join(inbox, 'xxe-call.wav'), { seconds: 1, frequency: 310 });
+      const j = await job('xxe-call.wav', ['needs-review']);
+      expect(await reasons(j.id)).toMatch(/xxe-call\.xml declares a DTD or entities .* which CallRelay does not read/);
+    },
+  );
 
   it('a symlink loop becomes one failed job with the reason, logged once', { timeout: 60_000 }, async () => {
     fs.symlinkSync('loop.wav', path.join(inbox, 'loop.wav'));
@@ -88,28 +92,35 @@ describe('hostile inputs, each with its visible reason', () => {
     expect(j.lastError).toMatch(/loop\.wav cannot be read \(ELOOP\): it is a symbolic link that points to itself/);
     // Several gate ticks and a health check later, still one line about it.
     await new Promise((r) => setTimeout(r, 3000));
-    const lines = serve.output().split('\n').filter((l) => l.includes('loop.wav') && /cannot stat/.test(l));
+    const lines = serve
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('loop.wav') && /cannot stat/.test(l));
     expect(lines).toHaveLength(1);
     const page = await serve.call<Page>('queue:list', { limit: 200 });
     expect(page.items.filter((i) => i.fileName === 'loop.wav')).toHaveLength(1);
   });
 
-  it.skipIf(!asRoot)('an unreadable folder is shown, and the status clears once it reads again', { timeout: 60_000 }, async () => {
-    const unreadable = await pollUntil('the folder error', async () => {
-      const d = await serve.call<ChannelOutput<'dashboard:get'>>('dashboard:get', {});
-      return d.folders.find((f) => f.path === locked && f.error)?.error ?? undefined;
-    });
-    expect(unreadable).toBe(`${locked} cannot be read (EACCES: no permission); give CallRelay read access to it`);
-    fs.chmodSync(locked, 0o755);
-    await pollUntil('the folder error to clear', async () => {
-      const d = await serve.call<ChannelOutput<'dashboard:get'>>('dashboard:get', {});
-      return d.folders.find((f) => f.path === locked)?.error === null ? true : undefined;
-    });
-    // And it is watched now: a recording dropped in afterwards is delivered.
-    writeWav(path.join(locked, 'after-fix.wav'), { seconds: 1, frequency: 420 });
-    fs.chownSync(path.join(locked, 'after-fix.wav'), NOBODY, NOBODY);
-    await job('after-fix.wav', ['done']);
-  });
+  it.skipIf(!asRoot)(
+    'an unreadable folder is shown, and the status clears once it reads again',
+    { timeout: 60_000 },
+    async () => {
+      const unreadable = await pollUntil('the folder error', async () => {
+        const d = await serve.call<ChannelOutput<'dashboard:get'>>('dashboard:get', {});
+        return d.folders.find((f) => f.path === locked && f.error)?.error ?? undefined;
+      });
+      expect(unreadable).toBe(`${locked} cannot be read (EACCES: no permission); give CallRelay read access to it`);
+      fs.chmodSync(locked, 0o755);
+      await pollUntil('the folder error to clear', async () => {
+        const d = await serve.call<ChannelOutput<'dashboard:get'>>('dashboard:get', {});
+        return d.folders.find((f) => f.path === locked)?.error === null ? true : undefined;
+      });
+      // And it is watched now: a recording dropped in afterwards is delivered.
+      writeWav(path.join(locked, 'after-fix.wav'), { seconds: 1, frequency: 420 });
+      fs.chownSync(path.join(locked, 'after-fix.wav'), NOBODY, NOBODY);
+      await job('after-fix.wav', ['done']);
+    },
+  );
 
   it('implausible call times go to review, naming the time and where it came from', { timeout: 60_000 }, async () => {
     const future = path.join(inbox, 'future-mtime.wav');
@@ -122,11 +133,17 @@ describe('hostile inputs, each with its visible reason', () => {
     writeWav(path.join(inbox, 'sidecar-2099.wav'), { seconds: 1, frequency: 540 });
 
     const a = await job('future-mtime.wav', ['needs-review']);
-    expect(await reasons(a.id)).toMatch(/the call time 2098-12-31T23:59:59Z \(from the file's modification time\) is more than a day in the future/);
+    expect(await reasons(a.id)).toMatch(
+      /the call time 2098-12-31T23:59:59Z \(from the file's modification time\) is more than a day in the future/,
+    );
     const b = await job('epoch-mtime.wav', ['needs-review']);
-    expect(await reasons(b.id)).toMatch(/the call time 1970-01-01T23:59:59Z \(from the file's modification time\) is before 2000/);
+    expect(await reasons(b.id)).toMatch(
+      /the call time 1970-01-01T23:59:59Z \(from the file's modification time\) is before 2000/,
+    );
     const c = await job('sidecar-2099.wav', ['needs-review']);
-    expect(await reasons(c.id)).toMatch(/the call time 2099-06-01T10:00:00Z \(from a sidecar file\) is more than a day in the future/);
+    expect(await reasons(c.id)).toMatch(
+      /the call time 2099-06-01T10:00:00Z \(from a sidecar file\) is more than a day in the future/,
+    );
     expect(sandbox.calls().comswise.some((x) => String(x.startTime).startsWith('2099'))).toBe(false);
   });
 });

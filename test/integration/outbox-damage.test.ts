@@ -88,87 +88,91 @@ afterAll(async () => {
 });
 
 describe('a damaged outbox is detected, and deliveries after it look up before they create', () => {
-  it('WAL cut in half and -shm deleted after SIGKILL: no duplicate call, warning visible', { timeout: 240_000 }, async () => {
-    serve = await startServe({ configFile, dataDir });
-    const s1 = serve;
-    // Kill once a good part has been delivered and the rest is in flight.
-    await pollUntil('8 comswise calls', async () =>
-      sandbox.calls().comswise.length >= 8 && sandbox.calls()['agent-calls'].length >= 8 ? true : undefined,
-    );
-    await s1.kill();
-    const before = { comswise: sandbox.calls().comswise.length, agent: sandbox.calls()['agent-calls'].length };
+  it(
+    'WAL cut in half and -shm deleted after SIGKILL: no duplicate call, warning visible',
+    { timeout: 240_000 },
+    async () => {
+      serve = await startServe({ configFile, dataDir });
+      const s1 = serve;
+      // Kill once a good part has been delivered and the rest is in flight.
+      await pollUntil('8 comswise calls', async () =>
+        sandbox.calls().comswise.length >= 8 && sandbox.calls()['agent-calls'].length >= 8 ? true : undefined,
+      );
+      await s1.kill();
+      const before = { comswise: sandbox.calls().comswise.length, agent: sandbox.calls()['agent-calls'].length };
 
-    // An old backup, taken now, restored at the end.
-    const backup = path.join(tmp, 'backup');
-    fs.mkdirSync(backup);
-    for (const suffix of ['', '-wal']) {
-      if (fs.existsSync(dbFile + suffix)) fs.copyFileSync(dbFile + suffix, path.join(backup, `outbox.db${suffix}`));
-    }
+      // An old backup, taken now, restored at the end.
+      const backup = path.join(tmp, 'backup');
+      fs.mkdirSync(backup);
+      for (const suffix of ['', '-wal']) {
+        if (fs.existsSync(dbFile + suffix)) fs.copyFileSync(dbFile + suffix, path.join(backup, `outbox.db${suffix}`));
+      }
 
-    const walSize = fs.statSync(`${dbFile}-wal`).size;
-    fs.truncateSync(`${dbFile}-wal`, Math.floor(walSize / 2));
-    fs.rmSync(`${dbFile}-shm`, { force: true });
-    console.log(
-      `outbox damage: killed after ${before.comswise} comswise and ${before.agent} agent-calls creates; ` +
-        `outbox.db ${fs.statSync(dbFile).size} B, WAL ${walSize} B cut to ${Math.floor(walSize / 2)} B`,
-    );
+      const walSize = fs.statSync(`${dbFile}-wal`).size;
+      fs.truncateSync(`${dbFile}-wal`, Math.floor(walSize / 2));
+      fs.rmSync(`${dbFile}-shm`, { force: true });
+      console.log(
+        `outbox damage: killed after ${before.comswise} comswise and ${before.agent} agent-calls creates; ` +
+          `outbox.db ${fs.statSync(dbFile).size} B, WAL ${walSize} B cut to ${Math.floor(walSize / 2)} B`,
+      );
 
-    serve = await startServe({ configFile, dataDir });
-    const s2 = serve;
-    const jobs = await settled(s2);
-    const comswise = perCallId(sandbox.calls().comswise, 'callId');
-    const agent = perCallId(sandbox.calls()['agent-calls'], 'call_id');
-    const agentCreates = sandbox
-      .requests()
-      .filter((r) => r.kind === 'agent-calls' && r.method === 'POST' && r.status === 200).length;
-    const notDone = jobs.filter((j) => j.state !== 'done');
-    console.log(
-      `outbox damage: comswise ${sandbox.calls().comswise.length} calls for ${comswise.size} recordings ` +
-        `(${duplicates(comswise)} duplicates); agent-calls ${agentCreates} accepted creates for ${agent.size} ` +
-        `recordings; jobs not done: ${notDone.length} ${JSON.stringify(notDone.map((j) => `${j.state}: ${j.lastError}`).slice(0, 3))}`,
-    );
-    expect(duplicates(comswise)).toBe(0);
-    expect(comswise.size).toBe(PER_KIND);
-    expect(agentCreates).toBe(PER_KIND);
-    expect(agent.size).toBe(PER_KIND);
-    expect(notDone).toEqual([]);
+      serve = await startServe({ configFile, dataDir });
+      const s2 = serve;
+      const jobs = await settled(s2);
+      const comswise = perCallId(sandbox.calls().comswise, 'callId');
+      const agent = perCallId(sandbox.calls()['agent-calls'], 'call_id');
+      const agentCreates = sandbox
+        .requests()
+        .filter((r) => r.kind === 'agent-calls' && r.method === 'POST' && r.status === 200).length;
+      const notDone = jobs.filter((j) => j.state !== 'done');
+      console.log(
+        `outbox damage: comswise ${sandbox.calls().comswise.length} calls for ${comswise.size} recordings ` +
+          `(${duplicates(comswise)} duplicates); agent-calls ${agentCreates} accepted creates for ${agent.size} ` +
+          `recordings; jobs not done: ${notDone.length} ${JSON.stringify(notDone.map((j) => `${j.state}: ${j.lastError}`).slice(0, 3))}`,
+      );
+      expect(duplicates(comswise)).toBe(0);
+      expect(comswise.size).toBe(PER_KIND);
+      expect(agentCreates).toBe(PER_KIND);
+      expect(agent.size).toBe(PER_KIND);
+      expect(notDone).toEqual([]);
 
-    // Loud: the serve log, the dashboard, `status --json` and `doctor` all say it.
-    expect(s2.output()).toMatch(/behind its progress witness/);
-    const dashboard = await s2.call<ChannelOutput<'dashboard:get'>>('dashboard:get', {});
-    expect(JSON.stringify(dashboard.warnings)).toMatch(/behind its progress witness/);
-    await s2.stop();
-    const status = await runCli(['status', '--data', dataDir, '--json']);
-    expect(status.code).toBe(0);
-    const statusJson = JSON.parse(status.stdout) as { recovery: { behind: boolean; message: string } | null };
-    expect(statusJson.recovery?.message).toMatch(/behind its progress witness/);
+      // Loud: the serve log, the dashboard, `status --json` and `doctor` all say it.
+      expect(s2.output()).toMatch(/behind its progress witness/);
+      const dashboard = await s2.call<ChannelOutput<'dashboard:get'>>('dashboard:get', {});
+      expect(JSON.stringify(dashboard.warnings)).toMatch(/behind its progress witness/);
+      await s2.stop();
+      const status = await runCli(['status', '--data', dataDir, '--json']);
+      expect(status.code).toBe(0);
+      const statusJson = JSON.parse(status.stdout) as { recovery: { behind: boolean; message: string } | null };
+      expect(statusJson.recovery?.message).toMatch(/behind its progress witness/);
 
-    // The old backup comes back over the finished run.
-    const sizeBefore = fs.statSync(dbFile).size;
-    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(dbFile + suffix, { force: true });
-    for (const suffix of ['', '-wal']) {
-      const from = path.join(backup, `outbox.db${suffix}`);
-      if (fs.existsSync(from)) fs.copyFileSync(from, dbFile + suffix);
-    }
-    // Doctor reports before it changes anything: the restored files stay byte-identical.
-    const walBytes = fs.readFileSync(`${dbFile}-wal`);
-    const doctor = await runCli(['doctor', '--config', configFile, '--data', dataDir]);
-    expect(doctor.stdout).toMatch(/FAIL .*outbox is behind its progress witness/);
-    expect(fs.readFileSync(`${dbFile}-wal`).equals(walBytes)).toBe(true);
-    console.log(`outbox damage: clean stop left outbox.db at ${sizeBefore} B (checkpointed)`);
+      // The old backup comes back over the finished run.
+      const sizeBefore = fs.statSync(dbFile).size;
+      for (const suffix of ['', '-wal', '-shm']) fs.rmSync(dbFile + suffix, { force: true });
+      for (const suffix of ['', '-wal']) {
+        const from = path.join(backup, `outbox.db${suffix}`);
+        if (fs.existsSync(from)) fs.copyFileSync(from, dbFile + suffix);
+      }
+      // Doctor reports before it changes anything: the restored files stay byte-identical.
+      const walBytes = fs.readFileSync(`${dbFile}-wal`);
+      const doctor = await runCli(['doctor', '--config', configFile, '--data', dataDir]);
+      expect(doctor.stdout).toMatch(/FAIL .*outbox is behind its progress witness/);
+      expect(fs.readFileSync(`${dbFile}-wal`).equals(walBytes)).toBe(true);
+      console.log(`outbox damage: clean stop left outbox.db at ${sizeBefore} B (checkpointed)`);
 
-    const callsBefore = { comswise: sandbox.calls().comswise.length, agent: sandbox.calls()['agent-calls'].length };
-    serve = await startServe({ configFile, dataDir });
-    const s3 = serve;
-    const again = await settled(s3);
-    console.log(
-      `outbox damage (old backup restored): comswise ${sandbox.calls().comswise.length - callsBefore.comswise} new calls, ` +
-        `agent-calls ${sandbox.calls()['agent-calls'].length - callsBefore.agent} new calls`,
-    );
-    expect(sandbox.calls().comswise.length).toBe(callsBefore.comswise);
-    expect(sandbox.calls()['agent-calls'].length).toBe(callsBefore.agent);
-    expect(again.filter((j) => j.state !== 'done')).toEqual([]);
-    expect(s3.output()).toMatch(/behind its progress witness/);
-    expect(sizeBefore).toBeGreaterThan(4096);
-  });
+      const callsBefore = { comswise: sandbox.calls().comswise.length, agent: sandbox.calls()['agent-calls'].length };
+      serve = await startServe({ configFile, dataDir });
+      const s3 = serve;
+      const again = await settled(s3);
+      console.log(
+        `outbox damage (old backup restored): comswise ${sandbox.calls().comswise.length - callsBefore.comswise} new calls, ` +
+          `agent-calls ${sandbox.calls()['agent-calls'].length - callsBefore.agent} new calls`,
+      );
+      expect(sandbox.calls().comswise.length).toBe(callsBefore.comswise);
+      expect(sandbox.calls()['agent-calls'].length).toBe(callsBefore.agent);
+      expect(again.filter((j) => j.state !== 'done')).toEqual([]);
+      expect(s3.output()).toMatch(/behind its progress witness/);
+      expect(sizeBefore).toBeGreaterThan(4096);
+    },
+  );
 });

@@ -109,36 +109,44 @@ async function replaceAndDeliver(round: string, replacement: (original: Buffer, 
 }
 
 describe('a recording replaced after it was queued', () => {
-  it('same size, mtime restored: nothing under the old identity, the new content as its own job', { timeout: 120_000 }, async () => {
-    const run = await replaceAndDeliver('same', (original, i) => {
-      const other = makeWav({ seconds: 3, frequency: 900 + i * 40 });
-      expect(other.length).toBe(original.length);
-      return other;
-    });
-    for (const kind of KINDS) {
-      const old = run.mine.find((j) => run.old.some((o) => o.id === j.id) && j.fileName === `same-${kind}.wav`)!;
-      expect(old.lastError, kind).toMatch(/The recording changed after it was queued .*no call was created for this job; re-read as a new job/);
-      const oldSha = sha(run.originals.get(kind)!);
-      const newSha = sha(run.replaced.get(kind)!);
-      const fresh = run.fresh.find((j) => j.fileName === `same-${kind}.wav`)!;
-      const freshDetail = await serve.call<Job>('job:get', { id: fresh.id });
-      expect(freshDetail.recording.sha256).toBe(newSha);
-      const got = received(kind);
-      if (kind === 'comswise') {
-        expect(got).not.toContain(run.oldDetails.get(kind)!.call.callId);
-        expect(got.filter((c) => c === freshDetail.call.callId)).toHaveLength(1);
-      } else {
-        expect(got).not.toContain(oldSha);
-        expect(got.filter((s) => s === newSha)).toHaveLength(1);
+  it(
+    'same size, mtime restored: nothing under the old identity, the new content as its own job',
+    { timeout: 120_000 },
+    async () => {
+      const run = await replaceAndDeliver('same', (original, i) => {
+        const other = makeWav({ seconds: 3, frequency: 900 + i * 40 });
+        expect(other.length).toBe(original.length);
+        return other;
+      });
+      for (const kind of KINDS) {
+        const old = run.mine.find((j) => run.old.some((o) => o.id === j.id) && j.fileName === `same-${kind}.wav`)!;
+        expect(old.lastError, kind).toMatch(
+          /The recording changed after it was queued .*no call was created for this job; re-read as a new job/,
+        );
+        const oldSha = sha(run.originals.get(kind)!);
+        const newSha = sha(run.replaced.get(kind)!);
+        const fresh = run.fresh.find((j) => j.fileName === `same-${kind}.wav`)!;
+        const freshDetail = await serve.call<Job>('job:get', { id: fresh.id });
+        expect(freshDetail.recording.sha256).toBe(newSha);
+        const got = received(kind);
+        if (kind === 'comswise') {
+          expect(got).not.toContain(run.oldDetails.get(kind)!.call.callId);
+          expect(got.filter((c) => c === freshDetail.call.callId)).toHaveLength(1);
+        } else {
+          expect(got).not.toContain(oldSha);
+          expect(got.filter((s) => s === newSha)).toHaveLength(1);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('another size: the old job fails with that reason, not retried for ever', { timeout: 120_000 }, async () => {
     const run = await replaceAndDeliver('size', (_original, i) => makeWav({ seconds: 4, frequency: 1500 + i * 40 }));
     for (const kind of KINDS) {
       const old = run.mine.find((j) => run.old.some((o) => o.id === j.id) && j.fileName === `size-${kind}.wav`)!;
-      expect(old.lastError, kind).toMatch(/The recording changed size after it was queued \(it is now \d+ bytes, it was \d+/);
+      expect(old.lastError, kind).toMatch(
+        /The recording changed size after it was queued \(it is now \d+ bytes, it was \d+/,
+      );
       expect(old.attempts, kind).toBeLessThanOrEqual(1);
       const got = received(kind);
       const newSha = sha(run.replaced.get(kind)!);

@@ -41,10 +41,19 @@ describe('start-up errors', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
-      const run = await runCli(['serve', '--config', configFile, '--data', path.join(tmp, 'port'), '--port', String(port)], {
-        LOG_LEVEL: 'info',
+      const run = await runCli(
+        ['serve', '--config', configFile, '--data', path.join(tmp, 'port'), '--port', String(port)],
+        {
+          LOG_LEVEL: 'info',
+        },
+      );
+      const line = expectOneLine({
+        ...run,
+        stderr: run.stderr
+          .split('\n')
+          .filter((l) => !l.startsWith('{'))
+          .join('\n'),
       });
-      const line = expectOneLine({ ...run, stderr: run.stderr.split('\n').filter((l) => !l.startsWith('{')).join('\n') });
       expect(line).toBe(
         `callrelay: port ${port} on 127.0.0.1 is already in use (another CallRelay, or another program); stop that one, or start with another --port`,
       );
@@ -72,23 +81,27 @@ describe('start-up errors', () => {
     await again.stop();
   });
 
-  it.skipIf(process.getuid?.() !== 0)('read-only data folder: says read-only, not "restore a backup"', { timeout: 90_000 }, async () => {
-    const dataDir = path.join(tmp, 'ro');
-    fs.mkdirSync(dataDir);
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', dataDir]);
-    try {
-      // An outbox that was fine, on a disk that then became read-only.
-      const before = await startServe({ configFile, dataDir });
-      await before.stop();
-      execFileSync('mount', ['-o', 'remount,ro', dataDir]);
-      const run = await runCli(['serve', '--config', configFile, '--data', dataDir, '--port', '0']);
-      const line = expectOneLine(run);
-      expect(line).toBe(
-        `callrelay: the data folder ${dataDir} is on a read-only file system (EROFS); mount it read-write, or start with --data pointing at a writable folder`,
-      );
-      expect(line).not.toMatch(/backup/);
-    } finally {
-      execFileSync('umount', ['-l', dataDir]);
-    }
-  });
+  it.skipIf(process.getuid?.() !== 0)(
+    'read-only data folder: says read-only, not "restore a backup"',
+    { timeout: 90_000 },
+    async () => {
+      const dataDir = path.join(tmp, 'ro');
+      fs.mkdirSync(dataDir);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', dataDir]);
+      try {
+        // An outbox that was fine, on a disk that then became read-only.
+        const before = await startServe({ configFile, dataDir });
+        await before.stop();
+        execFileSync('mount', ['-o', 'remount,ro', dataDir]);
+        const run = await runCli(['serve', '--config', configFile, '--data', dataDir, '--port', '0']);
+        const line = expectOneLine(run);
+        expect(line).toBe(
+          `callrelay: the data folder ${dataDir} is on a read-only file system (EROFS); mount it read-write, or start with --data pointing at a writable folder`,
+        );
+        expect(line).not.toMatch(/backup/);
+      } finally {
+        execFileSync('umount', ['-l', dataDir]);
+      }
+    },
+  );
 });

@@ -200,7 +200,10 @@ describe('app views', () => {
       count: 3,
       warnings: [
         { kind: 'disk-full', message: "the data folder's disk is full (0 MB free) on /data; nothing is lost" },
-        { kind: 'outbox-behind', message: 'Since 2026-01-01T00:00:00.000Z, the outbox is behind its progress witness: 7 …' },
+        {
+          kind: 'outbox-behind',
+          message: 'Since 2026-01-01T00:00:00.000Z, the outbox is behind its progress witness: 7 …',
+        },
       ],
     });
     renderApp(host, '#/dashboard');

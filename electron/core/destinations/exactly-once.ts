@@ -83,7 +83,14 @@ export function createCallOnce<T>(
   platform: string,
   calls: Pick<CreateOnceOptions<T>, 'send' | 'recover'>,
 ): Promise<T> {
-  return createOnce<T>({ steps: ctx.steps, step: 'create-call', now: ctx.now, platform, witness: ctx.witness, ...calls });
+  return createOnce<T>({
+    steps: ctx.steps,
+    step: 'create-call',
+    now: ctx.now,
+    platform,
+    witness: ctx.witness,
+    ...calls,
+  });
 }
 
 /** An at-most-once platform, a create the outbox forgot but its witness saw leave: a person decides. */

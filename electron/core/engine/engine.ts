@@ -413,7 +413,9 @@ export function createEngine(options: EngineOptions): Engine {
     } catch (e) {
       reread = `reading it again failed (${message(e)}); add it again once it is complete`;
     }
-    const what = error.sizeChanged ? 'The recording changed size after it was queued' : 'The recording changed after it was queued';
+    const what = error.sizeChanged
+      ? 'The recording changed size after it was queued'
+      : 'The recording changed after it was queued';
     const reason = `${what} (${error.message}); no call was created for this job; ${reread}`;
     log.warn({ job: job.id, path: job.recording.path }, reason);
     return finish(runner, { to: 'failed', lastError: reason, event: { type: 'failed', message: reason } });
@@ -463,7 +465,10 @@ export function createEngine(options: EngineOptions): Engine {
           return await recordingChanged(
             runner,
             job,
-            new RecordingChangedError(`it is now ${size} bytes, it was ${job.recording.sizeBytes} when it was queued`, true),
+            new RecordingChangedError(
+              `it is now ${size} bytes, it was ${job.recording.sizeBytes} when it was queued`,
+              true,
+            ),
           );
         }
       } catch (error) {
@@ -840,7 +845,11 @@ export function createEngine(options: EngineOptions): Engine {
         hookRetries.set(id, tries);
         const delayMs = Math.min(10 * 60_000, 2000 * 2 ** Math.min(tries, 8));
         if (tries === 1) {
-          outbox.addEvent(id, 'after-delivery-waiting', `After-delivery action waits for disk space: ${message(failure)}`);
+          outbox.addEvent(
+            id,
+            'after-delivery-waiting',
+            `After-delivery action waits for disk space: ${message(failure)}`,
+          );
         }
         const timer = setTimeout(() => {
           if (!stopped) void runHook(id);

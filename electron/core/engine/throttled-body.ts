@@ -93,7 +93,10 @@ function createVerifier(expected: NonNullable<ThrottledBodyOptions['verify']>, s
       const digest = hash.digest('hex');
       return digest === expected.sha256
         ? null
-        : changed(`its content no longer matches (sha256 ${digest.slice(0, 12)}…, queued as ${expected.sha256.slice(0, 12)}…)`, false);
+        : changed(
+            `its content no longer matches (sha256 ${digest.slice(0, 12)}…, queued as ${expected.sha256.slice(0, 12)}…)`,
+            false,
+          );
     },
   };
 }
@@ -106,7 +109,8 @@ function hashPrefix(fd: number, end: number, update: (chunk: Buffer) => void, do
     if (at >= end) return done(null);
     fs.read(fd, chunk, 0, Math.min(chunk.length, end - at), at, (error, n) => {
       if (error) return done(error);
-      if (n === 0) return done(new RecordingChangedError(`it is now ${at} bytes, shorter than the part already sent`, true));
+      if (n === 0)
+        return done(new RecordingChangedError(`it is now ${at} bytes, shorter than the part already sent`, true));
       update(chunk.subarray(0, n));
       at += n;
       next();
@@ -231,7 +235,12 @@ export function openThrottledBody(options: ThrottledBodyOptions): Readable {
         if (error) return callback(error);
         fd = opened;
         if (!verifier?.needsPrefix) return callback();
-        hashPrefix(opened, options.start, (chunk) => verifier.prefix(chunk), (failed) => callback(failed ?? undefined));
+        hashPrefix(
+          opened,
+          options.start,
+          (chunk) => verifier.prefix(chunk),
+          (failed) => callback(failed ?? undefined),
+        );
       });
     },
     read() {

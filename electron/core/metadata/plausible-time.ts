@@ -17,7 +17,11 @@ const sourceWords: Record<string, string> = {
 };
 
 /** Why the start time is implausible, or null when it is fine. */
-export function implausibleTime(startTime: string | undefined, source: FieldSource | undefined, now: number): string | null {
+export function implausibleTime(
+  startTime: string | undefined,
+  source: FieldSource | undefined,
+  now: number,
+): string | null {
   if (!startTime || source === 'form') return null;
   const at = Date.parse(startTime);
   if (Number.isNaN(at)) return null;

@@ -309,7 +309,9 @@ export async function readSidecars(recordingPath: string, manifests: ManifestCac
         read(candidate, text, out);
       } catch (error) {
         // Whatever the parser refuses, the recording waits for a person with the reason.
-        out.blocking.push(`${candidate} was refused (${firstLine((error as Error).message)}); fix or delete it, then retry the job`);
+        out.blocking.push(
+          `${candidate} was refused (${firstLine((error as Error).message)}); fix or delete it, then retry the job`,
+        );
       }
     }
   }

@@ -30,7 +30,9 @@ export function inspectOutbox(file: string, now = Date.now()): OutboxInspection 
     const check = String(db.pragma('quick_check', { simple: true }));
     if (check !== 'ok') return { problem: `quick_check reported: ${check.slice(0, 300)}`, recovery: none };
     const hasJobs = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'jobs'").get();
-    const lost = hasJobs ? lostCreates(db, readWitness(witnessFileFor(file))).length : readWitness(witnessFileFor(file)).length;
+    const lost = hasJobs
+      ? lostCreates(db, readWitness(witnessFileFor(file))).length
+      : readWitness(witnessFileFor(file)).length;
     const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
     const row = hasMeta
       ? (db.prepare('SELECT value FROM meta WHERE key = ?').get(RECOVERY_META_KEY) as { value: string } | undefined)

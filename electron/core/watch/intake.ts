@@ -416,7 +416,11 @@ export function createIntake(options: IntakeOptions): Intake {
         return;
       }
       const retried =
-        lockedCodes.has(e.code ?? '') || e.code === 'EIO' || e.code === 'EMFILE' || !e.code || e.code.startsWith('SQLITE_');
+        lockedCodes.has(e.code ?? '') ||
+        e.code === 'EIO' ||
+        e.code === 'EMFILE' ||
+        !e.code ||
+        e.code.startsWith('SQLITE_');
       if (!retried) {
         unreadableJob(folder, file.path, e);
         return;

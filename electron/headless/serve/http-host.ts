@@ -76,7 +76,9 @@ export function listenError(error: NodeJS.ErrnoException, host: string, port: nu
     );
   }
   if (error.code === 'EACCES') {
-    return new HostStartError(`this user may not listen on port ${port} (EACCES); choose a port above 1023 with --port`);
+    return new HostStartError(
+      `this user may not listen on port ${port} (EACCES); choose a port above 1023 with --port`,
+    );
   }
   if (error.code === 'EADDRNOTAVAIL') {
     return new HostStartError(`${host} is not an address of this computer (EADDRNOTAVAIL); check --host`);
