@@ -50,7 +50,14 @@ export async function createOnce<T>(options: CreateOnceOptions<T>): Promise<T> {
     markedSent = true;
     if (!options.recover) throw lostAnswer(options.platform);
   }
-  if (markedSent || (witness?.recovering() && options.recover)) {
+  if (!markedSent && witness?.recovering() && options.recover) {
+    // Recovery mode looks up first. The recover path may itself send (agent-calls resends our
+    // call_id), so it is marked and witnessed like a send.
+    steps.commit(marker, { sentAt: options.now() } satisfies SentMarker);
+    witness.recordSent();
+    markedSent = true;
+  }
+  if (markedSent) {
     if (!options.recover) throw ambiguous(options.platform);
     const found = await options.recover();
     if (found !== null) {
