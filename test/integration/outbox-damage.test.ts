@@ -4,6 +4,7 @@
 // outbox comes back older than what the platforms saw: the progress witness must notice, say so,
 // and every create after it must look up before it creates. Then an old backup of outbox.db is
 // restored over a finished run: the witness catches that too.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +24,8 @@ let sandbox: Sandbox;
 let serve: ServeProcess | null = null;
 
 type Page = ChannelOutput<'queue:list'>;
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 function perCallId(calls: Record<string, unknown>[], key: string): Map<string, number> {
   const map = new Map<string, number>();
@@ -56,13 +59,13 @@ function liveWalBytes(file: string): number {
 }
 
 /** Waits until no job is queued, running or waiting to retry, and returns the queue. */
-async function settled(s: ServeProcess): Promise<Page['items']> {
+async function settled(s: ServeProcess, expected = 2 * PER_KIND): Promise<Page['items']> {
   return pollUntil(
     'the queue to settle',
     async () => {
       const page = await s.call<Page>('queue:list', { limit: 200 });
       const busy = page.items.filter((j) => ['queued', 'running', 'retry-wait', 'waiting-file'].includes(j.state));
-      return page.items.length === 2 * PER_KIND && busy.length === 0 ? page.items : undefined;
+      return page.items.length === expected && busy.length === 0 ? page.items : undefined;
     },
     90_000,
   );
@@ -207,46 +210,70 @@ describe('a damaged outbox is detected, and deliveries after it look up before t
     },
   );
 
-  it('WAL deleted outright after SIGKILL: no duplicate call either', { timeout: 240_000 }, async () => {
-    const base = path.join(tmp, 'deleted');
-    const data = path.join(base, 'data');
-    const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as { folders: { path: string }[] };
-    config.folders = config.folders.map((f) => ({ ...f, path: path.join(base, path.basename(f.path)) }));
-    for (const [k, f] of config.folders.entries()) {
-      fs.mkdirSync(f.path, { recursive: true });
-      for (let i = 0; i < PER_KIND; i++) {
-        writeWav(path.join(f.path, `again-${String(i).padStart(2, '0')}.wav`), {
-          seconds: 8,
-          frequency: 3000 + k * 1000 + i * 13,
-        });
+  it(
+    'WAL deleted outright after SIGKILL: no duplicate call or upload either (tus too)',
+    { timeout: 240_000 },
+    async () => {
+      const base = path.join(tmp, 'deleted');
+      const data = path.join(base, 'data');
+      const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as {
+        destinations: Record<string, unknown>[];
+        folders: { path: string; destination: string }[];
+      };
+      const tus = sandbox.destinationConfigs().find((c) => c.kind === 'tus')!;
+      config.destinations.push(tus);
+      config.folders = config.folders.map((f) => ({ ...f, path: path.join(base, path.basename(f.path)) }));
+      config.folders.push({ ...config.folders[0]!, path: path.join(base, 'tus'), destination: tus.name });
+      for (const [k, f] of config.folders.entries()) {
+        fs.mkdirSync(f.path, { recursive: true });
+        for (let i = 0; i < PER_KIND; i++) {
+          writeWav(path.join(f.path, `again-${String(i).padStart(2, '0')}.wav`), {
+            seconds: 8,
+            frequency: 3000 + k * 1000 + i * 13,
+          });
+        }
       }
-    }
-    const file = path.join(base, 'config.json');
-    fs.writeFileSync(file, JSON.stringify(config), { mode: 0o600 });
-    const seen = { comswise: sandbox.calls().comswise.length, agent: sandbox.calls()['agent-calls'].length };
-    serve = await startServe({ configFile: file, dataDir: data });
-    await pollUntil('8 comswise calls', async () =>
-      sandbox.calls().comswise.length - seen.comswise >= 8 ? true : undefined,
-    );
-    await serve.kill();
-    fs.rmSync(path.join(data, 'outbox.db-wal'), { force: true });
-    fs.rmSync(path.join(data, 'outbox.db-shm'), { force: true });
-    const lost = inspectOutbox(path.join(data, 'outbox.db')).recovery.lost;
-    serve = await startServe({ configFile: file, dataDir: data });
-    const s = serve;
-    const jobs = await settled(s);
-    const comswise = perCallId(sandbox.calls().comswise.slice(seen.comswise), 'callId');
-    const agent = perCallId(sandbox.calls()['agent-calls'].slice(seen.agent), 'call_id');
-    const notDone = jobs.filter((j) => j.state !== 'done');
-    console.log(
-      `outbox damage (WAL deleted): comswise ${duplicates(comswise)} duplicates for ${comswise.size} recordings; ` +
-        `agent-calls ${agent.size} calls; ${lost} witnessed creates lost; jobs not done: ${notDone.length}`,
-    );
-    expect(duplicates(comswise)).toBe(0);
-    expect(comswise.size).toBe(PER_KIND);
-    expect(agent.size).toBe(PER_KIND);
-    expect(notDone).toEqual([]);
-    if (lost > 0) expect(s.output()).toMatch(/behind its progress witness/);
-    await s.stop();
-  });
+      const file = path.join(base, 'config.json');
+      fs.writeFileSync(file, JSON.stringify(config), { mode: 0o600 });
+      const seen = {
+        comswise: sandbox.calls().comswise.length,
+        agent: sandbox.calls()['agent-calls'].length,
+        tus: sandbox.calls().tus.length,
+      };
+      serve = await startServe({ configFile: file, dataDir: data });
+      await pollUntil('8 comswise calls', async () =>
+        sandbox.calls().comswise.length - seen.comswise >= 8 ? true : undefined,
+      );
+      await serve.kill();
+      fs.rmSync(path.join(data, 'outbox.db-wal'), { force: true });
+      fs.rmSync(path.join(data, 'outbox.db-shm'), { force: true });
+      const lost = inspectOutbox(path.join(data, 'outbox.db')).recovery.lost;
+      serve = await startServe({ configFile: file, dataDir: data });
+      const s = serve;
+      const jobs = await settled(s, 3 * PER_KIND);
+      const uploads = perCallId(
+        sandbox
+          .calls()
+          .tus.slice(seen.tus)
+          .map((u) => ({ sha: sha256(fs.readFileSync(String(u.file))) })),
+        'sha',
+      );
+      const comswise = perCallId(sandbox.calls().comswise.slice(seen.comswise), 'callId');
+      const agent = perCallId(sandbox.calls()['agent-calls'].slice(seen.agent), 'call_id');
+      const notDone = jobs.filter((j) => j.state !== 'done');
+      console.log(
+        `outbox damage (WAL deleted): comswise ${duplicates(comswise)} duplicates for ${comswise.size} recordings; ` +
+          `agent-calls ${agent.size} calls; tus ${duplicates(uploads)} duplicate uploads for ${uploads.size}; ` +
+          `${lost} witnessed creates lost; jobs not done: ${notDone.length}`,
+      );
+      expect(duplicates(comswise)).toBe(0);
+      expect(comswise.size).toBe(PER_KIND);
+      expect(agent.size).toBe(PER_KIND);
+      expect(duplicates(uploads)).toBe(0);
+      expect(uploads.size).toBe(PER_KIND);
+      expect(notDone).toEqual([]);
+      if (lost > 0) expect(s.output()).toMatch(/behind its progress witness/);
+      await s.stop();
+    },
+  );
 });

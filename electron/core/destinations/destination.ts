@@ -35,8 +35,10 @@ export interface CreateWitness {
   recovering(): boolean;
   /** A create for this call may have left before, though the steps may not say so. */
   wasSent(): boolean;
-  /** Fsynced before the request leaves. */
-  recordSent(): void;
+  /** Fsynced before the request leaves; `ref` names what it made, when known (a tus upload URL). */
+  recordSent(ref?: string): void;
+  /** The `ref` recorded for this call's create, if any. */
+  sentRef(): string | null;
   /** The request provably created nothing. */
   retract(): void;
   /** The outbox holds the create's outcome (or its sent marker) again. */

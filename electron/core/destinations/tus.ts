@@ -111,7 +111,25 @@ export function createTusDestination(config: ConfigOf<'tus'>, deps: DestinationD
       );
     }
     const upload = { uploadUrl: new URL(location, config.baseUrl).toString() };
+    // The witness keeps the URL outside the outbox: an outbox that loses this step later still
+    // finds the upload (and finishes it, or sees it finished) instead of sending the file twice.
+    ctx.witness?.recordSent(upload.uploadUrl);
     ctx.steps.commit('tus-upload', upload);
+    ctx.witness?.accounted();
+    return upload;
+  }
+
+  /** An upload the witness saw made for this call, when the outbox has lost it. */
+  function witnessedUpload(ctx: DeliveryContext): TusUpload | undefined {
+    const url = ctx.witness?.sentRef();
+    if (!url) return undefined;
+    ctx.log.warn(
+      { uploadUrl: url },
+      'the outbox lost this upload; its witness knows it, so it is resumed, not made again',
+    );
+    const upload = { uploadUrl: url };
+    ctx.steps.commit('tus-upload', upload);
+    ctx.witness?.accounted();
     return upload;
   }
 
@@ -138,7 +156,7 @@ export function createTusDestination(config: ConfigOf<'tus'>, deps: DestinationD
 
   async function upload(ctx: DeliveryContext): Promise<TusUpload> {
     const size = ctx.job.recording.sizeBytes;
-    let current = ctx.steps.get<TusUpload>('tus-upload') ?? (await create(ctx));
+    let current = ctx.steps.get<TusUpload>('tus-upload') ?? witnessedUpload(ctx) ?? (await create(ctx));
     let conflicts = 0;
     // The offset the last PATCH answer confirmed; null means ask the server (HEAD).
     let confirmed: number | null = null;

@@ -430,7 +430,8 @@ export function createEngine(options: EngineOptions): Engine {
     return {
       recovering: () => guard.recovering(),
       wasSent: () => guard.wasSent(destination, callId()),
-      recordSent: () => guard.recordSent(destination, callId(), job.id),
+      recordSent: (ref) => guard.recordSent(destination, callId(), job.id, ref),
+      sentRef: () => guard.refOf(destination, callId()),
       retract: () => guard.retract(destination, callId()),
       accounted: () => guard.accounted(destination, callId()),
     };

@@ -11,7 +11,8 @@ import type { ProgressWitness, WitnessEntry } from './progress-witness.js';
 
 /** Jobs whose create the outbox knows about: committed, or at least marked as sent. */
 const KNOWN_CREATES_SQL = `SELECT destination, call_id AS callId FROM jobs
-  WHERE json_type(steps, '$."create-call"') IS NOT NULL OR json_type(steps, '$."create-call:sent"') IS NOT NULL`;
+  WHERE json_type(steps, '$."create-call"') IS NOT NULL OR json_type(steps, '$."create-call:sent"') IS NOT NULL
+     OR json_type(steps, '$."tus-upload"') IS NOT NULL`;
 
 export const RECOVERY_META_KEY = 'outbox.recovery';
 
@@ -70,7 +71,8 @@ export interface RecoveryGuard {
   /** Recovery mode: the outbox was found behind its witness in this run. */
   recovering(): boolean;
   wasSent(destination: string, callId: string): boolean;
-  recordSent(destination: string, callId: string, jobId: string): void;
+  recordSent(destination: string, callId: string, jobId: string, ref?: string): void;
+  refOf(destination: string, callId: string): string | null;
   retract(destination: string, callId: string): void;
   /** The outbox holds this create's outcome or sent marker again. */
   accounted(destination: string, callId: string): void;
@@ -106,7 +108,9 @@ export function createRecoveryGuard(options: RecoveryGuardOptions): RecoveryGuar
   return {
     recovering: () => recovering,
     wasSent: (destination, callId) => witness.wasSent(destination, callId),
-    recordSent: (destination, callId, jobId) => witness.recordSent({ destination, callId, jobId, at: clock.now() }),
+    recordSent: (destination, callId, jobId, ref) =>
+      witness.recordSent({ destination, callId, jobId, at: clock.now(), ...(ref ? { ref } : {}) }),
+    refOf: (destination, callId) => witness.refOf(destination, callId),
     retract: (destination, callId) => witness.retract(destination, callId),
     accounted(destination, callId) {
       if (pending.delete(key(destination, callId)) && pending.size === 0) {

@@ -12,12 +12,16 @@ export interface WitnessEntry {
   callId: string;
   jobId: string;
   at: number;
+  /** What the request made, when it names it (a tus upload URL). */
+  ref?: string;
 }
 
 export interface ProgressWitness {
   readonly file: string;
   /** True when a create for this call may have left (and was not proven unanswered since). */
   wasSent(destination: string, callId: string): boolean;
+  /** The `ref` recorded with that create (a tus upload URL), if any. */
+  refOf(destination: string, callId: string): string | null;
   /** Written and fsynced before the create request leaves. */
   recordSent(entry: WitnessEntry): void;
   /** The request provably did not create the call (refused, or answered with an error). */
@@ -39,6 +43,7 @@ interface Line {
   c: string;
   j?: string;
   at?: number;
+  r?: string;
   undo?: true;
 }
 
@@ -63,7 +68,16 @@ export function readWitness(file: string): WitnessEntry[] {
     if (typeof line.d !== 'string' || typeof line.c !== 'string') continue;
     const k = key(line.d, line.c);
     if (line.undo) sent.delete(k);
-    else sent.set(k, { destination: line.d, callId: line.c, jobId: line.j ?? '', at: line.at ?? 0 });
+    else {
+      const ref = typeof line.r === 'string' ? line.r : sent.get(k)?.ref;
+      sent.set(k, {
+        destination: line.d,
+        callId: line.c,
+        jobId: line.j ?? '',
+        at: line.at ?? 0,
+        ...(ref ? { ref } : {}),
+      });
+    }
   }
   return [...sent.values()];
 }
@@ -92,8 +106,15 @@ export function openProgressWitness(file: string): ProgressWitness {
   return {
     file,
     wasSent: (destination, callId) => sent.has(key(destination, callId)),
+    refOf: (destination, callId) => sent.get(key(destination, callId))?.ref ?? null,
     recordSent(entry) {
-      append({ d: entry.destination, c: entry.callId, j: entry.jobId, at: entry.at });
+      append({
+        d: entry.destination,
+        c: entry.callId,
+        j: entry.jobId,
+        at: entry.at,
+        ...(entry.ref ? { r: entry.ref } : {}),
+      });
       sent.set(key(entry.destination, entry.callId), entry);
     },
     retract(destination, callId) {

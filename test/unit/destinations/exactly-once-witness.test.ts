@@ -23,6 +23,7 @@ function witness(sent: boolean, recovering: boolean) {
     recordSent: () => void log.push('sent'),
     retract: () => void log.push('retract'),
     accounted: () => void log.push('accounted'),
+    sentRef: () => null,
   };
   return { w, log };
 }
