@@ -3,6 +3,7 @@
 // with other audio of the same size and the old mtime put back (what `touch -r` or `cp -p` + `mv`
 // leave), once with a file of another size. The platform must get nothing under the old identity,
 // the new content must arrive as its own job, and the old job must say why it stopped.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -84,9 +85,11 @@ async function replaceAndDeliver(round: string, replacement: (original: Buffer, 
     const st = fs.statSync(file);
     const next = replacement(originals.get(kind)!, i);
     replaced.set(kind, next);
-    // Another file moved over it, its times put back: nothing in a stat says it changed.
+    // Another file moved over it, its times put back to the nanosecond (`touch -r`): nothing in
+    // a stat says it changed, so the watcher takes it for the file it already has.
     fs.writeFileSync(`${file}.tmp`, next);
-    fs.utimesSync(`${file}.tmp`, st.atime, st.mtime);
+    if (next.length === st.size) execFileSync('touch', ['-r', file, `${file}.tmp`]);
+    else fs.utimesSync(`${file}.tmp`, st.atime, st.mtime);
     fs.renameSync(`${file}.tmp`, file);
     const job = old.find((j) => j.fileName === `${round}-${kind}.wav`)!;
     oldDetails.set(kind, await serve.call<Job>('job:get', { id: job.id }));
