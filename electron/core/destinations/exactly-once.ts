@@ -67,7 +67,17 @@ export async function createOnce<T>(options: CreateOnceOptions<T>): Promise<T> {
     }
   }
   steps.commit(marker, { sentAt: options.now() } satisfies SentMarker);
-  witness?.recordSent();
+  try {
+    witness?.recordSent();
+  } catch (error) {
+    // Nothing left (a full disk refused the witness line): the marker must not claim otherwise.
+    try {
+      steps.clear(marker);
+    } catch {
+      // the marker stays; a later attempt then looks up first, which is safe
+    }
+    throw error;
+  }
   let result: T;
   try {
     result = await options.send();

@@ -98,10 +98,18 @@ export function openProgressWitness(file: string): ProgressWitness {
     }
   }
   let closed = false;
+  // After a failed write (a full disk) a torn line may end the file: the next line starts afresh.
+  let torn = false;
   const append = (line: Line) => {
     if (closed) throw new Error('the progress witness is closed');
-    fs.writeSync(fd, `${JSON.stringify(line)}\n`);
-    fs.fsyncSync(fd);
+    try {
+      fs.writeSync(fd, `${torn ? '\n' : ''}${JSON.stringify(line)}\n`);
+      fs.fsyncSync(fd);
+      torn = false;
+    } catch (error) {
+      torn = true;
+      throw error;
+    }
   };
   return {
     file,
