@@ -16,5 +16,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Builds the CLI that integration tests spawn through bin/callrelay.js.
+    globalSetup: ['./test/build-cli-setup.ts'],
   },
 });

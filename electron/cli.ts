@@ -3,21 +3,27 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import pino from 'pino';
 import type { NetworkReport } from '../shared/contract.js';
-import { jobStates } from '../shared/model.js';
 import { configFile as defaultConfigFile, defaultDataDir, outboxFile } from './core/config/default-paths.js';
-import { ConfigError, readConfigFile } from './core/config/load-config.js';
-import { createCore, type Core } from './core/create-core.js';
 import type { Logger } from './core/logger.js';
-import { openOutbox, OutboxOpenError, setAsideOutbox } from './core/outbox/outbox.js';
-import { inspectOutbox } from './core/outbox/outbox-inspection.js';
-import { StartupError } from './core/startup-checks.js';
-import { startDemo } from './headless/demo.js';
-import { startSandbox } from './headless/sandbox/sandbox.js';
-import { assertBindAllowed, HostStartError, startHttpHost } from './headless/serve/http-host.js';
-import { loadOrCreateToken, TokenFileError } from './headless/serve/serve-token.js';
-import { startMetricsListener } from './headless/serve/metrics-listener.js';
+import type { Core } from './core/create-core.js';
+import type { startSandbox } from './headless/sandbox/sandbox.js';
+
+// Every command imports what it needs when it runs (the build splits them into chunks), so
+// `--help`, `status` and `doctor` start without the engine, the UI host or the sandbox.
+const load = {
+  pino: () => import('pino'),
+  model: () => import('../shared/model.js'),
+  config: () => import('./core/config/load-config.js'),
+  core: () => import('./core/create-core.js'),
+  outbox: () => import('./core/outbox/outbox.js'),
+  inspection: () => import('./core/outbox/outbox-inspection.js'),
+  demo: () => import('./headless/demo.js'),
+  sandbox: () => import('./headless/sandbox/sandbox.js'),
+  httpHost: () => import('./headless/serve/http-host.js'),
+  serveToken: () => import('./headless/serve/serve-token.js'),
+  metricsListener: () => import('./headless/serve/metrics-listener.js'),
+};
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RENDERER_DIR = path.resolve(here, '..', 'dist', 'renderer');
@@ -77,7 +83,8 @@ const options = {
 
 class UsageError extends Error {}
 
-function createLogger(): Logger {
+async function createLogger(): Promise<Logger> {
+  const { default: pino } = await load.pino();
   return pino({ level: process.env.LOG_LEVEL ?? 'info', base: undefined }, pino.destination(2)) as unknown as Logger;
 }
 
@@ -113,7 +120,9 @@ function serveDataDir(values: Values): string {
 }
 
 async function serve(values: Values): Promise<void> {
-  const logger = createLogger();
+  const [{ createCore }, { assertBindAllowed, startHttpHost }, { loadOrCreateToken }, { startMetricsListener }] =
+    await Promise.all([load.core(), load.httpHost(), load.serveToken(), load.metricsListener()]);
+  const logger = await createLogger();
   const host = (values.host as string | undefined) ?? '127.0.0.1';
   const explicitToken = (values.token as string | undefined) ?? process.env.CALLRELAY_TOKEN ?? null;
   const port = parsePort(values.port as string | undefined, 4170);
@@ -129,6 +138,7 @@ async function serve(values: Values): Promise<void> {
 
   if (values.demo) {
     const dataDir = serveDataDir(values);
+    const { startDemo } = await load.demo();
     const demo = await startDemo(dataDir);
     sandbox = demo.sandbox;
     core = createCore({
@@ -193,11 +203,13 @@ async function serve(values: Values): Promise<void> {
 }
 
 /** `callrelay token`: prints the stored token; only its owner can read the file it comes from. */
-function tokenCommand(values: Values): void {
+async function tokenCommand(values: Values): Promise<void> {
+  const { loadOrCreateToken } = await load.serveToken();
   console.log(loadOrCreateToken(serveDataDir(values)));
 }
 
 async function sandboxCommand(values: Values): Promise<void> {
+  const { startSandbox } = await load.sandbox();
   const sandbox = await startSandbox({
     host: (values.host as string | undefined) ?? '127.0.0.1',
     port: parsePort(values.port as string | undefined, 4180),
@@ -220,13 +232,18 @@ function diskStatus(dataDir: string): { freeMb: number | null; full: boolean } {
   }
 }
 
-function status(values: Values): void {
+async function status(values: Values): Promise<void> {
   const dataDir = path.resolve((values.data as string | undefined) ?? defaultDataDir());
   const file = outboxFile(dataDir);
   if (!fs.existsSync(file)) throw new UsageError(`No outbox at ${file}: nothing was queued yet, or --data is wrong.`);
   // Read before the outbox is opened for writing: what a damaged outbox looks like as found.
+  const [{ openOutbox }, { inspectOutbox }, { jobStates }] = await Promise.all([
+    load.outbox(),
+    load.inspection(),
+    load.model(),
+  ]);
   const { recovery } = inspectOutbox(file);
-  const outbox = openOutbox({ file, clock: { now: () => Date.now() }, logger: createLogger() });
+  const outbox = openOutbox({ file, clock: { now: () => Date.now() }, logger: await createLogger() });
   try {
     const counts = outbox.counts();
     if (values.json) {
@@ -249,7 +266,8 @@ async function enqueue(values: Values, files: string[]): Promise<void> {
   const destination = values.destination as string | undefined;
   if (!destination) throw new UsageError('Choose a destination with --destination NAME.');
   const dataDir = path.resolve((values.data as string | undefined) ?? defaultDataDir());
-  const core = createCore({ dataDir, configFile: values.config as string | undefined, logger: createLogger() });
+  const { createCore } = await load.core();
+  const core = createCore({ dataDir, configFile: values.config as string | undefined, logger: await createLogger() });
   try {
     const reply = await core.dispatcher.dispatch('files:enqueue', {
       paths: files.map((f) => path.resolve(f)),
@@ -310,6 +328,10 @@ async function doctor(values: Values): Promise<void> {
     report(false, `data folder ${dataDir}: ${(error as Error).message}`);
   }
   report(fs.existsSync(path.join(RENDERER_DIR, 'index.html')), 'user interface built (npm run build:renderer)');
+  const [{ OutboxOpenError, setAsideOutbox }, { inspectOutbox }] = await Promise.all([
+    load.outbox(),
+    load.inspection(),
+  ]);
   const dbFile = outboxFile(dataDir);
   let outboxBroken = false;
   if (fs.existsSync(dbFile)) {
@@ -345,9 +367,11 @@ async function doctor(values: Values): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  const { ConfigError, readConfigFile } = await load.config();
   try {
     readConfigFile(file);
-    core = createCore({ dataDir, configFile: file, logger: createLogger() });
+    const { createCore } = await load.core();
+    core = createCore({ dataDir, configFile: file, logger: await createLogger() });
     report(true, `config ${file} is valid`);
     const network = await core.dispatcher.dispatch('network:diagnose', {});
     if (!network.ok) throw new Error(network.error.message);
@@ -397,15 +421,17 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
+/**
+ * Errors that are the person's to fix, shown as one line. Matched by class name: the classes live
+ * in lazily loaded modules, and importing them here would load those for every failure.
+ */
+function isExpectedError(error: unknown): error is Error {
+  const expected = ['ConfigError', 'HostStartError', 'TokenFileError', 'OutboxOpenError', 'StartupError'];
+  return error instanceof Error && (expected.includes(error.name) || expected.includes(error.constructor.name));
+}
+
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (
-    error instanceof ConfigError ||
-    error instanceof UsageError ||
-    error instanceof HostStartError ||
-    error instanceof TokenFileError ||
-    error instanceof OutboxOpenError ||
-    error instanceof StartupError
-  ) {
+  if (error instanceof UsageError || isExpectedError(error)) {
     console.error(`callrelay: ${error.message}`);
   } else if (error instanceof Error && 'code' in error && error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     console.error(`callrelay: ${error.message}\n\n${USAGE}`);

@@ -8,8 +8,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseSignInUrl } from '../fixtures/serve-process.js';
+import { buildCli } from '../../scripts/build-cli.mjs';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
+  // bin/callrelay.js runs the compiled CLI: build it from the current source first.
+  await buildCli();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-e2e-'));
   const child = spawn(process.execPath, ['bin/callrelay.js', 'serve', '--demo', '--data', dataDir, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
