@@ -13,11 +13,12 @@ import type { startSandbox } from './headless/sandbox/sandbox.js';
 // `--help`, `status` and `doctor` start without the engine, the UI host or the sandbox.
 const load = {
   pino: () => import('pino'),
-  model: () => import('../shared/model.js'),
+  jobStates: () => import('../shared/job-states.js'),
   config: () => import('./core/config/load-config.js'),
   core: () => import('./core/create-core.js'),
   outbox: () => import('./core/outbox/outbox.js'),
   inspection: () => import('./core/outbox/outbox-inspection.js'),
+  outboxStatus: () => import('./core/outbox/outbox-status.js'),
   demo: () => import('./headless/demo.js'),
   sandbox: () => import('./headless/sandbox/sandbox.js'),
   httpHost: () => import('./headless/serve/http-host.js'),
@@ -236,16 +237,21 @@ async function status(values: Values): Promise<void> {
   const dataDir = path.resolve((values.data as string | undefined) ?? defaultDataDir());
   const file = outboxFile(dataDir);
   if (!fs.existsSync(file)) throw new UsageError(`No outbox at ${file}: nothing was queued yet, or --data is wrong.`);
-  // Read before the outbox is opened for writing: what a damaged outbox looks like as found.
-  const [{ openOutbox }, { inspectOutbox }, { jobStates }] = await Promise.all([
-    load.outbox(),
+  // Read-only first, as found: a damaged outbox must not be hidden by opening it for writing. The
+  // counts come from the counters the triggers keep, without the integrity check, pino or zod; an
+  // outbox the quick read cannot use is opened properly (migrated, or its problem reported).
+  const [{ readStateCounts }, { inspectOutbox }, { jobStates }] = await Promise.all([
+    load.outboxStatus(),
     load.inspection(),
-    load.model(),
+    load.jobStates(),
   ]);
   const { recovery } = inspectOutbox(file);
-  const outbox = openOutbox({ file, clock: { now: () => Date.now() }, logger: await createLogger() });
+  const quick = readStateCounts(file);
+  const outbox = quick
+    ? null
+    : (await load.outbox()).openOutbox({ file, clock: { now: () => Date.now() }, logger: await createLogger() });
   try {
-    const counts = outbox.counts();
+    const counts = quick ?? outbox!.counts();
     if (values.json) {
       console.log(
         JSON.stringify({ dataDir, counts, recovery: recovery.message ? recovery : null, disk: diskStatus(dataDir) }),
@@ -257,7 +263,7 @@ async function status(values: Values): Promise<void> {
       if (disk.full) console.log(`\nWARNING: the data folder's disk is full (${disk.freeMb} MB free); free some space`);
     }
   } finally {
-    outbox.close();
+    outbox?.close();
   }
 }
 

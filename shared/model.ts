@@ -1,18 +1,9 @@
 // The domain model shared by every host and the renderer. One zod schema per shape; types are
 // inferred from it so there is never a hand-written duplicate.
 import { z } from 'zod';
+import { jobStates } from './job-states.js';
 
-export const jobStates = [
-  'waiting-file',
-  'needs-review',
-  'queued',
-  'running',
-  'retry-wait',
-  'done',
-  'failed',
-  'paused',
-  'cancelled',
-] as const;
+export { jobStates };
 export const JobState = z.enum(jobStates);
 export type JobState = z.infer<typeof JobState>;
 

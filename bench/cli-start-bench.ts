@@ -1,0 +1,83 @@
+// CLI start-up, the way a person or a monitoring script runs it: `callrelay --help` and
+// `callrelay status --json` on an outbox of 100,000 jobs, each spawned 10 times (median, p90),
+// against bare `node -e ''` in the same run (the floor any Node CLI pays).
+// Run: npm run build:cli && npx tsx bench/cli-start-bench.ts [--jobs=100000]
+// Not part of npm test: figures depend on the machine; the ratios are what to compare.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createSilentLogger, systemClock } from '../electron/core/logger.js';
+import type { EnqueueInput } from '../electron/core/outbox/intake-port.js';
+import { openOutbox } from '../electron/core/outbox/outbox.js';
+
+const jobsArg = process.argv.find((a) => a.startsWith('--jobs='));
+const TOTAL = Number(jobsArg?.slice('--jobs='.length) ?? 100_000);
+const RUNS = 10;
+const bin = resolve(import.meta.dirname, '..', 'bin', 'callrelay.js');
+const dir = mkdtempSync(join(tmpdir(), 'callrelay-cli-bench-'));
+
+function input(n: number): EnqueueInput {
+  const sha256 = createHash('sha256').update(`job-${n}`).digest('hex');
+  return {
+    recording: {
+      path: `/recordings/job-${n}.wav`,
+      fileName: `job-${n}.wav`,
+      sizeBytes: 100_000 + n,
+      mtimeMs: 1_700_000_000_000 + n,
+      sha256,
+      contentType: 'audio/wav',
+      durationSec: 60,
+      channels: 1,
+      sampleRate: 8000,
+      codec: 'pcm',
+    },
+    call: { callId: `cr-${sha256.slice(0, 24)}`, from: '+15550001111', to: '+15550009999' },
+    destination: `dest-${n % 3}`,
+    folder: '/recordings',
+    state: 'queued',
+    reviewIssues: [],
+  };
+}
+
+function timeRuns(args: string[]): number[] {
+  const samples: number[] = [];
+  for (let k = 0; k < RUNS; k++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    samples.push(performance.now() - t0);
+    if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  }
+  return samples.sort((a, b) => a - b);
+}
+
+const median = (s: number[]) => s[Math.floor(s.length / 2)] ?? NaN;
+const p90 = (s: number[]) => s[Math.ceil(s.length * 0.9) - 1] ?? NaN;
+
+function main(): void {
+  const outbox = openOutbox({ file: join(dir, 'outbox.db'), clock: systemClock, logger: createSilentLogger() });
+  for (let n = 0; n < TOTAL; n += 1000) {
+    outbox.enqueueMany(Array.from({ length: Math.min(1000, TOTAL - n) }, (_, k) => input(n + k)));
+  }
+  outbox.close();
+  const rows: [string, number[]][] = [
+    ["node -e ''", timeRuns(['-e', ''])],
+    ['callrelay --help', timeRuns([bin, '--help'])],
+    [`callrelay status --json (${TOTAL} jobs)`, timeRuns([bin, 'status', '--json', '--data', dir])],
+  ];
+  const floor = median(rows[0]![1]);
+  console.log(`CLI start-up, ${RUNS} runs each (ms)\n`);
+  console.log(`${'command'.padEnd(42)} ${'median'.padStart(8)} ${'p90'.padStart(8)}  ×node`);
+  for (const [name, s] of rows) {
+    console.log(
+      `${name.padEnd(42)} ${median(s).toFixed(0).padStart(8)} ${p90(s).toFixed(0).padStart(8)}  ${(median(s) / floor).toFixed(2)}`,
+    );
+  }
+}
+
+try {
+  main();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
