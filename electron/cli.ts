@@ -59,6 +59,8 @@ Options:
   --port N        port (0 picks a free one)
   --token T       the API token (default: made at first start, kept in DATA/serve-token);
                   env CALLRELAY_TOKEN. Clients send "Authorization: Bearer T"
+  --token-file F  read the token from file F (a systemd credential, $CREDENTIALS_DIRECTORY/token,
+                  is read without this option)
   --allow-host NAME  also answer to this Host name (a reverse proxy's, a DNS alias); repeatable
   --metrics-port N  also serve /metrics on 127.0.0.1:N without the token (for a local agent);
                   /metrics on the main port always needs the token
@@ -75,6 +77,7 @@ const options = {
   token: { type: 'string' },
   'allow-host': { type: 'string', multiple: true },
   'metrics-port': { type: 'string' },
+  'token-file': { type: 'string' },
   destination: { type: 'string' },
   demo: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -97,12 +100,28 @@ function parsePort(value: string | undefined, fallback: number, flag = '--port')
   return port;
 }
 
+/** How long a stop may take before the process exits anyway (the outbox survives that). */
+const STOP_BOUND_MS = Number(process.env.CALLRELAY_STOP_TIMEOUT_MS ?? 20_000);
+
+/**
+ * Service managers stop us with SIGTERM (systemd, Docker), a terminal with SIGINT, Windows with
+ * SIGBREAK (Ctrl+Break, service wrappers) or SIGHUP (console closed). Each finishes the in-flight
+ * steps (recorded for resume) within STOP_BOUND_MS, then exits 0; a second signal exits at once.
+ */
 function onSignals(stop: () => Promise<void>): void {
   let stopping = false;
   const handler = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      console.error(`${signal} again: exiting now; unfinished steps resume at the next start.`);
+      process.exit(130);
+    }
     stopping = true;
     console.error(`\n${signal}: finishing in-flight steps…`);
+    const bound = setTimeout(() => {
+      console.error(`Steps still running after ${STOP_BOUND_MS} ms; exiting. They resume at the next start.`);
+      process.exit(1);
+    }, STOP_BOUND_MS);
+    bound.unref();
     stop()
       .then(() => process.exit(0))
       .catch((error: unknown) => {
@@ -110,8 +129,36 @@ function onSignals(stop: () => Promise<void>): void {
         process.exit(1);
       });
   };
-  process.on('SIGINT', () => handler('SIGINT'));
-  process.on('SIGTERM', () => handler('SIGTERM'));
+  const signals: NodeJS.Signals[] = [
+    'SIGINT',
+    'SIGTERM',
+    ...(process.platform === 'win32' ? (['SIGBREAK', 'SIGHUP'] as const) : []),
+  ];
+  for (const signal of signals) process.on(signal, () => handler(signal));
+}
+
+/**
+ * The API token given: --token, else --token-file, else a systemd credential named "token"
+ * (LoadCredential=token:…), else CALLRELAY_TOKEN; null leaves serve to its stored one. A file
+ * keeps it out of `ps` and the unit file.
+ */
+function readToken(values: Record<string, string | boolean | string[] | undefined>): string | null {
+  if (values.token) return values.token as string;
+  const credentials = process.env.CREDENTIALS_DIRECTORY;
+  const file =
+    (values['token-file'] as string | undefined) ??
+    (credentials && fs.existsSync(path.join(credentials, 'token')) ? path.join(credentials, 'token') : undefined);
+  if (file) {
+    let token: string;
+    try {
+      token = fs.readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new UsageError(`The token file ${file} cannot be read (${(error as Error).message}).`);
+    }
+    if (!token) throw new UsageError(`The token file ${file} is empty; write the token into it.`);
+    return token;
+  }
+  return process.env.CALLRELAY_TOKEN ?? null;
 }
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -125,7 +172,7 @@ async function serve(values: Values): Promise<void> {
     await Promise.all([load.core(), load.httpHost(), load.serveToken(), load.metricsListener()]);
   const logger = await createLogger();
   const host = (values.host as string | undefined) ?? '127.0.0.1';
-  const explicitToken = (values.token as string | undefined) ?? process.env.CALLRELAY_TOKEN ?? null;
+  const explicitToken = readToken(values);
   const port = parsePort(values.port as string | undefined, 4170);
   const allowHosts = (values['allow-host'] as string[] | undefined) ?? [];
   const metricsPort =

@@ -68,6 +68,14 @@ export const SettingsView = z.object({
   telemetry: TelemetryConfig.optional(),
   /** Where the settings are saved, for the person to know. */
   source: z.string(),
+  /**
+   * The machine's managed policy, when there is one: where it comes from, the settings it locks
+   * (`destinations`, `concurrency.global`…) and what is wrong with it when it cannot be used.
+   */
+  policy: z
+    .object({ source: z.string(), locked: z.array(z.string()), error: z.string().nullable() })
+    .nullable()
+    .default(null),
 });
 export type SettingsView = z.infer<typeof SettingsView>;
 
@@ -200,6 +208,24 @@ function channel<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) 
   return { input, output };
 }
 
+export const AppAbout = z.object({
+  version: z.string(),
+  /** Where it runs: the desktop app or `callrelay serve`. */
+  host: z.enum(['desktop', 'headless']),
+  update: z
+    .object({
+      /** off: updates are turned off by policy or not configured. */
+      mode: z.enum(['off', 'auto']),
+      channel: z.string().nullable(),
+      /** A downloaded version waiting to be installed (when nothing is being sent), else null. */
+      waiting: z.string().nullable(),
+      /** Why it waits, or why no update was taken, in a sentence. */
+      note: z.string().nullable(),
+    })
+    .nullable(),
+});
+export type AppAbout = z.infer<typeof AppAbout>;
+
 export const channels = {
   'queue:list': channel(
     QueueListInput,
@@ -259,6 +285,8 @@ export const channels = {
   ),
   /** The network doctor for one enabled destination, or all of them. */
   'network:diagnose': channel(z.object({ name: z.string().optional() }).strict().default({}), NetworkReport),
+  /** Version and updates (Settings → About). `update` is null where this host does not update itself. */
+  'app:about': channel(Empty, AppAbout),
   /** Desktop only: native folder picker. Headless answers null. */
   'dialog:pick-folder': channel(Empty, z.object({ path: z.string().nullable() })),
 } as const;

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { Dispatcher } from 'undici';
 import type { Config, DestinationConfig } from '../../shared/config.js';
-import type { EventName, EventPayload } from '../../shared/contract.js';
+import type { AppAbout, EventName, EventPayload } from '../../shared/contract.js';
 import {
   createContractDispatcher,
   HandlerError,
@@ -16,6 +16,8 @@ import { createDestinationHandlers } from './api/destination-handlers.js';
 import { createMetadataHandlers } from './api/metadata-handlers.js';
 import { createQueueHandlers } from './api/queue-handlers.js';
 import { configFile as defaultConfigFile, outboxFile } from './config/default-paths.js';
+import { ConfigError } from './config/load-config.js';
+import { defaultPolicySource, watchPolicy, type PolicySource } from './config/policy-source.js';
 import { createSettingsStore } from './config/settings-store.js';
 import { createDestination } from './destinations/create-destination.js';
 import type { Destination } from './destinations/destination.js';
@@ -70,6 +72,13 @@ export interface CreateCoreOptions {
   resolveProxy?: (url: string) => Promise<string>;
   /** Desktop: the OS trust store (PEM), trusted by the core's requests as the browser trusts it. */
   systemCertificates?: () => string[];
+  /**
+   * The machine's managed policy. Left out: this OS's place for it (or CALLRELAY_POLICY_FILE);
+   * null: no policy (tests).
+   */
+  policySource?: PolicySource | null;
+  /** Settings → About: the host's version and update state. */
+  about?: () => AppAbout;
 }
 
 type Listener = (payload: unknown) => void;
@@ -105,7 +114,31 @@ export function createCore(options: CreateCoreOptions): Core {
       env,
       codec: options.secretCodec === undefined ? ownerOnlyFileCodec : options.secretCodec,
     });
-  const settings = createSettingsStore({ file, secrets, initial: options.initialConfig });
+  // A policy holds secret references only, so its messages go to the host's logger as they are.
+  const policySource = options.policySource === undefined ? defaultPolicySource(env) : options.policySource;
+  const policy = policySource
+    ? watchPolicy({
+        source: policySource,
+        logger: options.logger ?? createSilentLogger(),
+        onChange: () =>
+          void applyPolicyChange().catch((error: unknown) =>
+            logger.error({ err: error }, 'applying the policy failed'),
+          ),
+      })
+    : null;
+  const policyAtStart = policy?.current();
+  if (policyAtStart?.error && !policyAtStart.policy) {
+    // No valid policy seen yet: starting without it would unlock what IT meant to lock.
+    policy?.close();
+    throw new ConfigError(`${policyAtStart.error}\nFix the policy, then start CallRelay again.`, null);
+  }
+  let settings: ReturnType<typeof createSettingsStore>;
+  try {
+    settings = createSettingsStore({ file, secrets, initial: options.initialConfig, policy: policy?.current });
+  } catch (error) {
+    policy?.close();
+    throw error;
+  }
   const logger = createRedactingLogger(options.logger ?? createSilentLogger(), () => [
     ...settings.secretValues(),
     ...envProxySecrets(env),
@@ -341,23 +374,10 @@ export function createCore(options: CreateCoreOptions): Core {
     'settings:get': () => settings.view(),
     'settings:update': async (patch) => {
       const config = settings.update(patch);
-      buildDestinations(settings.resolved());
-      engine.setConcurrency(config.concurrency);
-      engine.setBandwidth(config.bandwidth);
-      await metrics.configure(started ? config.telemetry : withoutPush(config.telemetry));
-      if (patch.folders) {
-        // The intake is built for a set of folders: a new set gets a new intake.
-        enrichment.stopWaits();
-        await intake.close();
-        await enrichment.close();
-        enrichment = createEnrichment();
-        intake = createFolderIntake();
-        if (started) await intake.start();
-      }
-      engine.wake();
-      emit('settings:changed', { at: new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+      await applyConfig(config, Boolean(patch.folders));
       return settings.view();
     },
+    'app:about': () => options.about?.() ?? { version: options.version ?? 'unknown', host: 'headless', update: null },
     'files:enqueue': async ({ paths, destination }) => {
       if (!destinations.has(destination)) {
         throw new HandlerError('bad-input', `No enabled destination named "${destination}"; choose one from Settings.`);
@@ -398,6 +418,37 @@ export function createCore(options: CreateCoreOptions): Core {
     },
     'dialog:pick-folder': async () => ({ path: options.pickFolder ? await options.pickFolder() : null }),
   };
+
+  async function applyConfig(config: Config, foldersChanged: boolean): Promise<void> {
+    buildDestinations(settings.resolved());
+    engine.setConcurrency(config.concurrency);
+    engine.setBandwidth(config.bandwidth);
+    await metrics.configure(started ? config.telemetry : withoutPush(config.telemetry));
+    if (foldersChanged) {
+      // The intake is built for a set of folders: a new set gets a new intake.
+      enrichment.stopWaits();
+      await intake.close();
+      await enrichment.close();
+      enrichment = createEnrichment();
+      intake = createFolderIntake();
+      if (started) await intake.start();
+    }
+    engine.wake();
+    emit('settings:changed', { at: new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+  }
+
+  /** A policy changed while running: the merged config takes effect as a settings change would. */
+  async function applyPolicyChange(): Promise<void> {
+    const before = JSON.stringify(settings.raw().folders);
+    try {
+      const config = settings.applyPolicy();
+      await applyConfig(config, JSON.stringify(config.folders) !== before);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      logger.error(`${error.message}\nThe settings in effect before the policy changed stay in effect.`);
+      emit('settings:changed', { at: new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+    }
+  }
 
   const knownSecrets = () => [
     ...settings.secretValues(),
@@ -449,6 +500,7 @@ export function createCore(options: CreateCoreOptions): Core {
       // Before the outbox closes: a last push reads it.
       await metrics.close();
       await enrichment.close();
+      policy?.close();
       feed.close();
       diskSpace.close();
       witness.close();

@@ -1,5 +1,8 @@
 // Owns the config at runtime: loads it, resolves secret references, gives the renderer a masked
-// view, and applies the settings form's changes (secrets write-only) back to the file.
+// view, and applies the settings form's changes (secrets write-only) back to the file. With a
+// managed policy, the config in effect is the policy merged with the person's file (see
+// managed-policy.ts); only the person's own layer is ever written back.
+import fs from 'node:fs';
 import {
   Config,
   type DestinationConfig,
@@ -13,7 +16,9 @@ import { HandlerError } from '../../../shared/contract-host.js';
 import type { SecretHandling } from '../secrets/secret-handling.js';
 import { SecretError } from '../secrets/secret-ref.js';
 import { readPemFile, TrustFileError } from '../http/trust-store.js';
-import { checkFolders, checkTemplates, ConfigError, readConfigFile, writeConfigFile } from './load-config.js';
+import { checkFolders, checkTemplates, ConfigError, parseConfig, writeConfigFile } from './load-config.js';
+import { lockedPaths, mergePolicy, type Policy } from './managed-policy.js';
+import type { PolicyState } from './policy-source.js';
 
 export interface SettingsStore {
   /** The config as written (secrets as references). */
@@ -24,6 +29,28 @@ export interface SettingsStore {
   update(patch: SettingsUpdate): Config;
   /** Every resolved secret value, for log redaction. */
   secretValues(): string[];
+  /**
+   * Applies a changed policy. Throws ConfigError (and keeps the config in effect) when the
+   * policy merged with the person's config is not a config that can run.
+   */
+  applyPolicy(): Config;
+}
+
+/** The person's config file as written (before defaults), checked; an absent file is empty. */
+function readUserLayer(file: string): ConfigInput {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new ConfigError(`cannot be read: ${(error as Error).message}`, file);
+  }
+  parseConfig(text, file);
+  return JSON.parse(text) as ConfigInput;
+}
+
+function isEqual(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 type Auth = Record<string, string | Record<string, string>>;
@@ -67,8 +94,11 @@ export function createSettingsStore(options: {
   /** Demo and tests: start from this config instead of the file, still saving changes to it. */
   initial?: Config;
   checkFolderPaths?: boolean;
+  /** The machine's managed policy as it is now (policy-source.ts); none when left out. */
+  policy?: () => PolicyState;
 }): SettingsStore {
   const { file, secrets } = options;
+  const policyState = (): PolicyState => options.policy?.() ?? { policy: null, source: '', error: null };
 
   /** A proxy setting with its username and password resolved (env:NAME, safe:…). */
   function resolveProxy(proxy: ProxySetting | undefined, field: string, problems: string[]): ProxySetting | undefined {
@@ -144,7 +174,37 @@ export function createSettingsStore(options: {
     return { raw: config, resolved: resolveAll(config) };
   }
 
-  let state = load(options.initial ?? readConfigFile(file));
+  /** The person's layer merged with the policy, checked as a whole. */
+  function effective(user: ConfigInput, policy: Policy | null, source: string): Config {
+    const parsed = Config.safeParse(mergePolicy(user, policy));
+    if (parsed.success) return parsed.data;
+    const where = policy ? `${file} with the policy from ${source}` : file;
+    throw new ConfigError(describeIssues(parsed.error), where);
+  }
+
+  let user: ConfigInput = options.initial ?? readUserLayer(file);
+  let state = load(effective(user, policyState().policy, policyState().source));
+
+  /** Refuses a change to anything the policy enforces, naming the policy. */
+  function checkLocked(patch: SettingsUpdate): void {
+    const { policy, source } = policyState();
+    if (!policy) return;
+    const locked = new Set(lockedPaths(policy));
+    const touched: string[] = [];
+    for (const key of ['destinations', 'folders'] as const) if (patch[key] && locked.has(key)) touched.push(key);
+    for (const key of ['bandwidth', 'concurrency', 'notifications'] as const) {
+      for (const [field, value] of Object.entries(patch[key] ?? {})) {
+        const current = (state.raw[key] as Record<string, unknown>)[field];
+        if (locked.has(`${key}.${field}`) && !isEqual(value, current)) touched.push(`${key}.${field}`);
+      }
+    }
+    if (touched.length > 0) {
+      throw new HandlerError(
+        'conflict',
+        `Set by your organisation: ${touched.join(', ')} ${touched.length === 1 ? 'is' : 'are'} locked by the policy from ${source}. Ask your IT department to change it.`,
+      );
+    }
+  }
 
   /** A folder sent back with the masked CDR address keeps the one stored for its path. */
   function keepCdrAddresses(folders: NonNullable<SettingsUpdate['folders']>): unknown[] {
@@ -220,9 +280,14 @@ export function createSettingsStore(options: {
         notifications: cfg.notifications,
         ...(cfg.telemetry ? { telemetry: cfg.telemetry } : {}),
         source: file,
+        policy: (() => {
+          const { policy, source, error } = policyState();
+          return policy || error ? { source, locked: policy ? lockedPaths(policy) : [], error } : null;
+        })(),
       };
     },
     update(patch) {
+      checkLocked(patch);
       let destinations: unknown[] | undefined;
       try {
         destinations = patch.destinations?.map((d) => mergeDestination(d));
@@ -230,6 +295,28 @@ export function createSettingsStore(options: {
         // A secret that cannot be stored (no key store, refused plain text) is the person's to fix.
         if (error instanceof SecretError) throw new HandlerError('bad-input', error.message);
         throw error;
+      }
+      const { policy, source } = policyState();
+      if (policy) {
+        // Only the person's own layer is saved: enforced values must not outlive the policy.
+        const nextUser: ConfigInput = {
+          ...user,
+          ...(destinations ? { destinations: destinations as never } : {}),
+          ...(patch.folders ? { folders: patch.folders as never } : {}),
+          ...(patch.bandwidth ? { bandwidth: patch.bandwidth } : {}),
+          ...(patch.concurrency ? { concurrency: patch.concurrency } : {}),
+          ...(patch.notifications ? { notifications: patch.notifications } : {}),
+        };
+        let config: Config;
+        try {
+          config = effective(nextUser, policy, source);
+          state = load(config);
+        } catch (error) {
+          throw new HandlerError('bad-input', error instanceof ConfigError ? error.message : String(error));
+        }
+        user = nextUser;
+        writeConfigFile(file, nextUser);
+        return config;
       }
       const next: ConfigInput = {
         ...state.raw,
@@ -248,7 +335,13 @@ export function createSettingsStore(options: {
         throw new HandlerError('bad-input', error instanceof ConfigError ? error.message : String(error));
       }
       writeConfigFile(file, parsed.data);
+      user = parsed.data;
       return parsed.data;
+    },
+    applyPolicy() {
+      const { policy, source } = policyState();
+      state = load(effective(user, policy, source));
+      return state.raw;
     },
     secretValues() {
       const values: string[] = [];
