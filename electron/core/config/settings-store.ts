@@ -297,15 +297,22 @@ export function createSettingsStore(options: {
         throw error;
       }
       const { policy, source } = policyState();
+      /** A section of the patch without the fields the policy locks (sent back unchanged). */
+      const ownFields = (key: 'bandwidth' | 'concurrency' | 'notifications') => {
+        if (!patch[key] || !policy) return {};
+        const locked = new Set(lockedPaths(policy));
+        const fields = Object.entries(patch[key]).filter(([field]) => !locked.has(`${key}.${field}`));
+        return { [key]: { ...(user[key] ?? {}), ...Object.fromEntries(fields) } };
+      };
       if (policy) {
         // Only the person's own layer is saved: enforced values must not outlive the policy.
         const nextUser: ConfigInput = {
           ...user,
           ...(destinations ? { destinations: destinations as never } : {}),
           ...(patch.folders ? { folders: patch.folders as never } : {}),
-          ...(patch.bandwidth ? { bandwidth: patch.bandwidth } : {}),
-          ...(patch.concurrency ? { concurrency: patch.concurrency } : {}),
-          ...(patch.notifications ? { notifications: patch.notifications } : {}),
+          ...ownFields('bandwidth'),
+          ...ownFields('concurrency'),
+          ...ownFields('notifications'),
         };
         let config: Config;
         try {
