@@ -17,6 +17,7 @@ import { createMetadataHandlers } from './api/metadata-handlers.js';
 import { createQueueHandlers } from './api/queue-handlers.js';
 import { configFile as defaultConfigFile, outboxFile } from './config/default-paths.js';
 import { ConfigError } from './config/load-config.js';
+import { effectiveUpdates } from './config/managed-policy.js';
 import { defaultPolicySource, watchPolicy, type PolicySource } from './config/policy-source.js';
 import { createSettingsStore } from './config/settings-store.js';
 import { createDestination } from './destinations/create-destination.js';
@@ -100,6 +101,8 @@ export interface Core {
   recovery(): RecoveryStatus;
   /** Whether the data folder's disk is full. */
   diskSpace(): DiskSpaceStatus;
+  /** The update settings the managed policy gives (off when none); `settings:changed` follows a change. */
+  updatePolicy(): ReturnType<typeof effectiveUpdates>;
 }
 
 export function createCore(options: CreateCoreOptions): Core {
@@ -513,6 +516,7 @@ export function createCore(options: CreateCoreOptions): Core {
     diskSpace: () => diskSpace.status(),
     secretValues: () => [...settings.secretValues(), ...envProxySecrets(env)],
     checkCdr: () => enrichment.checkCdr(settings.resolved().folders),
+    updatePolicy: () => effectiveUpdates(policy?.current().policy ?? null),
     configFile: file,
     outboxFile: path.resolve(dbFile),
     scrapeMetrics: () => metrics.scrape(),

@@ -32,6 +32,7 @@ import { createSafeStorageCodec } from './safe-storage-codec.js';
 import { setupShutdown } from './shutdown.js';
 import { createSystemNetwork, type SystemNetworkDeps } from './system-network.js';
 import { setupTray } from './tray.js';
+import { setupUpdates } from './updates.js';
 import { setupPermissionGuards, setupWebContentsGuards } from './web-contents-guards.js';
 import type { SecretCodec } from '../core/secrets/secret-codec.js';
 
@@ -139,7 +140,10 @@ async function onReady(): Promise<void> {
     pickFolder: async () => (await pickFolder()).path,
     extraSecrets: () => [...knownSecrets],
     ...(demo ? { initialConfig: demo.initialConfig } : {}),
+    about: () => ({ version: app.getVersion(), host: 'desktop', update: updates?.about() ?? null }),
   });
+  // Packaged builds only: a development run has no installer to update.
+  const updates = app.isPackaged ? setupUpdates({ core, dataDir: paths.dataDir, logger }) : null;
   coreSecrets = () => core.secretValues();
 
   setupAppProtocol(protocol, paths.rendererDir);
@@ -175,6 +179,7 @@ async function onReady(): Promise<void> {
   shutdown = setupShutdown({
     app,
     stopCore: async () => {
+      updates?.stop();
       await core.stop();
       await demo?.close();
     },

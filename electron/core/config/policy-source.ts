@@ -6,6 +6,7 @@
 // output, so an atomic replace, a GPO refresh or a profile push are all picked up the same way.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Logger } from '../logger.js';
 import { parsePolicy, PolicyError, type Policy } from './managed-policy.js';
 
@@ -68,11 +69,22 @@ export function parseRegQuery(output: string): string | null {
   return Object.keys(policy).length > 0 ? JSON.stringify(policy) : null;
 }
 
-export function windowsRegistrySource(query: () => string = defaultRegQuery): PolicySource {
+/** Placed by the installer (`/POLICY=file`, resources/windows/installer.nsh). */
+export const WINDOWS_POLICY_FILE = path.win32.join(
+  process.env.ProgramData ?? 'C:\\ProgramData',
+  'CallRelay',
+  'policy.json',
+);
+
+/** Group Policy's registry key; when it holds nothing, the file the installer placed. */
+export function windowsRegistrySource(
+  query: () => string = defaultRegQuery,
+  file: PolicySource = filePolicySource(WINDOWS_POLICY_FILE),
+): PolicySource {
   return {
-    name: `the registry key ${WINDOWS_POLICY_KEY}`,
+    name: `the registry key ${WINDOWS_POLICY_KEY} (or ${file.name})`,
     pollMs: 60_000,
-    read: () => parseRegQuery(query()),
+    read: () => parseRegQuery(query()) ?? file.read(),
   };
 }
 

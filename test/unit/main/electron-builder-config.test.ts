@@ -43,6 +43,17 @@ describe('electron-builder.yml', () => {
     }
   });
 
+  it('installs per machine with NSIS (silent /S), includes the policy script, and publishes to a generic server', () => {
+    const nsis = config.nsis as { perMachine: boolean; oneClick: boolean; include: string };
+    expect(nsis.perMachine).toBe(true);
+    expect(nsis.oneClick).toBe(false);
+    const script = fs.readFileSync(path.join(root, nsis.include), 'utf8');
+    expect(script).toMatch(/!macro customInstall[\s\S]*\/POLICY=[\s\S]*policy\.json[\s\S]*!macroend/);
+    expect(config.publish).toEqual([{ provider: 'generic', url: expect.stringMatching(/^https:\/\//) }]);
+    const win = config.win as { target: Array<{ target: string }> };
+    expect(win.target.map((t) => t.target)).not.toContain('msi');
+  });
+
   it('targets AppImage and deb, NSIS, and dmg for x64 and arm64, with icons that exist', () => {
     const linux = config.linux as { target: string[]; icon: string };
     expect(linux.target).toEqual(['AppImage', 'deb']);
