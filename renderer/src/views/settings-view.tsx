@@ -8,6 +8,8 @@ import { DestinationForm } from './destination-form.js';
 import { FolderForm, type FolderDraft } from './folder-form.js';
 import { TelemetrySection } from './telemetry-section.js';
 import { NetworkSection } from './network-section.js';
+import { AboutSection } from './about-section.js';
+import { isLocked, LockedList, LockedNote, PolicyBanner } from './policy-lock.js';
 
 /** Existing destinations as the update expects them: no auth, so stored secrets are kept. */
 export function destinationsWithout(
@@ -98,6 +100,10 @@ function DestinationsSection({ view }: { view: Settings }) {
   const { settings } = useServices();
   const saving = useStore(settings, (s) => s.saving);
 
+  if (isLocked(view, 'destinations')) {
+    const items = view.destinations.map((d) => ({ key: d.name, label: d.name, detail: `${d.kind} ${d.baseUrl}` }));
+    return <LockedList view={view} id="destinations-settings" title="Destinations" items={items} />;
+  }
   return (
     <section className="panel" aria-labelledby="destinations-settings">
       <h2 id="destinations-settings">Destinations</h2>
@@ -170,6 +176,10 @@ function FoldersSection({ view }: { view: Settings }) {
     return list;
   }
 
+  if (isLocked(view, 'folders')) {
+    const items = view.folders.map((f) => ({ key: f.path, label: f.path, detail: `to ${f.destination}` }));
+    return <LockedList view={view} id="folders-settings" title="Watched folders" items={items} />;
+  }
   return (
     <section className="panel" aria-labelledby="folders-settings">
       <h2 id="folders-settings">Watched folders</h2>
@@ -256,17 +266,30 @@ function NumberField({
   max,
   value,
   onChange,
+  locked,
 }: {
   id: string;
   label: string;
   max?: number;
   value: string;
   onChange: (value: string) => void;
+  /** The view, when a policy locks this field. */
+  locked?: Settings | null;
 }) {
   return (
     <div className="form-field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} type="number" min={1} max={max} value={value} onChange={(e) => onChange(e.target.value)} />
+      <input
+        id={id}
+        type="number"
+        min={1}
+        max={max}
+        value={value}
+        disabled={Boolean(locked)}
+        aria-describedby={locked ? `${id}-locked` : undefined}
+        onChange={(e) => onChange(e.target.value)}
+      />
+      {locked ? <LockedNote view={locked} id={`${id}-locked`} /> : null}
     </div>
   );
 }
@@ -328,61 +351,64 @@ function BandwidthSection({ view }: { view: Settings }) {
       saveLabel="Save bandwidth"
       onSubmit={onSubmit}
     >
-      <div className="form-field">
-        <label htmlFor="bandwidth-default">Limit outside the schedule (KB/s, empty = unlimited)</label>
-        <input id="bandwidth-default" inputMode="numeric" value={limit} onChange={(e) => setLimit(e.target.value)} />
-      </div>
-      <fieldset>
-        <legend>Schedule</legend>
-        {windows.length === 0 ? <p className="muted">No window: the limit above applies all day.</p> : null}
-        {windows.map((w, i) => (
-          <div className="schedule-row" key={i}>
-            <label>
-              From <input type="time" value={w.from} onChange={(e) => patch(i, { from: e.target.value })} />
-            </label>
-            <label>
-              to <input type="time" value={w.to} onChange={(e) => patch(i, { to: e.target.value })} />
-            </label>
-            <span role="group" aria-label={`Days of window ${i + 1} (none = every day)`} className="days">
-              {dayNames.map((name, day) => (
-                <label key={name}>
-                  <input
-                    type="checkbox"
-                    checked={w.days.includes(day)}
-                    onChange={(e) =>
-                      patch(i, { days: e.target.checked ? [...w.days, day].sort() : w.days.filter((d) => d !== day) })
-                    }
-                  />
-                  {name}
-                </label>
-              ))}
-            </span>
-            <label>
-              KB/s{' '}
-              <input
-                inputMode="numeric"
-                value={w.kbps}
-                placeholder="unlimited"
-                onChange={(e) => patch(i, { kbps: e.target.value })}
-              />
-            </label>
-            <button
-              type="button"
-              onClick={() => setWindows((all) => all.filter((_, j) => j !== i))}
-              aria-label={`Remove window ${i + 1}`}
-            >
-              Remove
-            </button>
-          </div>
-        ))}
-        <button
-          type="button"
-          onClick={() =>
-            setWindows((all) => [...all, { from: '09:00', to: '18:00', days: [1, 2, 3, 4, 5], kbps: '512' }])
-          }
-        >
-          Add window
-        </button>
+      {isLocked(view, 'bandwidth') ? <LockedNote view={view} /> : null}
+      <fieldset className="plain-fieldset" disabled={isLocked(view, 'bandwidth')}>
+        <div className="form-field">
+          <label htmlFor="bandwidth-default">Limit outside the schedule (KB/s, empty = unlimited)</label>
+          <input id="bandwidth-default" inputMode="numeric" value={limit} onChange={(e) => setLimit(e.target.value)} />
+        </div>
+        <fieldset>
+          <legend>Schedule</legend>
+          {windows.length === 0 ? <p className="muted">No window: the limit above applies all day.</p> : null}
+          {windows.map((w, i) => (
+            <div className="schedule-row" key={i}>
+              <label>
+                From <input type="time" value={w.from} onChange={(e) => patch(i, { from: e.target.value })} />
+              </label>
+              <label>
+                to <input type="time" value={w.to} onChange={(e) => patch(i, { to: e.target.value })} />
+              </label>
+              <span role="group" aria-label={`Days of window ${i + 1} (none = every day)`} className="days">
+                {dayNames.map((name, day) => (
+                  <label key={name}>
+                    <input
+                      type="checkbox"
+                      checked={w.days.includes(day)}
+                      onChange={(e) =>
+                        patch(i, { days: e.target.checked ? [...w.days, day].sort() : w.days.filter((d) => d !== day) })
+                      }
+                    />
+                    {name}
+                  </label>
+                ))}
+              </span>
+              <label>
+                KB/s{' '}
+                <input
+                  inputMode="numeric"
+                  value={w.kbps}
+                  placeholder="unlimited"
+                  onChange={(e) => patch(i, { kbps: e.target.value })}
+                />
+              </label>
+              <button
+                type="button"
+                onClick={() => setWindows((all) => all.filter((_, j) => j !== i))}
+                aria-label={`Remove window ${i + 1}`}
+              >
+                Remove
+              </button>
+            </div>
+          ))}
+          <button
+            type="button"
+            onClick={() =>
+              setWindows((all) => [...all, { from: '09:00', to: '18:00', days: [1, 2, 3, 4, 5], kbps: '512' }])
+            }
+          >
+            Add window
+          </button>
+        </fieldset>
       </fieldset>
     </SettingsForm>
   );
@@ -422,6 +448,7 @@ function ConcurrencySection({ view }: { view: Settings }) {
           max={64}
           value={global}
           onChange={setGlobal}
+          locked={isLocked(view, 'concurrency.global') ? view : null}
         />
         <NumberField
           id="concurrency-per"
@@ -429,6 +456,7 @@ function ConcurrencySection({ view }: { view: Settings }) {
           max={32}
           value={perDestination}
           onChange={setPerDestination}
+          locked={isLocked(view, 'concurrency.perDestination') ? view : null}
         />
       </div>
     </SettingsForm>
@@ -463,15 +491,22 @@ function NotificationsSection({ view }: { view: Settings }) {
     >
       <div className="form-field checkbox-field">
         <label>
-          <input type="checkbox" checked={reviewWaiting} onChange={(e) => setReviewWaiting(e.target.checked)} /> Tell me
-          when a call waits for review
+          <input
+            type="checkbox"
+            checked={reviewWaiting}
+            disabled={isLocked(view, 'notifications.reviewWaiting')}
+            onChange={(e) => setReviewWaiting(e.target.checked)}
+          />{' '}
+          Tell me when a call waits for review
         </label>
+        {isLocked(view, 'notifications.reviewWaiting') ? <LockedNote view={view} /> : null}
       </div>
       <NumberField
         id="notify-after"
         label="Tell me when a destination has been failing for (minutes)"
         value={after}
         onChange={setAfter}
+        locked={isLocked(view, 'notifications.destinationFailingAfterMin') ? view : null}
       />
     </SettingsForm>
   );
@@ -502,6 +537,7 @@ export function SettingsView() {
       </header>
       <Notice message={notice} />
       <Notice message={error} tone="error" />
+      <PolicyBanner view={view} />
       <DestinationsSection view={view} />
       <FoldersSection view={view} />
       {/* Keyed on the saved values so a save elsewhere (another window) resets these forms. */}
@@ -510,6 +546,7 @@ export function SettingsView() {
       <NotificationsSection key={JSON.stringify(view.notifications)} view={view} />
       <TelemetrySection key={JSON.stringify(view.telemetry ?? null)} view={view} />
       <NetworkSection />
+      <AboutSection />
     </section>
   );
 }
