@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { NetworkReport } from '../shared/contract.js';
+import type { NetworkReport, SettingsView } from '../shared/contract.js';
 import { configFile as defaultConfigFile, defaultDataDir, outboxFile } from './core/config/default-paths.js';
 import type { Logger } from './core/logger.js';
 import type { Core } from './core/create-core.js';
@@ -426,6 +426,12 @@ async function doctor(values: Values): Promise<void> {
     const { createCore } = await load.core();
     core = createCore({ dataDir, configFile: file, logger: await createLogger() });
     report(true, `config ${file} is valid`);
+    const settings = await core.dispatcher.dispatch('settings:get', {});
+    const policy = settings.ok ? (settings.value as SettingsView).policy : null;
+    if (policy) {
+      const locked = policy.locked.length > 0 ? `locks ${policy.locked.join(', ')}` : 'recommends settings only';
+      report(policy.error === null, policy.error ?? `managed policy ${policy.source} ${locked}`);
+    }
     const network = await core.dispatcher.dispatch('network:diagnose', {});
     if (!network.ok) throw new Error(network.error.message);
     const value = network.value as NetworkReport;

@@ -200,6 +200,18 @@ describe('a managed policy through a real callrelay serve', () => {
     expect(s.destinations.map((d) => d.name)).toEqual(['mine']);
   });
 
+  it('doctor names the policy and what it locks', () => {
+    const good = path.join(tmp, 'doctor-policy.json');
+    fs.writeFileSync(good, JSON.stringify({ enforced: { concurrency: { global: 2 } } }));
+    const r = spawnSync(process.execPath, ['bin/callrelay.js', 'doctor', '--data', path.join(tmp, 'doctor')], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, LOG_LEVEL: 'warn', CALLRELAY_POLICY_FILE: good },
+      timeout: 60_000,
+    });
+    expect(r.stdout).toContain(`ok   managed policy ${good} locks concurrency.global`);
+  });
+
   it('does not start with a broken policy it never saw valid, and says why', () => {
     const broken = path.join(tmp, 'broken-policy.json');
     fs.writeFileSync(broken, JSON.stringify({ enforced: { concurrency: { global: 'many' } } }));
