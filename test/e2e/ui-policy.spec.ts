@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 
 let serve: ChildProcess | null = null;
@@ -65,4 +66,11 @@ test('a field set by the organisation is locked; the one beside it saves', async
   await expect(total).toHaveValue('2');
 
   await expect(page.getByTestId('about-version')).toHaveText(/^CallRelay \d+\.\d+\.\d+/);
+
+  // Locked fields stay accessible: no serious or critical axe finding on the page.
+  fs.mkdirSync('test-results', { recursive: true });
+  await page.screenshot({ path: 'test-results/ui-settings-policy.png', fullPage: true });
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 });

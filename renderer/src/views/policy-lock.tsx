@@ -10,7 +10,7 @@ export function isLocked(view: Settings, path: string): boolean {
 export function LockedNote({ view, id }: { view: Settings; id?: string }) {
   return (
     <p className="locked-note muted" id={id} title={view.policy ? `From ${view.policy.source}` : undefined}>
-      <span aria-hidden="true">🔒 </span>Set by your organisation
+      Set by your organisation
     </p>
   );
 }
