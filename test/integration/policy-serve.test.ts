@@ -38,7 +38,7 @@ async function call<T>(
   const res = await fetch(`${url}api/call/${channel}`, {
     method: 'POST',
     body: JSON.stringify(input),
-    headers: { authorization: `Bearer ${TOKEN}` },
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
   });
   return (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
 }

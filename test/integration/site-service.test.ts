@@ -114,7 +114,7 @@ describe('callrelay serve as a service', () => {
         fetch(`${url}api/call/settings:get`, {
           method: 'POST',
           body: '{}',
-          headers: auth ? { authorization: `Bearer ${auth}` } : {},
+          headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${auth}` } : {}) },
         });
       expect((await call()).status).toBe(401);
       expect((await call(token)).status).toBe(200);
