@@ -315,7 +315,9 @@ async function status(values: Values): Promise<void> {
     } else {
       for (const state of jobStates) console.log(`${state.padEnd(14)} ${counts[state]}`);
       for (const d of destinations) {
-        console.log(`${d.name}: ${d.health}${d.since ? ` since ${d.since}` : ''}${d.lastError ? ` (${d.lastError})` : ''}`);
+        console.log(
+          `${d.name}: ${d.health}${d.since ? ` since ${d.since}` : ''}${d.lastError ? ` (${d.lastError})` : ''}`,
+        );
       }
       if (recovery.message) console.log(`\n${recovery.behind ? 'WARNING' : 'note'}: ${recovery.message}`);
       const disk = diskStatus(dataDir);

@@ -67,9 +67,7 @@ export function createDestinationHealth(options: DestinationHealthOptions): Dest
   const failingLong = (name: string, now: number) => {
     const s = budget.stats(name, now);
     if (s.consecutiveFailures >= downAnyway) return true;
-    return (
-      s.consecutiveFailures >= downAfterFailures && s.failingSince !== null && now - s.failingSince >= downAfterMs
-    );
+    return s.consecutiveFailures >= downAfterFailures && s.failingSince !== null && now - s.failingSince >= downAfterMs;
   };
 
   const evaluate = (name: string, now: number): HealthState => {
@@ -140,7 +138,9 @@ export function parseSavedHealth(text: string | null): SavedHealth[] {
     const list = JSON.parse(text) as unknown;
     if (!Array.isArray(list)) return [];
     return list
-      .filter((d): d is SavedHealth => typeof d === 'object' && d !== null && typeof (d as SavedHealth).name === 'string')
+      .filter(
+        (d): d is SavedHealth => typeof d === 'object' && d !== null && typeof (d as SavedHealth).name === 'string',
+      )
       .map((d) => ({
         name: d.name,
         health: ['online', 'degraded', 'down'].includes(d.health) ? d.health : 'online',

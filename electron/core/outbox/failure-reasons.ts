@@ -4,4 +4,5 @@
 // the count on the dashboard and the rows behind it can never disagree.
 
 /** The reason of a jobs row with its own path and file name replaced by "…". */
-export const failureReasonSql = "replace(replace(COALESCE(last_error, 'no reason recorded'), path, '…'), file_name, '…')";
+export const failureReasonSql =
+  "replace(replace(COALESCE(last_error, 'no reason recorded'), path, '…'), file_name, '…')";

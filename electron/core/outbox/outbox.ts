@@ -610,8 +610,7 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
       recording: JSON.stringify(r),
       call: JSON.stringify(input.call),
       review_issues: JSON.stringify(input.reviewIssues),
-      last_error:
-        input.state === 'failed' || input.state === 'duplicate' ? (input.reason ?? 'failed at intake') : null,
+      last_error: input.state === 'failed' || input.state === 'duplicate' ? (input.reason ?? 'failed at intake') : null,
       resend_of: input.resendOf ?? null,
       resend_no: input.resendNo ?? 0,
       duplicate_of: input.duplicateOf ?? null,
