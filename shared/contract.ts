@@ -318,7 +318,14 @@ export const events = {
   'queue:changed': QueueChanged,
   'settings:changed': z.object({ at: IsoUtc }),
   /** Something a person must act on (review waiting, destination failing). */
-  'attention:changed': z.object({ reviewWaiting: z.number().int(), failingDestinations: z.array(z.string()) }),
+  'attention:changed': z.object({
+    reviewWaiting: z.number().int(),
+    failingDestinations: z.array(z.string()),
+    /** Destinations whose health is not online (degraded or down), for the top bar. */
+    unhealthy: z
+      .array(z.object({ name: z.string(), health: z.enum(['degraded', 'down']), since: IsoUtc.nullable() }))
+      .optional(),
+  }),
 } as const;
 
 export type Channels = typeof channels;

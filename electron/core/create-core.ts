@@ -238,11 +238,14 @@ export function createCore(options: CreateCoreOptions): Core {
   function checkAttention(): void {
     const failingAfterMs = settings.resolved().notifications.destinationFailingAfterMin * 60_000;
     const now = clock.now();
-    const failingDestinations = engine
-      .health()
+    const health = engine.health();
+    const failingDestinations = health
       .filter((h) => h.offlineSince !== null && now - Date.parse(h.offlineSince) >= failingAfterMs)
       .map((h) => h.name);
-    const payload = { reviewWaiting: outbox.counts()['needs-review'], failingDestinations };
+    const unhealthy = health
+      .filter((h) => !h.paused && h.health !== 'online')
+      .map((h) => ({ name: h.name, health: h.health as 'degraded' | 'down', since: h.since }));
+    const payload = { reviewWaiting: outbox.counts()['needs-review'], failingDestinations, unhealthy };
     const key = JSON.stringify(payload);
     if (key === attentionKey) return;
     attentionKey = key;
