@@ -34,6 +34,8 @@ export interface JobState {
   /** Issues the host found in the last save (the destination's own validation). */
   saveIssues: FieldIssue[];
   notice: string | null;
+  /** Why the last action was refused (nothing was sent); stays until the next action or job. */
+  refusal: string | null;
   open(id: string | null): Promise<void>;
   reload(): Promise<void>;
   save(patch: CallPatch, queue: boolean): Promise<FieldIssue[] | null>;
@@ -64,8 +66,18 @@ export function createJobStore(client: ContractClient, schemaCache = new Map<str
     saving: false,
     saveIssues: [],
     notice: null,
+    refusal: null,
     async open(id) {
-      set({ id, job: null, schema: null, status: id ? 'loading' : 'idle', error: null, saveIssues: [], notice: null });
+      set({
+        id,
+        job: null,
+        schema: null,
+        status: id ? 'loading' : 'idle',
+        error: null,
+        saveIssues: [],
+        notice: null,
+        refusal: null,
+      });
       if (id) await get().reload();
     },
     async reload() {
@@ -107,7 +119,9 @@ export function createJobStore(client: ContractClient, schemaCache = new Map<str
       try {
         const reply = await client.call(`job:${action}`, { ids: [id] });
         const refused = 'refused' in reply ? (reply.refused ?? []) : [];
-        // Reloaded first: the reload clears the error line, and a refusal must stay on screen.
+        set({
+          refusal: refused.length > 0 ? `Retry refused, nothing was sent: ${refused[0]!.reason}` : null,
+        });
         await get().reload();
         set({
           notice:
@@ -116,7 +130,7 @@ export function createJobStore(client: ContractClient, schemaCache = new Map<str
               : reply.updated > 0
                 ? `${doneWords[action] ?? `Done: ${action.replace(/-/g, ' ')}`}.`
                 : `Nothing changed: this job cannot ${action.replace(/-/g, ' ')} in its current state.`,
-          error: refused.length > 0 ? `Retry refused, nothing was sent: ${refused[0]!.reason}` : null,
+          error: null,
         });
       } catch (error) {
         set({ error: describeError(error) });

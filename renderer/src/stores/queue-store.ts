@@ -96,6 +96,8 @@ export function createQueueStore(client: ContractClient, options: { refreshInter
   let walkAgain = false;
   let active = true;
   let missedChange = false;
+  // A change that arrives while a page is loading may not be in its answer: refresh once after.
+  let changedWhileLoading = false;
 
   const store = createStore<QueueState>()((set, get) => {
     async function fetchPage(index: number, gen: number): Promise<boolean> {
@@ -180,8 +182,13 @@ export function createQueueStore(client: ContractClient, options: { refreshInter
         walking = false;
         walkAgain = false;
         visible = [0, Math.max(visible[1] - visible[0], 50)];
+        changedWhileLoading = false;
         set({ pages: [], total: null, status: 'loading', error: null, selected: new Set() });
         await walk(false);
+        if (changedWhileLoading) {
+          changedWhileLoading = false;
+          refresher.request();
+        }
       },
       showRange(start, end) {
         visible = [Math.max(0, start), Math.max(start, end)];
@@ -241,7 +248,10 @@ export function createQueueStore(client: ContractClient, options: { refreshInter
       handleChanged(event) {
         const previous = get().counts;
         set({ counts: event.counts });
-        if (get().status !== 'ready') return;
+        if (get().status !== 'ready') {
+          if (get().status === 'loading') changedWhileLoading = true;
+          return;
+        }
         const first = Math.floor(visible[0] / queuePageSize);
         const last = Math.floor(visible[1] / queuePageSize);
         const totalChanged =

@@ -144,6 +144,7 @@ export function JobDetailView({ id }: { id: string }) {
   const status = useStore(store, (s) => s.status);
   const error = useStore(store, (s) => s.error);
   const notice = useStore(store, (s) => s.notice);
+  const refusal = useStore(store, (s) => s.refusal);
   const saving = useStore(store, (s) => s.saving);
   const saveIssues = useStore(store, (s) => s.saveIssues);
   const timeZone = useFolderTimeZone(job?.folder ?? null);
@@ -229,6 +230,7 @@ export function JobDetailView({ id }: { id: string }) {
       ) : null}
       <Notice message={notice} />
       <Notice message={error} tone="error" />
+      <Notice message={refusal} tone="error" />
       {job.lastError && job.state !== 'done' && job.state !== 'duplicate' ? (
         <p className="notice notice-error">
           Last error: {job.lastError}
