@@ -9,6 +9,11 @@ export interface RetryBudgetOptions {
   floorMs?: number;
   /** Longest wait. Default 10 min. */
   ceilingMs?: number;
+  /**
+   * Consecutive failed attempts after which the budget holds the destination back. Default 3: a
+   * flaky platform that fails now and then keeps its pace; one that fails every time is slowed.
+   */
+  strainAfter?: number;
   /** Outcomes remembered per destination. Default 10. */
   window?: number;
   /** Outcomes older than this are forgotten. Default 5 min. */
@@ -82,6 +87,7 @@ export function createRetryBudget(options: RetryBudgetOptions = {}): RetryBudget
   const window = options.window ?? 10;
   const windowMs = options.windowMs ?? 5 * 60_000;
   const random = options.random ?? Math.random;
+  const strainAfter = options.strainAfter ?? 3;
   const entries = new Map<string, Entry>();
 
   const entryOf = (name: string): Entry => {
@@ -107,9 +113,10 @@ export function createRetryBudget(options: RetryBudgetOptions = {}): RetryBudget
     };
   };
 
+  // "Most recent attempts fail": the last few in a row, and most of those remembered.
   const strained = (name: string, now: number) => {
     const s = stats(name, now);
-    return s.consecutiveFailures > 0 && s.failureRatio >= 0.5;
+    return s.consecutiveFailures >= strainAfter && s.failureRatio >= 0.5;
   };
 
   return {
@@ -125,7 +132,9 @@ export function createRetryBudget(options: RetryBudgetOptions = {}): RetryBudget
       e.consecutive += 1;
       e.failingSince ??= now;
       e.lastFailureAt = now;
-      e.delayMs = strained(name, now) ? budgetDelayMs(e.consecutive, floorMs, ceilingMs, random) : 0;
+      e.delayMs = strained(name, now)
+        ? budgetDelayMs(e.consecutive - strainAfter + 1, floorMs, ceilingMs, random)
+        : 0;
     },
     strained,
     minDelayMs(name, now) {
