@@ -132,9 +132,7 @@ export function createRetryBudget(options: RetryBudgetOptions = {}): RetryBudget
       e.consecutive += 1;
       e.failingSince ??= now;
       e.lastFailureAt = now;
-      e.delayMs = strained(name, now)
-        ? budgetDelayMs(e.consecutive - strainAfter + 1, floorMs, ceilingMs, random)
-        : 0;
+      e.delayMs = strained(name, now) ? budgetDelayMs(e.consecutive - strainAfter + 1, floorMs, ceilingMs, random) : 0;
     },
     strained,
     minDelayMs(name, now) {
