@@ -7,7 +7,15 @@ import path from 'node:path';
 import { randomInt } from 'node:crypto';
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { makeWav } from '../fixtures/audio/wav.js';
-import { demoData, demoSandbox, demoUrl, findRow, setSandboxFaults, uniqueName } from './fixtures/demo-host.js';
+import {
+  callDemo,
+  demoData,
+  demoSandbox,
+  demoUrl,
+  findRow,
+  setSandboxFaults,
+  uniqueName,
+} from './fixtures/demo-host.js';
 
 interface SandboxRequest {
   seq: number;
@@ -99,7 +107,7 @@ test('two identical recordings give one delivered row and one "Same as" row; Sen
   await expect(page.getByTestId('duplicate-count')).not.toHaveText('0');
 });
 
-test('a paused engine shows "Paused" on the rows it holds, and the counts agree', async ({ page, request }) => {
+test('a paused engine shows "Paused" on the rows it holds, and the counts agree', async ({ page }) => {
   await page.goto(`${demoUrl()}#/dashboard`);
   await page.getByRole('button', { name: 'Pause all deliveries' }).click();
   await expect(page.getByRole('button', { name: 'Resume all deliveries' })).toBeVisible();
@@ -111,16 +119,10 @@ test('a paused engine shows "Paused" on the rows it holds, and the counts agree'
     await expect(row.getByTestId('job-state')).toHaveText('Paused');
     await expect(row).toContainText('all sending paused');
     // The counts say what the rows say: every row reading "Paused" is counted as paused.
-    const call = async (channel: string, body: unknown) =>
-      (await (await request.post(`${demoUrl().replace(/\/$/, '')}/api/call/${channel}`, { data: body })).json()) as {
-        ok?: boolean;
-        value?: unknown;
-      } & Record<string, unknown>;
-    const unwrap = (reply: Record<string, unknown>) => (('value' in reply ? reply.value : reply) ?? {}) as never;
-    const stats = unwrap(await call('queue:stats', {})) as { counts: Record<string, number> };
-    const list = unwrap(await call('queue:list', { limit: 1000 })) as {
-      items: { state: string; pausedBy?: string | null }[];
-    };
+    const stats = await callDemo<{ counts: Record<string, number> }>('queue:stats', {});
+    const list = await callDemo<{ items: { state: string; pausedBy?: string | null }[] }>('queue:list', {
+      limit: 1000,
+    });
     const readPaused = list.items.filter((j) => j.state === 'paused' || j.pausedBy).length;
     expect(stats.counts.paused).toBe(readPaused);
     expect(stats.counts.paused).toBeGreaterThanOrEqual(1);
