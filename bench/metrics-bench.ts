@@ -26,6 +26,8 @@ const health: DestinationHealth[] = [0, 1, 2].map((i) => ({
   lastSuccessAt: null,
   lastError: null,
   offlineSince: null,
+  health: i !== 2 ? ('online' as const) : ('down' as const),
+  since: null,
 }));
 
 async function timeAsync(fn: () => Promise<unknown>): Promise<number> {

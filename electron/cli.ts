@@ -1,4 +1,5 @@
 // `callrelay serve | sandbox | enqueue | status | doctor | token` — the headless entry point.
+import { HEALTH_KEY, parseSavedHealth } from './core/engine/destination-health.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -287,7 +288,7 @@ async function status(values: Values): Promise<void> {
   // Read-only first, as found: a damaged outbox must not be hidden by opening it for writing. The
   // counts come from the counters the triggers keep, without the integrity check, pino or zod; an
   // outbox the quick read cannot use is opened properly (migrated, or its problem reported).
-  const [{ readStateCounts }, { inspectOutbox }, { jobStates }] = await Promise.all([
+  const [{ readStateCounts, readMeta }, { inspectOutbox }, { jobStates }] = await Promise.all([
     load.outboxStatus(),
     load.inspection(),
     load.jobStates(),
@@ -299,12 +300,25 @@ async function status(values: Values): Promise<void> {
     : (await load.outbox()).openOutbox({ file, clock: { now: () => Date.now() }, logger: await createLogger() });
   try {
     const counts = quick ?? outbox!.counts();
+    // As the engine last saw them (a running serve keeps this up to date).
+    const destinations = parseSavedHealth(outbox ? outbox.getMeta(HEALTH_KEY) : readMeta(file, HEALTH_KEY));
     if (values.json) {
       console.log(
-        JSON.stringify({ dataDir, counts, recovery: recovery.message ? recovery : null, disk: diskStatus(dataDir) }),
+        JSON.stringify({
+          dataDir,
+          counts,
+          destinations,
+          recovery: recovery.message ? recovery : null,
+          disk: diskStatus(dataDir),
+        }),
       );
     } else {
       for (const state of jobStates) console.log(`${state.padEnd(14)} ${counts[state]}`);
+      for (const d of destinations) {
+        console.log(
+          `${d.name}: ${d.health}${d.since ? ` since ${d.since}` : ''}${d.lastError ? ` (${d.lastError})` : ''}`,
+        );
+      }
       if (recovery.message) console.log(`\n${recovery.behind ? 'WARNING' : 'note'}: ${recovery.message}`);
       const disk = diskStatus(dataDir);
       if (disk.full) console.log(`\nWARNING: the data folder's disk is full (${disk.freeMb} MB free); free some space`);

@@ -188,6 +188,11 @@ export const FolderConfig = z
     exclude: z.array(z.string()).default([]),
     quietPeriodMs: z.number().int().min(0).max(600_000).default(3000),
     polling: z.boolean().default(false),
+    /**
+     * How often the whole folder is listed again to catch what change events missed (each such
+     * file is logged at warn level); 0 turns the safety net off. Default 60,000 (a minute).
+     */
+    rescanMs: z.number().int().min(0).max(86_400_000).optional(),
     /** Every recording waits in needs-review until a person confirms it. */
     review: z.boolean().default(false),
     afterDelivery: AfterDelivery.default('leave'),

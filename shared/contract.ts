@@ -30,6 +30,8 @@ export const QueueListInput = z
     /** Call time range, inclusive, ISO UTC. */
     since: IsoUtc.optional(),
     until: IsoUtc.optional(),
+    /** Failed jobs whose reason (file name left out) is this one, as "Failures by reason" lists it. */
+    reason: z.string().max(2000).optional(),
     /** Opaque cursor from a previous page's nextCursor. */
     cursor: z.string().max(200).optional(),
     limit: z.number().int().min(1).max(1000).default(100),
@@ -115,6 +117,10 @@ export const DestinationHealth = z.object({
   lastSuccessAt: IsoUtc.nullable(),
   lastError: z.string().nullable(),
   offlineSince: IsoUtc.nullable(),
+  /** From what actually happens: recent attempts failing = degraded; probe or every attempt failing = down. */
+  health: z.enum(['online', 'degraded', 'down']).default('online'),
+  /** When the destination entered its current health. */
+  since: IsoUtc.nullable().default(null),
 });
 export type DestinationHealth = z.infer<typeof DestinationHealth>;
 
@@ -233,13 +239,21 @@ export const channels = {
   ),
   'queue:stats': channel(Empty, z.object({ counts: stateCounts, paused: z.boolean() })),
   'job:get': channel(z.object({ id: JobId }).strict(), JobDetail),
-  'job:retry': channel(z.object({ ids: JobIds }).strict(), Updated),
+  'job:retry': channel(
+    z.object({ ids: JobIds }).strict(),
+    // A job failed because of its recording is re-read first; one still bad is refused with its reason.
+    Updated.extend({ refused: z.array(z.object({ id: JobId, reason: z.string() })).optional() }),
+  ),
   'job:pause': channel(z.object({ ids: JobIds }).strict(), Updated),
   'job:resume': channel(z.object({ ids: JobIds }).strict(), Updated),
   'job:cancel': channel(z.object({ ids: JobIds }).strict(), Updated),
   'job:move-to-front': channel(z.object({ ids: JobIds }).strict(), Updated),
   /** Sends a delivered recording again on purpose, as a new job with a new callId suffix. */
   'job:resend': channel(z.object({ ids: JobIds }).strict(), Updated),
+  /** Duplicates sent on purpose: each becomes a resend of the job that has the content. */
+  'job:send-anyway': channel(z.object({ ids: JobIds }).strict(), Updated),
+  /** Needs-review jobs whose recording (cut off, length unknown) a person sends as it is. */
+  'job:send-as-is': channel(z.object({ ids: JobIds }).strict(), Updated),
   /** Saves the person's edits; when nothing is missing any more the job is queued. */
   'job:update-call': channel(
     z.object({ id: JobId, call: CallPatch, queue: z.boolean().default(true) }).strict(),
@@ -304,7 +318,14 @@ export const events = {
   'queue:changed': QueueChanged,
   'settings:changed': z.object({ at: IsoUtc }),
   /** Something a person must act on (review waiting, destination failing). */
-  'attention:changed': z.object({ reviewWaiting: z.number().int(), failingDestinations: z.array(z.string()) }),
+  'attention:changed': z.object({
+    reviewWaiting: z.number().int(),
+    failingDestinations: z.array(z.string()),
+    /** Destinations whose health is not online (degraded or down), for the top bar. */
+    unhealthy: z
+      .array(z.object({ name: z.string(), health: z.enum(['degraded', 'down']), since: IsoUtc.nullable() }))
+      .optional(),
+  }),
 } as const;
 
 export type Channels = typeof channels;

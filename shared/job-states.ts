@@ -10,4 +10,6 @@ export const jobStates = [
   'failed',
   'paused',
   'cancelled',
+  // Not sent because the same content was already taken for the destination (terminal).
+  'duplicate',
 ] as const;

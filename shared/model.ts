@@ -105,6 +105,13 @@ export const JobSummary = z.object({
   nextAttemptAt: IsoUtc.nullable(),
   createdAt: IsoUtc,
   updatedAt: IsoUtc,
+  /** duplicate: the job that holds the same content ("Same as …"). */
+  duplicateOf: z.string().nullable().optional(),
+  /** A resend on purpose: the first job of the recording and this resend's number. */
+  resendOf: z.string().nullable().optional(),
+  resendNo: z.number().int().nonnegative().optional(),
+  /** Held by a pause though its own state is queued or retry-wait: which pause holds it. */
+  pausedBy: z.enum(['all', 'destination']).nullable().optional(),
 });
 export type JobSummary = z.infer<typeof JobSummary>;
 
@@ -114,6 +121,8 @@ export const JobEvent = z.object({
   type: z.string(),
   message: z.string(),
   data: z.record(z.string(), z.unknown()).optional(),
+  /** The same failure repeated: folded into this one row (HTTP 503 × 111, 19:41–19:44). */
+  repeat: z.object({ count: z.number().int().positive(), firstAt: IsoUtc, lastAt: IsoUtc }).optional(),
 });
 export type JobEvent = z.infer<typeof JobEvent>;
 

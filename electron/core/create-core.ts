@@ -25,8 +25,9 @@ import type { Destination } from './destinations/destination.js';
 import { createChangeFeed } from './engine/change-feed.js';
 import { createNetwork, envProxySecrets, resolvedProxySetting } from './http/network.js';
 import { diagnoseDestination } from './http/network-doctor.js';
-import { createEngine } from './engine/engine.js';
+import { createEngine, type Engine } from './engine/engine.js';
 import { createDiskSpace, type DiskSpaceStatus } from './health/disk-space.js';
+import { shownCounts } from './api/queue-handlers.js';
 import { createSilentLogger, systemClock, type Clock, type Logger } from './logger.js';
 import { createFleetMetrics } from './metrics/fleet-metrics.js';
 import { folderLabels } from './metrics/folder-labels.js';
@@ -199,6 +200,7 @@ export function createCore(options: CreateCoreOptions): Core {
     );
   const getSendableDestination = (name: string) => (awaitingSecrets().has(name) ? undefined : destinations.get(name));
 
+  let engineRef: Engine | null = null;
   const dbFile = outboxFile(options.dataDir);
   const outbox = openOutbox({ file: dbFile, clock, logger: logger.child({ part: 'outbox' }) });
   let witness: ReturnType<typeof openProgressWitness>;
@@ -221,7 +223,8 @@ export function createCore(options: CreateCoreOptions): Core {
   const diskSpace = createDiskSpace({ dir: path.dirname(dbFile), clock, logger });
   const feed = createChangeFeed({
     clock,
-    counts: () => outbox.counts(),
+    // Jobs held by a pause count as paused, as the queue rows say (engine is set before any push).
+    counts: () => (engineRef ? shownCounts(outbox, engineRef) : outbox.counts()),
     emit: (payload) => {
       emit('queue:changed', payload);
       checkAttention();
@@ -235,11 +238,14 @@ export function createCore(options: CreateCoreOptions): Core {
   function checkAttention(): void {
     const failingAfterMs = settings.resolved().notifications.destinationFailingAfterMin * 60_000;
     const now = clock.now();
-    const failingDestinations = engine
-      .health()
+    const health = engine.health();
+    const failingDestinations = health
       .filter((h) => h.offlineSince !== null && now - Date.parse(h.offlineSince) >= failingAfterMs)
       .map((h) => h.name);
-    const payload = { reviewWaiting: outbox.counts()['needs-review'], failingDestinations };
+    const unhealthy = health
+      .filter((h) => !h.paused && h.health !== 'online')
+      .map((h) => ({ name: h.name, health: h.health as 'degraded' | 'down', since: h.since }));
+    const payload = { reviewWaiting: outbox.counts()['needs-review'], failingDestinations, unhealthy };
     const key = JSON.stringify(payload);
     if (key === attentionKey) return;
     attentionKey = key;
@@ -282,6 +288,7 @@ export function createCore(options: CreateCoreOptions): Core {
         .map((d) => d.name),
     destinationConcurrency: (name) => settings.resolved().destinations.find((d) => d.name === name)?.concurrency,
     onRecordingChanged: (job) => intake.rereadChanged(job),
+    onPauseChanged: () => feed.reset(),
     onDelivered: async (job) => {
       const outcome = await intake.afterDelivery(job);
       logger.debug({ jobId: job.id, outcome }, 'after delivery');
@@ -316,6 +323,7 @@ export function createCore(options: CreateCoreOptions): Core {
       now: () => clock.now(),
     },
   });
+  engineRef = engine;
 
   const destinationHandlers = createDestinationHandlers({
     getDestination: getSendableDestination,
@@ -339,7 +347,7 @@ export function createCore(options: CreateCoreOptions): Core {
   });
   let started = false;
   const handlers: ContractHandlers = {
-    ...createQueueHandlers({ outbox, engine, getDestination, clock }),
+    ...createQueueHandlers({ outbox, engine, getDestination, clock, reexamine: (job) => intake.reexamine(job) }),
     ...createDashboardHandlers({
       outbox,
       engine,

@@ -7,7 +7,9 @@ export type TrayStatus = 'idle' | 'sending' | 'attention' | 'offline';
 export interface TrayInputs {
   counts: Partial<StateCounts>;
   paused: boolean;
-  destinations: ReadonlyArray<Pick<DestinationHealth, 'name' | 'online' | 'paused'>>;
+  destinations: ReadonlyArray<
+    Pick<DestinationHealth, 'name' | 'online' | 'paused'> & Partial<Pick<DestinationHealth, 'health'>>
+  >;
   reviewWaiting: number;
   failingDestinations: readonly string[];
 }
@@ -20,9 +22,18 @@ export function trayStatus(inputs: TrayInputs): TrayStatus {
   if (review > 0 || inputs.failingDestinations.length > 0) return 'attention';
   const active = inputs.destinations.filter((d) => !d.paused);
   if (active.length > 0 && active.every((d) => !d.online)) return 'offline';
+  // One destination down among working ones: a person should know, not just an icon saying "sending".
+  if (active.some((d) => d.health === 'down')) return 'attention';
   const working = (inputs.counts.running ?? 0) + (inputs.counts.queued ?? 0) + (inputs.counts['retry-wait'] ?? 0);
   if (!inputs.paused && working > 0) return 'sending';
   return 'idle';
+}
+
+/** "comswise down", "cx degraded": destinations whose health is not online. */
+function unhealthy(inputs: TrayInputs): string[] {
+  return inputs.destinations
+    .filter((d) => !d.paused && d.health !== undefined && d.health !== 'online')
+    .map((d) => `${d.name} ${d.health}`);
 }
 
 export function trayTooltip(status: TrayStatus, inputs: TrayInputs): string {
@@ -34,12 +45,15 @@ export function trayTooltip(status: TrayStatus, inputs: TrayInputs): string {
       const review = Math.max(inputs.reviewWaiting, inputs.counts['needs-review'] ?? 0);
       if (review > 0) parts.push(`${review} to review`);
       if (inputs.failingDestinations.length > 0) parts.push(`failing: ${inputs.failingDestinations.join(', ')}`);
+      parts.push(...unhealthy(inputs).filter((p) => !inputs.failingDestinations.some((f) => p.startsWith(`${f} `))));
       return `${base}: needs attention (${parts.join('; ')})`;
     }
     case 'offline':
       return `${base}: offline, ${waiting} waiting`;
-    case 'sending':
-      return `${base}: sending, ${waiting} in the queue`;
+    case 'sending': {
+      const health = unhealthy(inputs);
+      return `${base}: sending, ${waiting} in the queue${health.length > 0 ? ` (${health.join('; ')})` : ''}`;
+    }
     case 'idle':
       return `${base}: all delivered`;
   }

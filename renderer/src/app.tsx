@@ -24,6 +24,7 @@ export function App() {
   const failing = useStore(attention, (s) => s.failingDestinations);
   const connected = useStore(attention, (s) => s.connected);
   const paused = useStore(attention, (s) => s.paused);
+  const unhealthy = useStore(attention, (s) => s.unhealthy);
 
   useEffect(() => {
     void attention.getState().load();
@@ -74,6 +75,11 @@ export function App() {
               ? 'Deliveries paused'
               : ''}
         </span>
+        {unhealthy.length > 0 ? (
+          <a className="host-health" href="#/dashboard" data-testid="topbar-health">
+            {unhealthy.map((d) => `${d.name} ${d.health === 'down' ? 'down' : 'degraded'}`).join(' · ')}
+          </a>
+        ) : null}
       </header>
       <main id="main" tabIndex={-1}>
         {route.view === 'queue' ? <QueueView /> : null}

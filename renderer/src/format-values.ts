@@ -11,7 +11,27 @@ export const stateLabels: Record<JobState, string> = {
   failed: 'Failed',
   paused: 'Paused',
   cancelled: 'Cancelled',
+  duplicate: 'Same as',
 };
+
+/** "Paused" with which pause holds it: the row of a paused engine or destination says so. */
+export function pausedLabel(pausedBy: 'all' | 'destination' | null | undefined, destination: string): string | null {
+  if (pausedBy === 'all') return 'Paused (all sending paused)';
+  if (pausedBy === 'destination') return `Paused (${destination} paused)`;
+  return null;
+}
+
+/** The one wording of a resend everywhere: "resend 1 of <first>". */
+export function resendLabel(resendNo: number | undefined, resendOf: string | null | undefined): string | null {
+  return resendOf && resendNo ? `resend ${resendNo} of ${resendOf.slice(0, 8)}` : null;
+}
+
+/** A folded row of repeated identical failures: "× 111, 19:41–19:44". */
+export function repeatLabel(repeat: { count: number; firstAt: string; lastAt: string } | undefined): string | null {
+  if (!repeat) return null;
+  const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return `× ${repeat.count}, ${clock(repeat.firstAt)}–${clock(repeat.lastAt)}`;
+}
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

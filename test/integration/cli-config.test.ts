@@ -103,6 +103,11 @@ describe('a broken outbox', () => {
   });
 });
 
+const silent = () => {
+  const logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => logger };
+  return logger;
+};
+
 describe('callrelay status --json', () => {
   it('prints one object whose counts name every job state, zeros included', async () => {
     const dataDir = path.join(tmp, 'status');
@@ -117,6 +122,29 @@ describe('callrelay status --json', () => {
     const { counts } = JSON.parse(result.stdout) as { counts: Record<string, number> };
     expect(Object.keys(counts).sort()).toEqual([...jobStates].sort());
     expect(Object.values(counts).every((n) => n === 0)).toBe(true);
+  });
+
+  it('lists each destination with its health, last error and since when, and the duplicate count', async () => {
+    const dataDir = path.join(tmp, 'status-health');
+    fs.mkdirSync(dataDir, { recursive: true });
+    const { openOutbox } = await import('../../electron/core/outbox/outbox.js');
+    const { HEALTH_KEY } = await import('../../electron/core/engine/engine.js');
+    const { outboxFile } = await import('../../electron/core/config/default-paths.js');
+    const outbox = openOutbox({ file: outboxFile(dataDir), clock: { now: () => Date.now() }, logger: silent() });
+    const saved = [
+      { name: 'main', health: 'down', lastError: 'HTTP 503: unavailable', since: '2026-12-01T10:00:00.000Z' },
+    ];
+    outbox.setMeta(HEALTH_KEY, JSON.stringify(saved));
+    outbox.close();
+    const result = spawnSync(process.execPath, ['bin/callrelay.js', 'status', '--data', dataDir, '--json'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(0);
+    const status = JSON.parse(result.stdout) as { counts: Record<string, number>; destinations: unknown[] };
+    expect(status.counts.duplicate).toBe(0);
+    expect(status.destinations).toEqual(saved);
   });
 });
 

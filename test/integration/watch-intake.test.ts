@@ -123,9 +123,10 @@ describe('watch intake', () => {
     await until(() => expect(port.jobs).toHaveLength(1));
     renameSync(path.join(a, 'one.wav'), path.join(a, 'one-renamed.wav'));
     writeFileSync(path.join(b, 'copy.wav'), wav);
-    await until(() => expect(events.filter((e) => e.kind === 'known')).toHaveLength(2));
+    // Issue 11: each is reported as a duplicate of the first job (a row of its own in the outbox).
+    await until(() => expect(events.filter((e) => e.kind === 'duplicate')).toHaveLength(2));
     expect(port.jobs.filter((j) => j.destination === 'main')).toHaveLength(1);
-    expect(events.filter((e) => e.kind === 'known').map((e) => (e as { jobId: string }).jobId)).toEqual([
+    expect(events.filter((e) => e.kind === 'duplicate').map((e) => (e as { of: string }).of)).toEqual([
       'job-1',
       'job-1',
     ]);

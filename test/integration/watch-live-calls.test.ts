@@ -158,8 +158,10 @@ describe('live calls (comswise)', () => {
     const before = creates().length;
     await writeSlowly(path.join(dir, 'copy.wav'), wav, () => creates().length > before);
     expect(creates()).toHaveLength(before + 1);
-    await vi.waitFor(() => expect(outbox.counts().failed).toBe(1), { timeout: 60_000, interval: 100 });
-    const failed = outbox.getJob(outbox.list({ states: ['failed'] }).rows[0]!.id)!;
+    // Issue 11: the copy is a `duplicate` row naming the first job (it used to be `failed`).
+    await vi.waitFor(() => expect(outbox.counts().duplicate).toBe(1), { timeout: 60_000, interval: 100 });
+    const failed = outbox.getJob(outbox.list({ states: ['duplicate'] }).rows[0]!.id)!;
+    expect(failed.duplicateOf).toBe(firstId);
     expect(failed.lastError).toContain(firstId);
     expect(comswise().filter((r) => r.method === 'PUT')).toHaveLength(1);
     const calls = sandbox.calls().comswise;

@@ -184,7 +184,8 @@ describe('app views', () => {
     const waiting = c.queued + c.running + c['retry-wait'] + c['needs-review'] + c['waiting-file'] + c.paused;
     expect(backlog.textContent).toContain(String(waiting));
     expect(screen.getByRole('button', { name: 'Pause cx' })).toBeTruthy();
-    expect(screen.getByText('Offline')).toBeTruthy();
+    // Issue 11: health reads online / degraded / down (an unreachable destination is "Down").
+    expect(screen.getByText('Down')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Pause all deliveries' }));
     expect(await screen.findByText('Deliveries paused')).toBeTruthy();
     expect(host.calls.some((call) => call.channel === 'engine:pause')).toBe(true);

@@ -1,5 +1,6 @@
 // The supervisor's dashboard: counts, the oldest waiting job, throughput buckets, failures by
 // reason, destination health and folder status, in one call.
+import { shownCounts } from './queue-handlers.js';
 import type { FolderStatus } from '../../../shared/contract.js';
 import type { ContractHandlers } from '../../../shared/contract-host.js';
 import type { Engine } from '../engine/engine.js';
@@ -33,7 +34,7 @@ export function createDashboardHandlers(deps: DashboardHandlerDeps): Pick<Contra
       const now = deps.clock.now();
       const oldest = deps.outbox.oldestWaitingAt();
       return {
-        counts: deps.outbox.counts(),
+        counts: shownCounts(deps.outbox, deps.engine),
         oldestWaitingAt: oldest == null ? null : new Date(oldest).toISOString(),
         throughputHour: buckets(deps.outbox, now, 5 * 60_000, 12),
         throughputDay: buckets(deps.outbox, now, 60 * 60_000, 24),

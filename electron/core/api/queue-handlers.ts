@@ -7,12 +7,17 @@ import type { Destination } from '../destinations/destination.js';
 import type { Engine } from '../engine/engine.js';
 import type { Clock } from '../logger.js';
 import type { JobListRow, JobRecord, Outbox } from '../outbox/outbox.js';
+import type { Reexamination, ReexamineTarget } from '../watch/intake.js';
+import { retryJobs } from './file-retry.js';
+import { heldCounts, pausedBy } from './held-counts.js';
 
 export interface QueueHandlerDeps {
   outbox: Outbox;
   engine: Engine;
   getDestination(name: string): Destination | undefined;
   clock: Clock;
+  /** Reads a recording again for a retry of a job failed because of its file (the intake). */
+  reexamine?(job: ReexamineTarget): Promise<Reexamination>;
 }
 
 export type QueueHandlers = Pick<
@@ -26,6 +31,8 @@ export type QueueHandlers = Pick<
   | 'job:cancel'
   | 'job:move-to-front'
   | 'job:resend'
+  | 'job:send-anyway'
+  | 'job:send-as-is'
   | 'job:update-call'
   | 'engine:pause'
   | 'engine:resume'
@@ -54,7 +61,20 @@ export function toSummary(row: JobListRow | JobRecord, engine: Engine): JobSumma
     nextAttemptAt: iso(row.nextAttemptAt),
     createdAt: iso(row.createdAt)!,
     updatedAt: iso(row.updatedAt)!,
+    duplicateOf: row.duplicateOf,
+    resendOf: row.resendOf,
+    resendNo: row.resendNo,
+    pausedBy: pausedBy(row.state, row.destination, pauseView(engine)),
   };
+}
+
+export function pauseView(engine: Engine) {
+  return { all: engine.isPaused(), isDestinationPaused: (name: string) => engine.isDestinationPaused(name) };
+}
+
+/** The outbox's counts as the queue shows them: jobs held by a pause count as paused. */
+export function shownCounts(outbox: Outbox, engine: Engine) {
+  return heldCounts(outbox.counts(), outbox.readyCounts(), pauseView(engine));
 }
 
 export function toDetail(job: JobRecord, outbox: Outbox, engine: Engine): JobDetail {
@@ -93,13 +113,17 @@ export function createQueueHandlers(deps: QueueHandlerDeps): QueueHandlers {
         throw error;
       }
     },
-    'queue:stats': () => ({ counts: outbox.counts(), paused: engine.isPaused() }),
+    'queue:stats': () => ({ counts: shownCounts(outbox, engine), paused: engine.isPaused() }),
     'job:get'({ id }) {
       const job = outbox.getJob(id);
       if (!job) throw new HandlerError('not-found', `No job ${id}; it may have been removed. Reload the queue.`);
       return toDetail(job, outbox, engine);
     },
-    'job:retry': ({ ids }) => withWake(outbox.retry(ids)),
+    async 'job:retry'({ ids }) {
+      const result = await retryJobs({ outbox, ...(deps.reexamine ? { reexamine: deps.reexamine } : {}) }, ids);
+      if (result.updated > 0) engine.wake();
+      return result.refused.length > 0 ? result : { updated: result.updated };
+    },
     async 'job:pause'({ ids }) {
       const idle = outbox.pause(idleOf(ids));
       const interrupted = await engine.interruptJobs(runningOf(ids), 'paused');
@@ -113,6 +137,8 @@ export function createQueueHandlers(deps: QueueHandlerDeps): QueueHandlers {
     },
     'job:move-to-front': ({ ids }) => withWake(outbox.moveToFront(ids)),
     'job:resend': ({ ids }) => withWake(outbox.resend(ids).length),
+    'job:send-anyway': ({ ids }) => withWake(outbox.sendAnyway(ids).length),
+    'job:send-as-is': ({ ids }) => withWake(outbox.sendAsIs(ids).length),
     'job:update-call'({ id, call: patch, queue }) {
       const job = outbox.getJob(id);
       if (!job) throw new HandlerError('not-found', `No job ${id}; it may have been removed. Reload the queue.`);

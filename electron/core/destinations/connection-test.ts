@@ -83,8 +83,15 @@ export async function runConnectionTest(
 /** True when anything answers at the base URL, whatever the status. */
 export async function probeBase(http: HttpClient, baseUrl: string, signal: AbortSignal): Promise<boolean> {
   try {
-    await http.send({ method: 'HEAD', url: baseUrl, signal, headersTimeoutMs: 10_000, bodyTimeoutMs: 10_000 });
-    return true;
+    const res = await http.send({
+      method: 'HEAD',
+      url: baseUrl,
+      signal,
+      headersTimeoutMs: 10_000,
+      bodyTimeoutMs: 10_000,
+    });
+    // A platform answering 5xx or 429 to everything is there but not working: still down.
+    return res.status < 500 && res.status !== 429;
   } catch {
     return false;
   }

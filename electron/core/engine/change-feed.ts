@@ -15,6 +15,8 @@ export interface ChangeFeedOptions {
 
 export interface ChangeFeed {
   push(ids: readonly string[]): void;
+  /** Every row may read differently now (a pause began or ended): clients reload their page. */
+  reset(): void;
   /** Emits what is pending now (tests, shutdown). */
   flush(): void;
   close(): void;
@@ -43,7 +45,19 @@ export function createChangeFeed(options: ChangeFeedOptions): ChangeFeed {
     options.emit({ ids, reset, counts: options.counts(), at: new Date(lastEmit).toISOString() });
   }
 
+  function schedule() {
+    if (timer) return;
+    const wait = Math.max(0, lastEmit + intervalMs - options.clock.now());
+    timer = setTimeout(flush, wait);
+  }
+
   return {
+    reset() {
+      if (closed) return;
+      overflow = true;
+      pending.clear();
+      schedule();
+    },
     push(ids) {
       if (closed || ids.length === 0) return;
       if (!overflow) {

@@ -15,7 +15,9 @@ import type { DeliveryObserver } from '../metrics/delivery-observer.js';
 import type { JobRecord, LeaseOutcome, LiveOutcome, Outbox } from '../outbox/outbox.js';
 import type { RecoveryGuard } from '../outbox/outbox-recovery.js';
 import { isDiskFull, type DiskSpace } from '../health/disk-space.js';
+import { createDestinationHealth, HEALTH_KEY, type DestinationHealthOptions } from './destination-health.js';
 import { createProgressTracker } from './progress-tracker.js';
+import { createRetryBudget, probeDelayMs, type RetryBudgetOptions } from './retry-budget.js';
 import { createRetryPolicy, type RetryPolicyOptions } from './retry-policy.js';
 import { openThrottledBody } from './throttled-body.js';
 import { createTokenBucket } from './token-bucket.js';
@@ -34,6 +36,10 @@ export interface EngineOptions {
   /** Lease length; renewed every third of it while the attempt runs. Default 60 s. */
   leaseMs?: number;
   retry?: RetryPolicyOptions;
+  /** Per-destination retry budget (retry-budget.ts). */
+  budget?: RetryBudgetOptions;
+  /** When a failing destination counts as down (destination-health.ts). */
+  healthRules?: Omit<DestinationHealthOptions, 'budget'>;
   /** Backoff of connectivity probes while a destination is unreachable. */
   probe?: { baseMs?: number; maxMs?: number; timeoutMs?: number };
   /** Polling of results after delivery, when the destination says they come later. */
@@ -42,6 +48,8 @@ export interface EngineOptions {
   destinationNames?(): string[];
   /** Per-destination concurrency from its config, over `concurrency.perDestination`. */
   destinationConcurrency?(name: string): number | undefined;
+  /** A pause began or ended: every held row reads differently (the change feed resets). */
+  onPauseChanged?(): void;
   /** Identity written into leases; default host/pid/random. */
   owner?: string;
   /** Metrics: bytes sent, deliveries and failed attempts as they happen. */
@@ -101,6 +109,8 @@ interface HealthState {
 }
 
 const PAUSED_KEY = 'engine.paused';
+/** The last health of every destination, for `callrelay status` (read without a running engine). */
+export { HEALTH_KEY };
 const PAUSED_DESTINATIONS_KEY = 'engine.pausedDestinations';
 
 function iso(ms: number | null): string | null {
@@ -141,6 +151,9 @@ export function createEngine(options: EngineOptions): Engine {
   let concurrency = { ...options.concurrency };
   const bucket = createTokenBucket({ config: options.bandwidth, clock });
   const progress = createProgressTracker(clock);
+  const budget = createRetryBudget(options.budget);
+  const tracker = createDestinationHealth({ budget, ...options.healthRules });
+  let savedHealth = outbox.getMeta(HEALTH_KEY) ?? '';
 
   const running = new Map<string, Runner>();
   const health = new Map<string, HealthState>();
@@ -277,7 +290,14 @@ export function createEngine(options: EngineOptions): Engine {
       if (free <= 0) break;
       if (pausedDestinations.has(name) || !healthOf(name).online) continue;
       if (!getDestination(name)) continue;
-      const slots = Math.min(free, limitFor(name) - runningFor(name));
+      // A strained destination gets one attempt at a time, spaced by its retry budget.
+      const notBefore = budget.nextAttemptAt(name, now);
+      if (notBefore > now) {
+        armDueTimer(Math.min(notBefore - now, nextDue == null ? 60_000 : nextDue - now));
+        continue;
+      }
+      const limit = budget.strained(name, now) ? 1 : limitFor(name);
+      const slots = Math.min(free, limit - runningFor(name));
       if (slots <= 0) continue;
       for (const id of pickFair(name, slots, now)) {
         if (startJob(id)) free--;
@@ -535,6 +555,8 @@ export function createEngine(options: EngineOptions): Engine {
         const h = healthOf(job.destination);
         h.lastSuccessAt = clock.now();
         h.lastError = null;
+        tracker.attempt(job.destination, true, null, clock.now());
+        noteHealth();
         // A first result (e.g. only a status) may come with the answer; summaries and transcripts come later.
         const poll = outcome.pollResults && outcome.remoteId != null && !!destination.fetchResult;
         const state = finish(runner, {
@@ -584,6 +606,9 @@ export function createEngine(options: EngineOptions): Engine {
             jobLog.warn('lease lost during the attempt; another holder owns the job now');
             return null;
           case 'review':
+            // The platform answered on purpose: it is up, the call needs a person.
+            tracker.attempt(job.destination, true, null, clock.now());
+            noteHealth();
             return finish(runner, {
               to: 'needs-review',
               reviewIssues: decision.issues,
@@ -592,6 +617,8 @@ export function createEngine(options: EngineOptions): Engine {
             });
           case 'failed':
             healthOf(job.destination).lastError = decision.message;
+            tracker.attempt(job.destination, true, null, clock.now());
+            noteHealth();
             return finish(runner, {
               to: 'failed',
               lastError: decision.message,
@@ -600,7 +627,9 @@ export function createEngine(options: EngineOptions): Engine {
           case 'retry': {
             healthOf(job.destination).lastError = decision.message;
             if (decision.unreachable) {
+              tracker.unreachable(job.destination, decision.message, clock.now());
               markOffline(job.destination, decision.message);
+              noteHealth();
               return finish(runner, {
                 to: 'queued',
                 uncountAttempt: true,
@@ -612,16 +641,21 @@ export function createEngine(options: EngineOptions): Engine {
                 },
               });
             }
-            const at = clock.now() + decision.delayMs;
+            const now = clock.now();
+            tracker.attempt(job.destination, false, decision.message, now);
+            // Retry-After may make the wait longer than the budget, never shorter.
+            const delayMs = Math.max(decision.delayMs, budget.minDelayMs(job.destination, now));
+            if (tracker.shouldSleep(job.destination, now)) markOffline(job.destination, decision.message);
+            noteHealth();
             return finish(runner, {
               to: 'retry-wait',
-              nextAttemptAt: at,
+              nextAttemptAt: now + delayMs,
               failures: job.failures + 1,
               lastError: decision.message,
               event: {
                 type: 'retry-wait',
-                message: `${decision.message}; retrying in ${Math.ceil(decision.delayMs / 1000)} s`,
-                data: { delayMs: decision.delayMs },
+                message: `${decision.message}; retrying in ${Math.ceil(delayMs / 1000)} s`,
+                data: { delayMs, reason: decision.message },
               },
             });
           }
@@ -702,17 +736,25 @@ export function createEngine(options: EngineOptions): Engine {
             });
           case 'retry': {
             healthOf(job.destination).lastError = decision.message;
-            if (decision.unreachable) markOffline(job.destination, decision.message);
-            const at = clock.now() + decision.delayMs;
+            const now = clock.now();
+            if (decision.unreachable) {
+              tracker.unreachable(job.destination, decision.message, now);
+              markOffline(job.destination, decision.message);
+            } else {
+              tracker.attempt(job.destination, false, decision.message, now);
+              if (tracker.shouldSleep(job.destination, now)) markOffline(job.destination, decision.message);
+            }
+            noteHealth();
+            const delayMs = Math.max(decision.delayMs, budget.minDelayMs(job.destination, now));
             return end({
-              nextAttemptAt: at,
+              nextAttemptAt: now + delayMs,
               failures: job.failures + 1,
               lastError: decision.message,
               ...(decision.unreachable ? { uncountAttempt: true } : {}),
               event: {
                 type: 'live-retry',
-                message: `${decision.message}; opening the call again in ${Math.ceil(decision.delayMs / 1000)} s`,
-                data: { delayMs: decision.delayMs },
+                message: `${decision.message}; opening the call again in ${Math.ceil(delayMs / 1000)} s`,
+                data: { delayMs, reason: decision.message },
               },
             });
           }
@@ -738,9 +780,11 @@ export function createEngine(options: EngineOptions): Engine {
   function scheduleProbe(name: string) {
     const h = healthOf(name);
     if (h.probeTimer || stopped) return;
-    const ceiling = Math.min(probeMaxMs, probeBaseMs * 2 ** Math.min(h.probeFailures, 20));
-    // Equal jitter: never less than half the ceiling, so probes do not hammer a dead host.
-    const delay = Math.floor(ceiling / 2 + (Math.random() * ceiling) / 2);
+    // One probe at a time; quick while the outage is young, so the queue wakes soon after it ends.
+    const delay = probeDelayMs(h.probeFailures, clock.now() - (h.offlineSince ?? clock.now()), {
+      baseMs: probeBaseMs,
+      maxMs: probeMaxMs,
+    });
     h.probeTimer = setTimeout(() => {
       h.probeTimer = null;
       void probe(name);
@@ -775,6 +819,10 @@ export function createEngine(options: EngineOptions): Engine {
       h.online = true;
       h.offlineSince = null;
       h.probeFailures = 0;
+      tracker.recovered(name, clock.now());
+      // Retries spaced out by the budget while it failed are due now: the queue wakes at once.
+      outbox.wakeRetries(name);
+      noteHealth();
       scheduleTick();
     } else {
       h.probeFailures++;
@@ -890,6 +938,44 @@ export function createEngine(options: EngineOptions): Engine {
     return hit;
   }
 
+  /** Keeps the last health in the outbox for `callrelay status`; written only when it changes. */
+  function noteHealth() {
+    try {
+      const text = JSON.stringify(
+        healthList().map(({ name, health, lastError, since }) => ({ name, health, lastError, since })),
+      );
+      if (text === savedHealth) return;
+      savedHealth = text;
+      outbox.setMeta(HEALTH_KEY, text);
+    } catch (error) {
+      log.debug({ err: error }, 'could not save destination health');
+    }
+  }
+
+  function healthList(): DestinationHealth[] {
+    const names = new Set([...(options.destinationNames?.() ?? outbox.destinations()), ...health.keys()]);
+    const out: DestinationHealth[] = [];
+    const now = clock.now();
+    for (const name of [...names].sort()) {
+      const destination = getDestination(name);
+      if (!destination) continue;
+      const h = healthOf(name);
+      const t = tracker.get(name, now);
+      out.push({
+        name,
+        kind: destination.kind,
+        online: h.online,
+        paused: pausedDestinations.has(name),
+        lastSuccessAt: iso(h.lastSuccessAt),
+        lastError: t.lastError ?? h.lastError,
+        offlineSince: iso(h.offlineSince),
+        health: h.online ? t.health : 'down',
+        since: iso(h.online ? t.since : (h.offlineSince ?? t.since)),
+      });
+    }
+    return out;
+  }
+
   function persistPausedDestinations() {
     outbox.setMeta(PAUSED_DESTINATIONS_KEY, JSON.stringify([...pausedDestinations]));
   }
@@ -945,10 +1031,12 @@ export function createEngine(options: EngineOptions): Engine {
       outbox.setMeta(PAUSED_KEY, 'true');
       interruptWhere(() => true, 'queued');
       outbox.notifyChanged([]);
+      options.onPauseChanged?.();
     },
     resumeAll() {
       paused = false;
       outbox.setMeta(PAUSED_KEY, null);
+      options.onPauseChanged?.();
       scheduleTick();
     },
     isPaused: () => paused,
@@ -956,10 +1044,12 @@ export function createEngine(options: EngineOptions): Engine {
       pausedDestinations.add(name);
       persistPausedDestinations();
       interruptWhere((r) => r.destination === name, 'queued');
+      options.onPauseChanged?.();
     },
     resumeDestination(name) {
       pausedDestinations.delete(name);
       persistPausedDestinations();
+      options.onPauseChanged?.();
       scheduleTick();
     },
     isDestinationPaused: (name) => pausedDestinations.has(name),
@@ -970,25 +1060,7 @@ export function createEngine(options: EngineOptions): Engine {
     setBandwidth(next) {
       bucket.setConfig(next);
     },
-    health() {
-      const names = new Set([...(options.destinationNames?.() ?? outbox.destinations()), ...health.keys()]);
-      const out: DestinationHealth[] = [];
-      for (const name of [...names].sort()) {
-        const destination = getDestination(name);
-        if (!destination) continue;
-        const h = healthOf(name);
-        out.push({
-          name,
-          kind: destination.kind,
-          online: h.online,
-          paused: pausedDestinations.has(name),
-          lastSuccessAt: iso(h.lastSuccessAt),
-          lastError: h.lastError,
-          offlineSince: iso(h.offlineSince),
-        });
-      }
-      return out;
-    },
+    health: () => healthList(),
     progress: (id) => (running.has(id) ? progress.get(id) : null),
     activity: (id) => ((running.get(id)?.openBodies ?? 0) > 0 ? 'transfer' : null),
     isRunning: (id) => running.has(id),

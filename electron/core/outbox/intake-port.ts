@@ -57,6 +57,13 @@ export interface IntakePort {
    * returns the existing job's id with `created: false`.
    */
   enqueue(input: EnqueueInput): { id: string; created: boolean };
+  /** Many at once in one transaction (one fsync): a burst of files is enqueued in batches. */
+  enqueueMany?(inputs: EnqueueInput[]): { id: string; created: boolean }[];
+  /**
+   * Keeps a recording whose content job `of` already has as a `duplicate` row naming it, so every
+   * file seen is a row. Optional: a port without it only logs the duplicate.
+   */
+  recordDuplicate?(input: EnqueueInput, of: string): { id: string };
   /**
    * Live calls: creates the `waiting-file` job of a recording that just appeared, or finds the
    * one that exists for this path and destination (after a restart). Optional: a port without it

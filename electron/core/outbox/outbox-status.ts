@@ -25,3 +25,17 @@ export function readStateCounts(file: string, busyTimeoutMs = 5000): StateCounts
     db?.close();
   }
 }
+
+/** One value of the outbox's meta table, read-only (the engine's last destination health), or null. */
+export function readMeta(file: string, key: string, busyTimeoutMs = 5000): string | null {
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+    const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  } catch {
+    return null;
+  } finally {
+    db?.close();
+  }
+}

@@ -22,7 +22,10 @@ import { LeaseLostError } from '../delivery-errors.js';
 import { outboxEnvironmentProblem, StartupError } from '../startup-checks.js';
 import type { Clock, Logger } from '../logger.js';
 import { provisionalSha256, type EnqueueInput, type IntakePort, type LiveCompletionResult } from './intake-port.js';
+import { failureReasonSql } from './failure-reasons.js';
+import { createIntakeRows, type Reexamined, type ReexaminedResult } from './intake-rows.js';
 import { statesLeadingTo, waitingStates } from './job-states.js';
+import { createTimelineFolding } from './timeline-folding.js';
 import { migrate } from './migrations.js';
 import { lostCreates } from './outbox-recovery.js';
 import type { WitnessEntry } from './progress-witness.js';
@@ -55,6 +58,8 @@ export interface JobRecord {
   hookPending: boolean;
   resendOf: string | null;
   resendNo: number;
+  /** state duplicate: the job that has the same content. */
+  duplicateOf: string | null;
   createdAt: number;
   updatedAt: number;
   finishedAt: number | null;
@@ -77,9 +82,13 @@ export interface JobListRow {
   nextAttemptAt: number | null;
   createdAt: number;
   updatedAt: number;
+  duplicateOf: string | null;
+  resendOf: string | null;
+  resendNo: number;
 }
 
 export type QueueQuery = Omit<QueueListInput, 'limit'> & { limit?: number };
+export { failureReasonSql } from './failure-reasons.js';
 
 export interface Lease {
   leaseId: string;
@@ -188,6 +197,16 @@ export interface Outbox extends Required<IntakePort> {
   /** When the job waiting longest for `destination` arrived (the first by arrival order), or null. */
   oldestWaitingFor(destination: string): number | null;
 
+  // Every file seen is a row (intake-rows.ts).
+  recordDuplicate(input: EnqueueInput, of: string): { id: string };
+  sendAnyway(ids: string[]): string[];
+  applyReexamined(id: string, fresh: Reexamined): ReexaminedResult;
+  sendAsIs(ids: string[]): string[];
+  /** A destination that recovered: its waiting retries are due now. */
+  wakeRetries(destination: string): number;
+  /** Jobs that a pause would hold (queued or retry-wait), per destination. */
+  readyCounts(): Map<string, { queued: number; 'retry-wait': number }>;
+
   getMeta(key: string): string | null;
   setMeta(key: string, value: string | null): void;
   integrityCheck(): string;
@@ -243,7 +262,7 @@ export function setAsideOutbox(file: string, now = Date.now()): string {
 
 const JOB_COLUMNS = '*';
 const LIST_COLUMNS =
-  'seq, id, state, file_name, path, folder, destination, call_time, call_from, call_to, attempts, last_error, step, next_attempt_at, created_at, updated_at';
+  'seq, id, state, file_name, path, folder, destination, call_time, call_from, call_to, attempts, last_error, step, next_attempt_at, created_at, updated_at, duplicate_of, resend_of, resend_no';
 
 interface JobRowRaw {
   seq: number;
@@ -273,6 +292,7 @@ interface JobRowRaw {
   hook_pending: number;
   resend_of: string | null;
   resend_no: number;
+  duplicate_of: string | null;
   created_at: number;
   updated_at: number;
   finished_at: number | null;
@@ -295,6 +315,9 @@ interface ListRowRaw {
   next_attempt_at: number | null;
   created_at: number;
   updated_at: number;
+  duplicate_of: string | null;
+  resend_of: string | null;
+  resend_no: number;
 }
 
 function toRecord(r: JobRowRaw): JobRecord {
@@ -326,6 +349,7 @@ function toRecord(r: JobRowRaw): JobRecord {
     hookPending: r.hook_pending === 1,
     resendOf: r.resend_of,
     resendNo: r.resend_no,
+    duplicateOf: r.duplicate_of,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     finishedAt: r.finished_at,
@@ -349,6 +373,9 @@ function toListRow(r: ListRowRaw): JobListRow {
     nextAttemptAt: r.next_attempt_at,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    duplicateOf: r.duplicate_of,
+    resendOf: r.resend_of,
+    resendNo: r.resend_no,
   };
 }
 
@@ -435,14 +462,17 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
   const stmt = {
     byId: db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`),
     seenFile: db.prepare('SELECT 1 FROM jobs WHERE path = ? AND size = ? AND mtime = ? LIMIT 1'),
-    bySha: db.prepare('SELECT id, state FROM jobs WHERE sha256 = ? AND destination = ? AND resend_no = 0'),
+    // Duplicate rows and empty files are outside the content rule (migration 4).
+    bySha: db.prepare(
+      'SELECT id, state FROM jobs WHERE sha256 = ? AND destination = ? AND resend_no = 0 AND duplicate_of IS NULL AND size <> 0',
+    ),
     insert: db.prepare(`INSERT INTO jobs (id, state, destination, folder, sha256, path, file_name, size, mtime,
         call_id, call_time, call_from, call_to, phones, recording, call, review_issues, last_error,
-        resend_of, resend_no, created_at, updated_at)
+        resend_of, resend_no, duplicate_of, finished_at, created_at, updated_at)
       VALUES (@id, @state, @destination, @folder, @sha256, @path, @file_name, @size, @mtime,
         @call_id, @call_time, @call_from, @call_to, @phones, @recording, @call, @review_issues, @last_error,
-        @resend_of, @resend_no, @now, @now)
-      ON CONFLICT(sha256, destination, resend_no) DO NOTHING`),
+        @resend_of, @resend_no, @duplicate_of, @finished_at, @now, @now)
+      ON CONFLICT(sha256, destination, resend_no) WHERE duplicate_of IS NULL AND size <> 0 DO NOTHING`),
     event: db.prepare('INSERT INTO events (job_id, at, type, message, data) VALUES (?, ?, ?, ?, ?)'),
     events: db.prepare('SELECT id, at, type, message, data FROM events WHERE job_id = ? ORDER BY id DESC LIMIT ?'),
     counts: db.prepare('SELECT state, n FROM job_counts'),
@@ -499,7 +529,7 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
     buckets: db.prepare(
       'SELECT CAST((at - ?) / ? AS INTEGER) AS bucket, COUNT(*) AS n FROM events WHERE type = ? AND at >= ? GROUP BY bucket',
     ),
-    failures: db.prepare(`SELECT COALESCE(last_error, 'no reason recorded') AS reason, COUNT(*) AS count
+    failures: db.prepare(`SELECT ${failureReasonSql} AS reason, COUNT(*) AS count
       FROM jobs WHERE state = 'failed' GROUP BY reason ORDER BY count DESC LIMIT ?`),
     totals: db.prepare('SELECT destination, state, n AS jobs, bytes FROM job_totals WHERE n > 0'),
     // One index probe per waiting state (jobs_destination_state), never a scan of the backlog.
@@ -556,7 +586,12 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
   };
 
   const insertJob = (
-    input: EnqueueInput & { resendOf?: string; resendNo?: number },
+    input: Omit<EnqueueInput, 'state'> & {
+      state: EnqueueInput['state'] | 'duplicate';
+      resendOf?: string;
+      resendNo?: number;
+      duplicateOf?: string;
+    },
   ): { id: string; created: boolean } => {
     const id = randomUUID();
     const now = clock.now();
@@ -575,9 +610,11 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
       recording: JSON.stringify(r),
       call: JSON.stringify(input.call),
       review_issues: JSON.stringify(input.reviewIssues),
-      last_error: input.state === 'failed' ? (input.reason ?? 'failed at intake') : null,
+      last_error: input.state === 'failed' || input.state === 'duplicate' ? (input.reason ?? 'failed at intake') : null,
       resend_of: input.resendOf ?? null,
       resend_no: input.resendNo ?? 0,
+      duplicate_of: input.duplicateOf ?? null,
+      finished_at: input.state === 'duplicate' ? now : null,
       now,
     });
     if (info.changes === 0) {
@@ -590,17 +627,55 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
         ? 'Queued'
         : input.state === 'needs-review'
           ? 'Waiting for review'
-          : 'Could not be queued';
+          : input.state === 'duplicate'
+            ? 'Not sent'
+            : 'Could not be queued';
     addEvent(id, 'created', input.reason ? `${what}: ${input.reason}` : `${what} for ${input.destination}`, {
       state: input.state,
       ...(input.reviewIssues.length ? { issues: input.reviewIssues } : {}),
       ...(input.resendOf ? { resendOf: input.resendOf } : {}),
+      ...(input.duplicateOf ? { duplicateOf: input.duplicateOf } : {}),
     });
     return { id, created: true };
   };
 
+  const folding = createTimelineFolding(db);
+  const rows = createIntakeRows({
+    db,
+    clock,
+    getJob,
+    addEvent,
+    insertJob,
+    changed,
+    callColumns,
+    findBySha: (sha256, destination) =>
+      (stmt.bySha.get(sha256, destination) as { id: string; state: JobState } | undefined) ?? null,
+  });
+  const wakeRetries = db.prepare(
+    "UPDATE jobs SET next_attempt_at = ? WHERE destination = ? AND state = 'retry-wait' AND next_attempt_at > ?",
+  );
+  const readyCounts = db.prepare(
+    "SELECT destination, state, COUNT(*) AS n FROM jobs WHERE state IN ('queued', 'retry-wait') GROUP BY destination, state",
+  );
+
   const outbox: Outbox = {
     file,
+    ...rows,
+    wakeRetries(destination) {
+      const now = clock.now();
+      const n = wakeRetries.run(now, destination, now).changes;
+      if (n > 0) changed([]);
+      return n;
+    },
+    readyCounts() {
+      const out = new Map<string, { queued: number; 'retry-wait': number }>();
+      for (const r of readyCounts.all() as { destination: string; state: 'queued' | 'retry-wait'; n: number }[]) {
+        const entry = out.get(r.destination) ?? { queued: 0, 'retry-wait': 0 };
+        entry[r.state] = r.n;
+        out.set(r.destination, entry);
+      }
+      return out;
+    },
     close() {
       // A clean shutdown leaves the whole state in the database file, none of it only in the WAL.
       // PASSIVE never waits: another process reading the outbox (status) cannot hold this up.
@@ -672,6 +747,8 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
           last_error: null,
           resend_of: null,
           resend_no: 0,
+          duplicate_of: null,
+          finished_at: null,
           now,
         });
         addEvent(id, 'created', `Recording appeared; opening the call in ${input.destination} while it is written`, {
@@ -704,11 +781,21 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
             `not uploaded again${opened ? ' (the call opened for it stays in progress there)' : ''}`;
           // The provisional hash is retired to one of this job's own, so the path can go live again.
           db.prepare(
-            `UPDATE jobs SET state = 'failed', sha256 = ?, recording = ?, size = ?, mtime = ?, last_error = ?,
-               lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL,
+            `UPDATE jobs SET state = 'duplicate', duplicate_of = ?, sha256 = ?, recording = ?, size = ?, mtime = ?,
+               last_error = ?, lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL,
                updated_at = ?, finished_at = ? WHERE id = ?`,
-          ).run(provisionalSha256(`retired:${id}`), JSON.stringify(r), r.sizeBytes, r.mtimeMs, reason, now, now, id);
-          addEvent(id, 'failed', `Not sent: ${reason}`, { duplicateOf: other.id });
+          ).run(
+            other.id,
+            provisionalSha256(`retired:${id}`),
+            JSON.stringify(r),
+            r.sizeBytes,
+            r.mtimeMs,
+            reason,
+            now,
+            now,
+            id,
+          );
+          addEvent(id, 'duplicate', `Not sent: ${reason}`, { duplicateOf: other.id });
           return { outcome: 'duplicate', of: other.id };
         }
         // The call was opened (or is about to be) under the live job's callId: it must not change.
@@ -790,7 +877,10 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
           now,
           id,
         );
-        addEvent(id, o.event.type, o.event.message, o.event.data);
+        const reason = o.event.data?.reason;
+        if (!(typeof reason === 'string' && folding.fold(id, o.event.type, reason, o.event.message, now))) {
+          addEvent(id, o.event.type, o.event.message, o.event.data);
+        }
         return true;
       })();
       if (ok) changed([id]);
@@ -806,13 +896,26 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
         message: string;
         data: string | null;
       }[];
-      return rows.reverse().map((e) => ({
-        id: e.id,
-        at: new Date(e.at).toISOString(),
-        type: e.type,
-        message: e.message,
-        ...(e.data ? { data: JSON.parse(e.data) as Record<string, unknown> } : {}),
-      }));
+      return rows.reverse().map((e) => {
+        const data = e.data ? (JSON.parse(e.data) as Record<string, unknown>) : undefined;
+        const fold = data?.fold as { count: number; firstAt: number; lastAt: number } | undefined;
+        return {
+          id: e.id,
+          at: new Date(e.at).toISOString(),
+          type: e.type,
+          message: e.message,
+          ...(data ? { data } : {}),
+          ...(fold
+            ? {
+                repeat: {
+                  count: fold.count,
+                  firstAt: new Date(fold.firstAt).toISOString(),
+                  lastAt: new Date(fold.lastAt).toISOString(),
+                },
+              }
+            : {}),
+        };
+      });
     },
     addEvent(id, type, message, data) {
       addEvent(id, type, message, data);
@@ -840,6 +943,10 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
       if (query.until) {
         where.push('call_time <= ?');
         params.push(Date.parse(query.until));
+      }
+      if (query.reason) {
+        where.push(`state = 'failed' AND ${failureReasonSql} = ?`);
+        params.push(query.reason);
       }
       const search = query.search?.trim();
       if (search) {
@@ -947,7 +1054,10 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
           .prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = @id AND lease_id = @leaseId AND state = 'running'`)
           .run(params);
         if (info.changes !== 1) return false;
-        addEvent(id, o.event.type, o.event.message, o.event.data);
+        const reason = o.event.data?.reason;
+        const folded =
+          typeof reason === 'string' && folding.fold(id, o.event.type, reason, o.event.message, params.now as number);
+        if (!folded) addEvent(id, o.event.type, o.event.message, o.event.data);
         return true;
       })();
       if (ok) changed([id]);

@@ -15,7 +15,7 @@ import { createStabilityGate, type StabilityGateOptions, type StableFile } from 
 
 export type WatchedFolderSettings = Pick<
   FolderConfig,
-  'path' | 'recursive' | 'include' | 'exclude' | 'quietPeriodMs' | 'polling'
+  'path' | 'recursive' | 'include' | 'exclude' | 'quietPeriodMs' | 'polling' | 'rescanMs'
 >;
 
 export interface FolderWatcherStatus {
@@ -24,6 +24,8 @@ export interface FolderWatcherStatus {
   error: string | null;
   /** Files waiting in the stability gate. */
   pending: number;
+  /** Files the rescan found that no change event had reported (each logged at warn level). */
+  missedByEvents: number;
 }
 
 export interface FolderWatcherOptions {
@@ -45,8 +47,8 @@ export interface FolderWatcherOptions {
   /**
    * How often the whole tree is listed again to catch what change events missed (an overflowed
    * event queue, a share that drops notifications, a subfolder created and filled at once);
-   * default 60 s. Files already released are skipped without a stat, so a pass costs one
-   * directory listing per folder.
+   * default the folder's `rescanMs`, else 60 s; 0 turns it off. Files already released are
+   * skipped without a stat, so a pass costs one directory listing per folder.
    */
   rescanMs?: number;
   platform?: NodeJS.Platform;
@@ -115,10 +117,12 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
   let closed = false;
   let pendingReady: (() => void) | null = null;
 
+  let missedByEvents = 0;
   const status = (): FolderWatcherStatus => ({
     available,
     error: error ?? listErrors.values().next().value ?? null,
     pending: gate.pending(),
+    missedByEvents,
   });
   const report = () => options.onStatus?.(status());
 
@@ -127,7 +131,10 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
   }
 
   /** Lists `dir`, hands new or changed files to the gate, and returns its subdirectories. */
-  async function listDirectory(dir: string, options: { trustReleased?: boolean } = {}): Promise<string[]> {
+  async function listDirectory(
+    dir: string,
+    options: { trustReleased?: boolean; rescan?: boolean } = {},
+  ): Promise<{ subdirectories: string[]; handed: number }> {
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
@@ -144,13 +151,14 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
           report();
         }
       }
-      return [];
+      return { subdirectories: [], handed: 0 };
     }
     if (listErrors.delete(dir)) {
       log.info({ dir }, 'directory reads again');
       report();
     }
     const subdirectories: string[] = [];
+    let handed = 0;
     for (const entry of entries) {
       if (closed) break;
       if (entry.isDirectory()) {
@@ -174,9 +182,59 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
           continue;
         }
       }
+      if (!gate.has(file)) {
+        handed += 1;
+        // Only the safety net found it: an event was lost. Said loudly, so a regression shows.
+        if (options.rescan) {
+          missedByEvents += 1;
+          log.warn({ path: file }, 'the rescan found a file that no change event reported');
+        }
+      }
       gate.observe(file);
     }
-    return subdirectories;
+    return { subdirectories, handed };
+  }
+
+  // Polling compares a directory's stat between polls, and a directory's mtime moves in coarse
+  // ticks: a file renamed in just after a listing, within the same tick as the change that
+  // triggered it, leaves the stat as it was and raises no further poll event. So a listing that
+  // found new files is repeated one interval later, until a listing finds nothing new.
+  const settling = new Set<string>();
+  const fullPassDue = new Set<string>();
+  function listUntilSettled(dir: string): void {
+    if (closed) return;
+    if (settling.has(dir)) {
+      fullPassDue.add(dir);
+      return;
+    }
+    settling.add(dir);
+    // The first pass also looks at released files (a poll event is the only news of a change to
+    // one); the passes after it only look for names not seen yet.
+    const pass = async (first: boolean) => {
+      const full = first || fullPassDue.delete(dir);
+      const { handed } = await listDirectory(dir, { trustReleased: !full });
+      if ((handed === 0 && !full) || closed) {
+        settling.delete(dir);
+        return;
+      }
+      setTimeout(() => void pass(false), options.pollIntervalMs ?? 1000).unref();
+    };
+    void pass(true);
+  }
+
+  // With OS events each names its entry, but events are dropped when the kernel queue overflows
+  // or while chokidar swaps a watch; after a burst of events the directory itself is listed once
+  // more (cheaply: released files are trusted), so a lost event costs a moment, not a rescan.
+  const burstTimers = new Map<string, NodeJS.Timeout>();
+  function listAfterBurst(dir: string): void {
+    if (burstTimers.has(dir) || closed) return;
+    const delay = Math.min(500, Math.max(50, Math.round(folder.quietPeriodMs / 4)));
+    const timer = setTimeout(() => {
+      burstTimers.delete(dir);
+      void listDirectory(dir, { trustReleased: true });
+    }, delay);
+    timer.unref();
+    burstTimers.set(dir, timer);
   }
 
   // Walks the tree one directory at a time (never a burst of parallel reads), so a missed event
@@ -188,7 +246,7 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
     try {
       const dirs = [root];
       while (dirs.length > 0 && !closed) {
-        const subdirectories = await listDirectory(dirs.pop() as string, { trustReleased: true });
+        const { subdirectories } = await listDirectory(dirs.pop() as string, { trustReleased: true, rescan: true });
         if (folder.recursive) dirs.push(...subdirectories);
       }
     } finally {
@@ -247,9 +305,10 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
         // fs.watch on a directory: the event names the entry that changed.
         if (evPath) observe(path.resolve(watched, evPath));
         else void listDirectory(path.resolve(watched));
+        listAfterBurst(path.resolve(watched));
       } else if (evPath) {
         // Polling: the directory's own mtime changed (an entry was added, removed or renamed).
-        void listDirectory(path.resolve(evPath));
+        listUntilSettled(path.resolve(evPath));
       }
     });
     w.on('unlinkDir', (p) => {
@@ -351,13 +410,18 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
     async start() {
       await checkHealth();
       scheduleHealth();
-      rescanTimer = setInterval(() => void rescan(), options.rescanMs ?? 60_000);
-      rescanTimer.unref();
+      const rescanMs = options.rescanMs ?? folder.rescanMs ?? 60_000;
+      if (rescanMs > 0) {
+        rescanTimer = setInterval(() => void rescan(), rescanMs);
+        rescanTimer.unref();
+      }
     },
     async close() {
       closed = true;
       if (healthTimer) clearTimeout(healthTimer);
       if (rescanTimer) clearInterval(rescanTimer);
+      for (const t of burstTimers.values()) clearTimeout(t);
+      burstTimers.clear();
       gate.close();
       await stopChokidar();
     },

@@ -50,6 +50,8 @@ export interface StabilityGate {
   /** A file appeared or changed: (re)start watching it. */
   observe(path: string): void;
   forget(path: string): void;
+  /** True while the file is a candidate (waiting to hold still). */
+  has(path: string): boolean;
   /** Drops every candidate under a directory (it vanished). */
   forgetUnder(dir: string): void;
   pending(): number;
@@ -186,6 +188,7 @@ export function createStabilityGate(options: StabilityGateOptions): StabilityGat
     forget(path) {
       candidates.delete(path);
     },
+    has: (path) => candidates.has(path),
     forgetUnder(dir) {
       const prefix = dir.endsWith(sep) ? dir : dir + sep;
       for (const path of candidates.keys()) if (path === dir || path.startsWith(prefix)) candidates.delete(path);

@@ -10,6 +10,8 @@ export interface AttentionState {
   paused: boolean;
   reviewWaiting: number;
   failingDestinations: string[];
+  /** Destinations degraded or down, from what their requests actually do. */
+  unhealthy: { name: string; health: 'degraded' | 'down'; since: string | null }[];
   connected: boolean | null;
   load(): Promise<void>;
   handleChanged(event: QueueChanged): void;
@@ -24,6 +26,7 @@ export function createAttentionStore(client: ContractClient): AttentionStore {
     paused: false,
     reviewWaiting: 0,
     failingDestinations: [],
+    unhealthy: [],
     connected: null,
     async load() {
       try {
@@ -42,7 +45,11 @@ export function createAttentionStore(client: ContractClient): AttentionStore {
       set({ counts: event.counts, reviewWaiting: event.counts['needs-review'], connected: true });
     },
     handleAttention(event) {
-      set({ reviewWaiting: event.reviewWaiting, failingDestinations: event.failingDestinations });
+      set({
+        reviewWaiting: event.reviewWaiting,
+        failingDestinations: event.failingDestinations,
+        unhealthy: event.unhealthy ?? [],
+      });
     },
   }));
 }

@@ -7,7 +7,22 @@ import type { CallPatch, FieldIssue, JobDetail } from '../../../shared/model.js'
 import { describeError } from './describe-error.js';
 
 export type CallSchema = ChannelOutput<'destination:schema'>;
-export type JobAction = 'retry' | 'pause' | 'resume' | 'cancel' | 'move-to-front' | 'resend';
+export type JobAction =
+  | 'retry'
+  | 'pause'
+  | 'resume'
+  | 'cancel'
+  | 'move-to-front'
+  | 'resend'
+  | 'send-anyway'
+  | 'send-as-is';
+
+/** What each action did, in the same words as its button. */
+const doneWords: Partial<Record<JobAction, string>> = {
+  resend: 'Sent again: a new job was queued; it creates a second call on the platform',
+  'send-anyway': 'Sent anyway: this job is queued as a resend of the first one',
+  'send-as-is': 'Sent as it is: queued with the recording as it is',
+};
 
 export interface JobState {
   id: string | null;
@@ -19,6 +34,8 @@ export interface JobState {
   /** Issues the host found in the last save (the destination's own validation). */
   saveIssues: FieldIssue[];
   notice: string | null;
+  /** Why the last action was refused (nothing was sent); stays until the next action or job. */
+  refusal: string | null;
   open(id: string | null): Promise<void>;
   reload(): Promise<void>;
   save(patch: CallPatch, queue: boolean): Promise<FieldIssue[] | null>;
@@ -49,8 +66,18 @@ export function createJobStore(client: ContractClient, schemaCache = new Map<str
     saving: false,
     saveIssues: [],
     notice: null,
+    refusal: null,
     async open(id) {
-      set({ id, job: null, schema: null, status: id ? 'loading' : 'idle', error: null, saveIssues: [], notice: null });
+      set({
+        id,
+        job: null,
+        schema: null,
+        status: id ? 'loading' : 'idle',
+        error: null,
+        saveIssues: [],
+        notice: null,
+        refusal: null,
+      });
       if (id) await get().reload();
     },
     async reload() {
@@ -91,14 +118,20 @@ export function createJobStore(client: ContractClient, schemaCache = new Map<str
       if (!id) return;
       try {
         const reply = await client.call(`job:${action}`, { ids: [id] });
+        const refused = 'refused' in reply ? (reply.refused ?? []) : [];
         set({
-          notice:
-            reply.updated > 0
-              ? `Done: ${action.replace(/-/g, ' ')}.`
-              : `Nothing changed: this job cannot ${action.replace(/-/g, ' ')} in its current state.`,
-          error: null,
+          refusal: refused.length > 0 ? `Retry refused, nothing was sent: ${refused[0]!.reason}` : null,
         });
         await get().reload();
+        set({
+          notice:
+            refused.length > 0
+              ? null
+              : reply.updated > 0
+                ? `${doneWords[action] ?? `Done: ${action.replace(/-/g, ' ')}`}.`
+                : `Nothing changed: this job cannot ${action.replace(/-/g, ' ')} in its current state.`,
+          error: null,
+        });
       } catch (error) {
         set({ error: describeError(error) });
       }

@@ -18,9 +18,19 @@ export interface QueueFilters {
   /** Local dates from date inputs, YYYY-MM-DD; empty for no bound. */
   since: string;
   until: string;
+  /** A failure reason as "Failures by reason" lists it (file name left out); empty for any. */
+  reason?: string;
 }
 
-export const emptyFilters: QueueFilters = { states: [], destination: '', folder: '', search: '', since: '', until: '' };
+export const emptyFilters: QueueFilters = {
+  states: [],
+  destination: '',
+  folder: '',
+  search: '',
+  since: '',
+  until: '',
+  reason: '',
+};
 
 export interface QueuePage {
   items: JobSummary[];
@@ -28,7 +38,7 @@ export interface QueuePage {
   stale: boolean;
 }
 
-export type BulkAction = 'retry' | 'pause' | 'resume' | 'cancel' | 'move-to-front';
+export type BulkAction = 'retry' | 'pause' | 'resume' | 'cancel' | 'move-to-front' | 'send-anyway';
 
 export interface QueueState {
   filters: QueueFilters;
@@ -72,6 +82,7 @@ export function filtersToInput(filters: QueueFilters): QueueListInput {
   const until = localDateToIso(filters.until, true);
   if (since) input.since = since;
   if (until) input.until = until;
+  if (filters.reason) input.reason = filters.reason;
   return input;
 }
 
@@ -85,6 +96,8 @@ export function createQueueStore(client: ContractClient, options: { refreshInter
   let walkAgain = false;
   let active = true;
   let missedChange = false;
+  // A change that arrives while a page is loading may not be in its answer: refresh once after.
+  let changedWhileLoading = false;
 
   const store = createStore<QueueState>()((set, get) => {
     async function fetchPage(index: number, gen: number): Promise<boolean> {
@@ -169,8 +182,13 @@ export function createQueueStore(client: ContractClient, options: { refreshInter
         walking = false;
         walkAgain = false;
         visible = [0, Math.max(visible[1] - visible[0], 50)];
+        changedWhileLoading = false;
         set({ pages: [], total: null, status: 'loading', error: null, selected: new Set() });
         await walk(false);
+        if (changedWhileLoading) {
+          changedWhileLoading = false;
+          refresher.request();
+        }
       },
       showRange(start, end) {
         visible = [Math.max(0, start), Math.max(start, end)];
@@ -205,15 +223,21 @@ export function createQueueStore(client: ContractClient, options: { refreshInter
         const targets = ids ?? [...get().selected];
         if (targets.length === 0) return 0;
         let updated = 0;
+        const refused: { id: string; reason: string }[] = [];
         try {
           // The contract caps one call at 10,000 ids.
           for (let i = 0; i < targets.length; i += 10_000) {
             const reply = await client.call(`job:${action}`, { ids: targets.slice(i, i + 10_000) });
             updated += reply.updated;
+            if ('refused' in reply && reply.refused) refused.push(...reply.refused);
           }
+          const reasons = [...new Set(refused.map((r) => r.reason))];
           set({
             notice: `${updated} of ${targets.length} job${targets.length === 1 ? '' : 's'} updated (${action.replace(/-/g, ' ')}).`,
-            error: null,
+            error:
+              refused.length > 0
+                ? `${refused.length} refused, nothing was sent for ${refused.length === 1 ? 'it' : 'them'}: ${reasons.slice(0, 3).join('; ')}`
+                : null,
           });
         } catch (error) {
           set({ error: describeError(error) });
@@ -224,7 +248,10 @@ export function createQueueStore(client: ContractClient, options: { refreshInter
       handleChanged(event) {
         const previous = get().counts;
         set({ counts: event.counts });
-        if (get().status !== 'ready') return;
+        if (get().status !== 'ready') {
+          if (get().status === 'loading') changedWhileLoading = true;
+          return;
+        }
         const first = Math.floor(visible[0] / queuePageSize);
         const last = Math.floor(visible[1] / queuePageSize);
         const totalChanged =

@@ -11,6 +11,9 @@ import { ThroughputChart } from './throughput-chart.js';
 
 const waitingStates = ['queued', 'running', 'retry-wait', 'needs-review', 'waiting-file', 'paused'] as const;
 
+export const healthLabels = { online: 'Online', degraded: 'Degraded', down: 'Down' } as const;
+const healthBadge = { online: 'state-done', degraded: 'state-retry-wait', down: 'state-failed' } as const;
+
 export function DashboardView() {
   const { dashboard, queue } = useServices();
   const data = useStore(dashboard, (s) => s.data);
@@ -82,6 +85,15 @@ export function DashboardView() {
           <a href="#/review">Open the review inbox</a>
         </div>
         <div className="card">
+          <h2>Same as another</h2>
+          <p className="big-number" data-testid="duplicate-count">
+            {data.counts.duplicate.toLocaleString()}
+          </p>
+          <a href="#/queue" onClick={() => queue.getState().setFilters({ ...emptyFilters, states: ['duplicate'] })}>
+            Not sent: content already taken
+          </a>
+        </div>
+        <div className="card">
           <h2>Failed</h2>
           <p className="big-number">{data.counts.failed.toLocaleString()}</p>
           <a href="#/queue" onClick={() => queue.getState().setFilters({ ...emptyFilters, states: ['failed'] })}>
@@ -130,8 +142,17 @@ export function DashboardView() {
           ) : (
             <SimpleTable columns={['Reason', 'Jobs']}>
               {data.failuresByReason.map((f) => (
-                <tr key={f.reason}>
-                  <td>{f.reason}</td>
+                <tr key={f.reason} data-testid="failure-reason">
+                  <td>
+                    <a
+                      href="#/queue"
+                      onClick={() =>
+                        queue.getState().setFilters({ ...emptyFilters, states: ['failed'], reason: f.reason })
+                      }
+                    >
+                      {f.reason}
+                    </a>
+                  </td>
                   <td className="cell-number">{f.count}</td>
                 </tr>
               ))}
@@ -147,15 +168,16 @@ export function DashboardView() {
           ) : (
             <SimpleTable columns={['Name', 'Status', 'Last success', <span className="visually-hidden">Actions</span>]}>
               {data.destinations.map((d) => (
-                <tr key={d.name}>
+                <tr key={d.name} data-testid="destination-health" data-destination={d.name} data-health={d.health}>
                   <td>
                     {d.name} <small className="muted">{d.kind}</small>
                   </td>
                   <td>
-                    <span className={`badge ${d.online ? 'state-done' : 'state-failed'}`}>
-                      {d.online ? 'Online' : 'Offline'}
-                    </span>
+                    <span className={`badge ${healthBadge[d.health]}`}>{healthLabels[d.health]}</span>
                     {d.paused ? <span className="badge state-paused">Paused</span> : null}
+                    {d.health !== 'online' && d.since ? (
+                      <small className="muted block">since {formatTime(d.since)}</small>
+                    ) : null}
                     {d.lastError ? <small className="field-error block">{d.lastError}</small> : null}
                   </td>
                   <td>{formatTime(d.lastSuccessAt)}</td>

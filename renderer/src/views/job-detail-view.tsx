@@ -1,16 +1,24 @@
 // One job: actions, the call form, the recording, what the platform sent back, and the timeline.
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import type { JobDetail } from '../../../shared/model.js';
 import { useServices } from '../app-services.js';
 import { ErrorState, LoadingState, Notice } from '../components/status-panel.js';
-import { formatBytes, formatDuration, formatTime, stateLabels } from '../format-values.js';
+import {
+  formatBytes,
+  formatDuration,
+  formatTime,
+  pausedLabel,
+  repeatLabel,
+  resendLabel,
+  stateLabels,
+} from '../format-values.js';
 import type { JobAction } from '../stores/job-store.js';
 import { CallForm } from './call-form.js';
 
 const actionsByState: Record<JobDetail['state'], JobAction[]> = {
   'waiting-file': ['cancel'],
-  'needs-review': ['cancel'],
+  'needs-review': ['send-as-is', 'cancel'],
   queued: ['move-to-front', 'pause', 'cancel'],
   running: ['pause', 'cancel'],
   'retry-wait': ['retry', 'pause', 'cancel'],
@@ -18,6 +26,7 @@ const actionsByState: Record<JobDetail['state'], JobAction[]> = {
   failed: ['retry', 'cancel'],
   paused: ['resume', 'cancel'],
   cancelled: ['retry'],
+  duplicate: ['send-anyway'],
 };
 
 const actionLabels: Record<JobAction, string> = {
@@ -27,7 +36,32 @@ const actionLabels: Record<JobAction, string> = {
   cancel: 'Cancel',
   'move-to-front': 'Move to front',
   resend: 'Send again',
+  'send-anyway': 'Send anyway',
+  'send-as-is': 'Send as it is',
 };
+
+/** Actions that create a call the platform may already have: each asks first, naming what happens. */
+function confirmation(action: JobAction, job: JobDetail): string | null {
+  const first = job.resendOf ?? job.id;
+  if (action === 'resend') {
+    return `Send again creates a second call on ${job.destination}; the first is ${job.remoteId ?? first}. Send again?`;
+  }
+  if (action === 'send-anyway') {
+    return `Send anyway creates a second call on ${job.destination} with the same recording as job ${job.duplicateOf ?? '?'}. Send anyway?`;
+  }
+  if (action === 'send-as-is') {
+    return `Send as it is sends the recording to ${job.destination} as it is, although ${
+      job.reviewIssues.find((i) => i.field === 'recording')?.message ?? 'it has a problem'
+    }. Send as it is?`;
+  }
+  return null;
+}
+
+function canAct(action: JobAction, job: JobDetail): boolean {
+  // Only a recording's own problem (cut off, length unknown) can be waived by a person.
+  if (action === 'send-as-is') return job.reviewIssues.some((i) => i.field === 'recording');
+  return true;
+}
 
 export function useFolderTimeZone(folder: string | null): string | null {
   const { settings } = useServices();
@@ -110,9 +144,11 @@ export function JobDetailView({ id }: { id: string }) {
   const status = useStore(store, (s) => s.status);
   const error = useStore(store, (s) => s.error);
   const notice = useStore(store, (s) => s.notice);
+  const refusal = useStore(store, (s) => s.refusal);
   const saving = useStore(store, (s) => s.saving);
   const saveIssues = useStore(store, (s) => s.saveIssues);
   const timeZone = useFolderTimeZone(job?.folder ?? null);
+  const [confirming, setConfirming] = useState<JobAction | null>(null);
 
   useEffect(() => {
     void store.getState().open(id);
@@ -132,7 +168,8 @@ export function JobDetailView({ id }: { id: string }) {
     );
   }
 
-  const issues = saveIssues.length > 0 ? saveIssues : job.reviewIssues;
+  // A delivered job has nothing left to fix: an old problem must not sit above "Delivered".
+  const issues = saveIssues.length > 0 ? saveIssues : job.state === 'done' ? [] : job.reviewIssues;
 
   return (
     <section className="view job-view" aria-labelledby="job-title">
@@ -142,19 +179,59 @@ export function JobDetailView({ id }: { id: string }) {
       <header className="view-header">
         <h1 id="job-title">{job.fileName}</h1>
         <span className={`badge state-${job.state}`} data-testid="job-state">
-          {stateLabels[job.state]}
+          {pausedLabel(job.pausedBy, job.destination) ?? stateLabels[job.state]}
         </span>
+        {resendLabel(job.resendNo, job.resendOf) ? (
+          <a className="muted" data-testid="resend-of" href={`#/job/${encodeURIComponent(job.resendOf!)}`}>
+            {resendLabel(job.resendNo, job.resendOf)}
+          </a>
+        ) : null}
       </header>
+      {job.state === 'duplicate' && job.duplicateOf ? (
+        <p className="notice" data-testid="same-as">
+          Not sent: the same recording as{' '}
+          <a href={`#/job/${encodeURIComponent(job.duplicateOf)}`}>the job that has it</a>, already taken for{' '}
+          {job.destination}.
+        </p>
+      ) : null}
       <div className="action-bar" role="toolbar" aria-label="Job actions">
-        {actionsByState[job.state].map((action) => (
-          <button key={action} type="button" onClick={() => void store.getState().act(action)}>
-            {actionLabels[action]}
-          </button>
-        ))}
+        {actionsByState[job.state]
+          .filter((action) => canAct(action, job))
+          .map((action) => (
+            <button
+              key={action}
+              type="button"
+              onClick={() => {
+                if (confirmation(action, job)) setConfirming(action);
+                else void store.getState().act(action);
+              }}
+            >
+              {actionLabels[action]}
+            </button>
+          ))}
       </div>
+      {confirming ? (
+        <div className="confirm-bar" role="alertdialog" aria-labelledby="confirm-text" data-testid="confirm">
+          <p id="confirm-text">{confirmation(confirming, job)}</p>
+          <button
+            type="button"
+            onClick={() => {
+              const action = confirming;
+              setConfirming(null);
+              void store.getState().act(action);
+            }}
+          >
+            {actionLabels[confirming]}
+          </button>
+          <button type="button" className="link-button" onClick={() => setConfirming(null)}>
+            Keep as it is
+          </button>
+        </div>
+      ) : null}
       <Notice message={notice} />
       <Notice message={error} tone="error" />
-      {job.lastError ? (
+      <Notice message={refusal} tone="error" />
+      {job.lastError && job.state !== 'done' && job.state !== 'duplicate' ? (
         <p className="notice notice-error">
           Last error: {job.lastError}
           {job.nextAttemptAt ? ` — next attempt ${formatTime(job.nextAttemptAt)}` : ''}
@@ -212,7 +289,15 @@ export function JobDetailView({ id }: { id: string }) {
               <li key={event.id}>
                 <time dateTime={event.at}>{formatTime(event.at)}</time>
                 <span className="event-type">{event.type}</span>
-                <span>{event.message}</span>
+                <span>
+                  {event.message}
+                  {event.repeat ? (
+                    <strong className="event-repeat" data-testid="event-repeat">
+                      {' '}
+                      {repeatLabel(event.repeat)}
+                    </strong>
+                  ) : null}
+                </span>
               </li>
             ))}
           </ol>

@@ -4,7 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useRef, type KeyboardEvent } from 'react';
 import { useStore } from 'zustand';
 import type { JobSummary } from '../../../shared/model.js';
-import { formatDuration, formatRate, formatTime, stateLabels } from '../format-values.js';
+import { formatDuration, formatRate, formatTime, pausedLabel, resendLabel, stateLabels } from '../format-values.js';
 import { routeHref } from '../routing.js';
 import type { QueueState, QueueStore } from '../stores/queue-store.js';
 
@@ -22,6 +22,11 @@ function ProgressCell({ job }: { job: JobSummary }) {
         </span>
       </div>
     );
+  }
+  const paused = pausedLabel(job.pausedBy, job.destination);
+  if (paused) return <span>{job.pausedBy === 'all' ? 'all sending paused' : `${job.destination} paused`}</span>;
+  if (job.state === 'duplicate' && job.duplicateOf) {
+    return <a href={routeHref({ view: 'job', id: job.duplicateOf })}>the job that has it</a>;
   }
   if (job.state === 'retry-wait' && job.nextAttemptAt) {
     return <span>retry at {formatTime(job.nextAttemptAt)}</span>;
@@ -61,14 +66,25 @@ const JobRow = memo(function JobRow({ job, index, selected, onSelect }: JobRowPr
       </td>
       <td className="cell-file" title={job.path}>
         <a href={routeHref({ view: 'job', id: job.id })}>{job.fileName}</a>
+        {resendLabel(job.resendNo, job.resendOf) ? (
+          <span className="resend-mark" data-testid="resend-mark">
+            {' '}
+            {resendLabel(job.resendNo, job.resendOf)}
+          </span>
+        ) : null}
       </td>
       <td>{formatTime(job.callTime)}</td>
       <td className="cell-parties">
         {job.from ?? '—'} → {job.to ?? '—'}
       </td>
       <td>{job.destination}</td>
-      <td data-testid="job-state" data-state={job.state}>
-        <span className={`badge state-${job.state}`}>{stateLabels[job.state]}</span>
+      <td data-testid="job-state" data-state={job.state} data-paused-by={job.pausedBy ?? undefined}>
+        <span
+          className={`badge state-${job.pausedBy ? 'paused' : job.state}`}
+          title={pausedLabel(job.pausedBy, job.destination) ?? undefined}
+        >
+          {job.pausedBy ? stateLabels.paused : stateLabels[job.state]}
+        </span>
       </td>
       <td>
         <ProgressCell job={job} />

@@ -44,7 +44,8 @@ export function QueueView() {
     !!filters.folder ||
     !!filters.search ||
     !!filters.since ||
-    !!filters.until;
+    !!filters.until ||
+    !!filters.reason;
 
   return (
     <section className="view queue-view" aria-labelledby="queue-title">
@@ -63,6 +64,14 @@ export function QueueView() {
         folders={settingsView?.folders.map((f) => f.path) ?? []}
         onChange={onChange}
       />
+      {filters.reason ? (
+        <p className="filter-reason" data-testid="reason-filter">
+          Failed because: {filters.reason}{' '}
+          <button type="button" className="link-button" onClick={() => onChange({ reason: '' })}>
+            Show every reason
+          </button>
+        </p>
+      ) : null}
       <div className="bulk-bar" role="toolbar" aria-label="Actions on selected jobs">
         <span>{selected.size > 0 ? `${selected.size.toLocaleString()} selected` : 'Select jobs to act on them'}</span>
         {bulkActions.map(({ action, label }) => (
@@ -98,7 +107,7 @@ export function QueueView() {
               onClick={() =>
                 queue
                   .getState()
-                  .setFilters({ states: [], destination: '', folder: '', search: '', since: '', until: '' })
+                  .setFilters({ states: [], destination: '', folder: '', search: '', since: '', until: '', reason: '' })
               }
             >
               Clear filters

@@ -76,7 +76,10 @@ describe('engine live calls', () => {
     expect(job.state).toBe('waiting-file');
     expect(job.failures).toBe(0);
     expect(t.states).toEqual(['waiting-file', 'waiting-file', 'waiting-file']);
-    expect(t.outbox.events(t.id).filter((e) => e.type === 'live-retry')).toHaveLength(2);
+    // Issue 11: identical failures fold into one timeline row with their count.
+    const retries = t.outbox.events(t.id).filter((e) => e.type === 'live-retry');
+    expect(retries).toHaveLength(1);
+    expect(retries[0]!.repeat?.count).toBe(2);
     expect(t.outbox.liveJobsDue(Date.now() + 60_000, 10)).toEqual([]);
 
     expect(t.complete()).toEqual({ outcome: 'completed', state: 'queued' });

@@ -74,7 +74,10 @@ describe('engine', () => {
     const job = outbox.getJob(id)!;
     expect(job.attempts).toBe(4);
     expect(job.failures).toBe(0);
-    expect(outbox.events(id).filter((e) => e.type === 'retry-wait')).toHaveLength(3);
+    // Issue 11: the three identical failures are one folded timeline row with a count of 3.
+    const retries = outbox.events(id).filter((e) => e.type === 'retry-wait');
+    expect(retries).toHaveLength(1);
+    expect(retries[0]!.repeat?.count).toBe(3);
   });
 
   it('fails on a permanent error with the server message and asks for review on a review error', async () => {

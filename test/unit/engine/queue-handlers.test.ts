@@ -145,7 +145,8 @@ describe('queue handlers', () => {
       destinations: { name: string; paused: boolean }[];
       counts: { queued: number };
     }>('dashboard:get', {});
-    expect(dashboard).toMatchObject({ paused: true, counts: { queued: 1 } });
+    // Issue 11: a job held by a pause counts as paused, as its row says.
+    expect(dashboard).toMatchObject({ paused: true, counts: { queued: 0, paused: 1 } });
     expect(dashboard.destinations).toEqual([expect.objectContaining({ name: 'dest', paused: true, online: true })]);
     expect(await call('destination:resume', { name: 'dest' })).toEqual({ paused: false });
     expect(await call('engine:resume', {})).toEqual({ paused: false });
@@ -167,5 +168,38 @@ describe('queue handlers', () => {
     expect(dashboard.throughputHour.reduce((s, b) => s + b.done, 0)).toBe(2);
     // Which bucket they land in depends on the wall clock (a 5-minute edge may fall between), so only sums are checked.
     expect(dashboard.throughputDay.reduce((s, b) => s + b.done, 0)).toBe(2);
+  });
+
+  it('marks rows held by a paused destination, counts them as paused, and refuses a retry the file does not allow', async () => {
+    const { call, add, outbox, engine } = setup();
+    const id = add();
+    engine.pauseDestination('dest');
+    const page = await call<{ items: { id: string; pausedBy: string | null }[] }>('queue:list', {});
+    expect(page.items.find((j) => j.id === id)?.pausedBy).toBe('destination');
+    const stats = await call<{ counts: Record<string, number> }>('queue:stats', {});
+    expect(stats.counts).toMatchObject({ queued: 0, paused: 1 });
+    engine.resumeDestination('dest');
+    expect((await call<{ counts: Record<string, number> }>('queue:stats', {})).counts).toMatchObject({ paused: 0 });
+
+    // A failed empty file without a re-read (no intake) is retried plainly; with one, it is refused.
+    const failed = add({
+      state: 'failed',
+      reason: 'the file is empty (0 bytes)',
+      reviewIssues: [{ field: 'recording', message: 'the file is empty (0 bytes)' }],
+    });
+    const { createQueueHandlers } = await import('../../../electron/core/api/queue-handlers.js');
+    const handlers = createQueueHandlers({
+      outbox,
+      engine,
+      getDestination: () => undefined,
+      clock: systemClock,
+      reexamine: async () => ({ ok: false, reason: 'the recording /x is not there any more; put it back, then retry' }),
+    });
+    expect(await handlers['job:retry']({ ids: [failed] })).toEqual({
+      updated: 0,
+      refused: [{ id: failed, reason: 'the recording /x is not there any more; put it back, then retry' }],
+    });
+    expect(outbox.getJob(failed)!.state).toBe('failed');
+    expect(outbox.events(failed).at(-1)!.type).toBe('retry-refused');
   });
 });

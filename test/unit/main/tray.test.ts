@@ -36,6 +36,19 @@ describe('trayStatus', () => {
   });
 });
 
+describe('tray and destination health', () => {
+  it('needs attention when one destination is down among working ones, and names it', async () => {
+    const { trayTooltip } = await import('../../../electron/main/tray-status.js');
+    const down = { ...online, name: 'comswise', health: 'down' as const };
+    const inputs = { ...base, counts: { queued: 2 }, destinations: [down, { ...online, name: 'b' }] };
+    expect(trayStatus(inputs)).toBe('attention');
+    expect(trayTooltip('attention', inputs)).toContain('comswise down');
+    const degraded = { ...inputs, destinations: [{ ...online, health: 'degraded' as const }] };
+    expect(trayStatus(degraded)).toBe('sending');
+    expect(trayTooltip('sending', degraded)).toContain('main degraded');
+  });
+});
+
 function fakeCore() {
   const listeners = new Map<EventName, Array<(p: unknown) => void>>();
   return {

@@ -25,6 +25,8 @@ const healthOf = (name: string, online: boolean): DestinationHealth => ({
   lastSuccessAt: null,
   lastError: null,
   offlineSince: null,
+  health: online ? 'online' : 'down',
+  since: null,
 });
 
 function create(telemetry?: Parameters<FleetMetrics['configure']>[0]): FleetMetrics {

@@ -155,7 +155,8 @@ describe('outbox live jobs', () => {
     expect(outbox.completeLiveJob(id, completion(1))).toEqual({ outcome: 'gone' });
   });
 
-  it('fails a live job whose content another job already holds, naming it', () => {
+  // Changed by issue 11: such a job is a `duplicate` row ("Same as …"), no longer `failed`.
+  it('marks a live job whose content another job already holds as a duplicate, naming it', () => {
     const outbox = memory();
     const other = outbox.enqueue(enqueueInput(fakeRecording(1)));
     const { id } = outbox.openLiveJob(liveInput(1, { path: '/recordings/copy.wav', fileName: 'copy.wav' }));
@@ -165,7 +166,8 @@ describe('outbox live jobs', () => {
     });
     expect(result).toEqual({ outcome: 'duplicate', of: other.id });
     const job = outbox.getJob(id)!;
-    expect(job.state).toBe('failed');
+    expect(job.state).toBe('duplicate');
+    expect(job.duplicateOf).toBe(other.id);
     expect(job.lastError).toContain(other.id);
     expect(outbox.findBySha(fakeRecording(1).sha256, 'dest')).toEqual({ id: other.id, state: 'queued' });
     expect(outbox.openLiveJob(liveInput(1, { path: '/recordings/copy.wav', fileName: 'copy.wav' })).created).toBe(true);

@@ -118,7 +118,7 @@ describe('migration 4', () => {
     db.prepare(insertJob).run('a', 'd1', 'sha1', 'a.wav', 'c1');
     db.prepare(insertJob).run('b', 'd2', 'sha2', 'b.wav', 'c2');
     db.prepare("UPDATE jobs SET size = 500 WHERE id = 'b'").run();
-    expect(migrate(db)).toEqual([4]);
+    expect(migrate(db, 4)).toEqual([4]);
     const totals = () =>
       (
         db.prepare('SELECT destination, state, n, bytes FROM job_totals WHERE n > 0 ORDER BY 1, 2').all() as {
@@ -151,6 +151,26 @@ describe('migration 4', () => {
       )
       .all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toContain('jobs_destination_state');
+    db.close();
+  });
+});
+
+describe('migration 5', () => {
+  it('keeps duplicate rows and empty files outside the content rule, and the rule for everything else', () => {
+    const db = new Database(':memory:');
+    migrate(db, 4);
+    db.prepare(insertJob).run('a', 'd1', 'sha1', 'a.wav', 'c1');
+    expect(migrate(db)).toEqual([5]);
+    const insert = db.prepare(`INSERT INTO jobs (id, state, destination, sha256, path, file_name, size, mtime, call_id,
+      recording, call, created_at, updated_at, duplicate_of) VALUES (?, 'queued', 'd1', ?, ?, ?, ?, 1, 'c', '{}', '{}', 1, 1, ?)`);
+    // The same content again, as a duplicate row naming the first job: allowed.
+    insert.run('b', 'sha1', 'b.wav', 'b.wav', 10, 'a');
+    // Two empty files (same hash): each its own row.
+    insert.run('e1', 'e3b0', 'e1.wav', 'e1.wav', 0, null);
+    insert.run('e2', 'e3b0', 'e2.wav', 'e2.wav', 0, null);
+    // The same non-empty content without a duplicate mark is still refused.
+    expect(() => insert.run('c', 'sha1', 'c.wav', 'c.wav', 10, null)).toThrow(/UNIQUE/);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n).toBe(4);
     db.close();
   });
 });

@@ -17,12 +17,24 @@ afterEach(async () => {
   rmSync(base, { recursive: true, force: true });
 });
 
+const warnings: string[] = [];
+const warnLogger = () => {
+  const logger = createSilentLogger();
+  const capture = (l: typeof logger): typeof logger =>
+    ({
+      ...l,
+      warn: (obj: unknown, msg?: string) => warnings.push(typeof obj === 'string' ? obj : (msg ?? '')),
+      child: () => capture(l),
+    }) as typeof logger;
+  return capture(logger);
+};
+
 function watch(rescanMs: number, found: string[]) {
   base = mkdtempSync(path.join(tmpdir(), 'cr-rescan-'));
   const folder = FolderConfig.parse({ path: base, destination: 'main', quietPeriodMs: 100, polling: true });
   watcher = createFolderWatcher({
     folder,
-    logger: createSilentLogger(),
+    logger: warnLogger(),
     clock: systemClock,
     // No poll and no health check within the test: only the rescan can find anything.
     pollIntervalMs: 600_000,
@@ -51,6 +63,32 @@ describe('folder watcher rescan', () => {
     const found: string[] = [];
     await watch(600_000, found);
     writeFileSync(path.join(base, 'top.wav'), makeWav({ seconds: 1, frequency: 800 }));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(found).toEqual([]);
+  });
+
+  it('counts and logs at warn level every file only the rescan found', async () => {
+    const found: string[] = [];
+    await watch(200, found);
+    writeFileSync(path.join(base, 'missed.wav'), makeWav({ seconds: 1, frequency: 900 }));
+    await vi.waitFor(() => expect(found).toEqual(['missed.wav']), { timeout: 20_000, interval: 50 });
+    expect(watcher!.status().missedByEvents).toBe(1);
+    expect(warnings.some((w) => w.includes('no change event reported'))).toBe(true);
+  });
+
+  it('is off with rescanMs 0', async () => {
+    const found: string[] = [];
+    base = mkdtempSync(path.join(tmpdir(), 'cr-rescan-'));
+    watcher = createFolderWatcher({
+      folder: FolderConfig.parse({ path: base, destination: 'main', quietPeriodMs: 100, polling: true, rescanMs: 0 }),
+      logger: createSilentLogger(),
+      clock: systemClock,
+      pollIntervalMs: 600_000,
+      healthCheckMs: 600_000,
+      onFile: (file) => found.push(file.path),
+    });
+    await watcher.start();
+    writeFileSync(path.join(base, 'x.wav'), makeWav({ seconds: 1, frequency: 950 }));
     await new Promise((r) => setTimeout(r, 1500));
     expect(found).toEqual([]);
   });
