@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
-import { demoUrl } from './fixtures/demo-host.js';
+import { demoBase, demoToken, demoUrl } from './fixtures/demo-host.js';
 
 test('turn the fleet metrics push on and off from Settings', async ({ page }) => {
   const stations: string[] = [];
@@ -33,7 +33,9 @@ test('turn the fleet metrics push on and off from Settings', async ({ page }) =>
     await expect(page.getByText('Fleet monitoring saved.')).toBeVisible();
     await expect(page.getByText(`Metrics are pushed to ${collector} every 1 s.`)).toBeVisible();
     await expect.poll(() => stations.includes('e2e-desk'), { timeout: 15_000 }).toBe(true);
-    const scrape = await (await fetch(`${demoUrl()}metrics`)).text();
+    const scrape = await (
+      await fetch(`${demoBase()}metrics`, { headers: { authorization: `Bearer ${demoToken()}` } })
+    ).text();
     expect(scrape).toMatch(/^callrelay_build_info\{version="[^"]+",station="e2e-desk"\} 1$/m);
 
     await page.getByLabel('Collector address (OpenTelemetry, OTLP/HTTP)').fill('');
