@@ -5,13 +5,12 @@
 // Run: npx tsx bench/cli-start-bench.ts [--jobs=100000] (builds the CLI first)
 // Not part of npm test: figures depend on the machine; the ratios are what to compare.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createSilentLogger, systemClock } from '../electron/core/logger.js';
-import type { EnqueueInput } from '../electron/core/outbox/intake-port.js';
 import { openOutbox } from '../electron/core/outbox/outbox.js';
+import { input } from './outbox-fixtures.js';
 import { buildCli } from '../scripts/build-cli.mjs';
 
 const jobsArg = process.argv.find((a) => a.startsWith('--jobs='));
@@ -20,29 +19,6 @@ const RUNS = 10;
 const bin = resolve(import.meta.dirname, '..', 'bin', 'callrelay.js');
 const cliSource = resolve(import.meta.dirname, '..', 'electron', 'cli.ts');
 const dir = mkdtempSync(join(tmpdir(), 'callrelay-cli-bench-'));
-
-function input(n: number): EnqueueInput {
-  const sha256 = createHash('sha256').update(`job-${n}`).digest('hex');
-  return {
-    recording: {
-      path: `/recordings/job-${n}.wav`,
-      fileName: `job-${n}.wav`,
-      sizeBytes: 100_000 + n,
-      mtimeMs: 1_700_000_000_000 + n,
-      sha256,
-      contentType: 'audio/wav',
-      durationSec: 60,
-      channels: 1,
-      sampleRate: 8000,
-      codec: 'pcm',
-    },
-    call: { callId: `cr-${sha256.slice(0, 24)}`, from: '+15550001111', to: '+15550009999' },
-    destination: `dest-${n % 3}`,
-    folder: '/recordings',
-    state: 'queued',
-    reviewIssues: [],
-  };
-}
 
 function timeRuns(args: string[]): number[] {
   const samples: number[] = [];

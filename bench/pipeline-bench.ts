@@ -6,7 +6,6 @@
 //   npx tsx bench/pipeline-bench.ts                 every case
 //   npx tsx bench/pipeline-bench.ts --only=big      1 GiB (and 4 GiB) vs curl, serve's peak RSS
 //   npx tsx bench/pipeline-bench.ts --only=small    200 × 5 MB, all three comswise steps, 4 at a time
-//   npx tsx bench/pipeline-bench.ts --only=cli      CLI start-up: --help, status --json on 100k jobs
 // Options: --rounds=N (big case, default 3), --sizes=1024,4096 (MiB), --count=200, --profile=DIR.
 // Recordings are WAV headers over random bytes (incompressible, unique per round), written and
 // read once before the drop so the page cache, not the disk, is what the transfer reads.
@@ -18,9 +17,6 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import type { DestinationConfig } from '../shared/config.js';
-import { createSilentLogger, systemClock } from '../electron/core/logger.js';
-import type { EnqueueInput } from '../electron/core/outbox/intake-port.js';
-import { openOutbox } from '../electron/core/outbox/outbox.js';
 import type { SandboxRequest } from '../electron/headless/sandbox/exchange.js';
 
 const run = promisify(execFile);
@@ -331,71 +327,6 @@ async function smallCase(sandbox: SandboxChild): Promise<void> {
   }
 }
 
-function jobInput(n: number): EnqueueInput {
-  const sha256 = crypto.createHash('sha256').update(`cli-${n}`).digest('hex');
-  return {
-    recording: {
-      path: `/recordings/folder-${n % 5}/call-${n}.wav`,
-      fileName: `call-${n}.wav`,
-      sizeBytes: 100_000 + n,
-      mtimeMs: 1_700_000_000_000 + n,
-      sha256,
-      contentType: 'audio/wav',
-      durationSec: 60,
-      channels: 1,
-      sampleRate: 8000,
-      codec: 'pcm',
-    },
-    call: {
-      callId: `cr-${sha256.slice(0, 24)}`,
-      groupingId: 'bench',
-      startTime: new Date(1_735_689_600_000 + n * 60_000).toISOString(),
-    },
-    destination: `dest-${n % 3}`,
-    folder: `/recordings/folder-${n % 5}`,
-    state: n % 10 === 0 ? 'failed' : 'queued',
-    reviewIssues: [],
-  };
-}
-
-/** Whole-process start-up, median of 10 after one warm-up, against `node -e 0` and sqlite3 on the same file. */
-async function cliCase(): Promise<void> {
-  const dataDir = path.join(tmp, 'cli-data');
-  fs.mkdirSync(dataDir, { recursive: true });
-  const outbox = openOutbox({
-    file: path.join(dataDir, 'outbox.db'),
-    clock: systemClock,
-    logger: createSilentLogger(),
-  });
-  for (let start = 0; start < 100_000; start += 5000) {
-    outbox.enqueueMany(Array.from({ length: 5000 }, (_, i) => jobInput(start + i)));
-  }
-  outbox.close();
-  const timeIt = async (command: string, args: string[]): Promise<number> => {
-    const samples: number[] = [];
-    for (let i = 0; i < 11; i++) {
-      const t = performance.now();
-      await run(command, args, { cwd: root, maxBuffer: 16 * MiB });
-      if (i > 0) samples.push(performance.now() - t);
-    }
-    return median(samples);
-  };
-  const node = await timeIt(process.execPath, ['-e', '0']);
-  const sqlite = await timeIt('sqlite3', [
-    path.join(dataDir, 'outbox.db'),
-    'SELECT state, count(*) FROM jobs GROUP BY state',
-  ]);
-  const help = await timeIt(process.execPath, ['bin/callrelay.js', '--help']);
-  const status = await timeIt(process.execPath, ['bin/callrelay.js', 'status', '--json', '--data', dataDir]);
-  console.log(
-    `CLI start-up, median of 10: node -e 0 ${node.toFixed(0)} ms; sqlite3 count by state ${sqlite.toFixed(0)} ms`,
-  );
-  console.log(`  callrelay --help          ${help.toFixed(0)} ms (${(help / node).toFixed(1)}× node -e 0)`);
-  console.log(
-    `  callrelay status --json   ${status.toFixed(0)} ms on 100,000 jobs (${(status / sqlite).toFixed(1)}× sqlite3 counting the same table)`,
-  );
-}
-
 async function main(): Promise<void> {
   console.log(
     `load average ${os
@@ -403,18 +334,12 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(1))
       .join(' ')}; ${os.cpus().length} cores`,
   );
+  const sandbox = await startSandbox();
   try {
-    if (only === null || only === 'cli') await cliCase();
-    if (only === null || only === 'big' || only === 'small') {
-      const sandbox = await startSandbox();
-      try {
-        if (only !== 'small') for (const size of SIZES_MIB) await bigCase(sandbox, size);
-        if (only !== 'big') await smallCase(sandbox);
-      } finally {
-        sandbox.stop();
-      }
-    }
+    if (only !== 'small') for (const size of SIZES_MIB) await bigCase(sandbox, size);
+    if (only !== 'big') await smallCase(sandbox);
   } finally {
+    sandbox.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
