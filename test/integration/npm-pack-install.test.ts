@@ -62,7 +62,11 @@ function expectCompiledOnly(files: string[]): void {
 
 beforeAll(() => {
   const out = npm(['pack', '--pack-destination', tmp, '--json'], root);
-  const { filename } = (JSON.parse(out.slice(out.indexOf('['))) as { filename: string }[])[0]!;
+  // The prepack build prints to the same stdout first (with colour codes, which hold '['), so the
+  // report is the JSON array that starts a line.
+  const report = /^\[\s*\{/m.exec(out);
+  if (!report) throw new Error(`npm pack printed no JSON report:\n${out}`);
+  const { filename } = (JSON.parse(out.slice(report.index)) as { filename: string }[])[0]!;
   npm(
     ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', path.join(tmp, filename)],
     tmp,
