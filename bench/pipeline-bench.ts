@@ -18,6 +18,7 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import type { DestinationConfig } from '../shared/config.js';
 import type { SandboxRequest } from '../electron/headless/sandbox/exchange.js';
+import { wavHeader } from '../test/fixtures/audio/wav.js';
 
 const run = promisify(execFile);
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? null;
@@ -42,29 +43,11 @@ function median(values: number[]): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A PCM WAV header (8 kHz, 16-bit, mono) over `size - 44` bytes; the payload is filled by the caller. */
-function wavHeader(size: number): Buffer {
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0);
-  h.writeUInt32LE(size - 8, 4);
-  h.write('WAVEfmt ', 8);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(8000, 24);
-  h.writeUInt32LE(16000, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36);
-  h.writeUInt32LE(size - 44, 40);
-  return h;
-}
-
 /** Writes a recording of `size` random bytes behind a WAV header, then reads it once (page cache). */
 function writeRecording(file: string, size: number): void {
   const fd = fs.openSync(file, 'w');
   try {
-    fs.writeSync(fd, wavHeader(size));
+    fs.writeSync(fd, wavHeader(size - 44));
     const block = Buffer.alloc(4 * MiB);
     for (let left = size - 44; left > 0; left -= block.length) {
       crypto.randomFillSync(block);

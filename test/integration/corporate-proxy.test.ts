@@ -22,7 +22,7 @@ import { createTokenBucket } from '../../electron/core/engine/token-bucket.js';
 import { createNetwork } from '../../electron/core/http/network.js';
 import { createSilentLogger, systemClock, type Logger } from '../../electron/core/logger.js';
 import { startSandbox, type Sandbox } from '../../electron/headless/sandbox/sandbox.js';
-import { writeWav } from '../fixtures/audio/wav.js';
+import { wavHeader, writeWav } from '../fixtures/audio/wav.js';
 import { startServe } from '../fixtures/serve-process.js';
 import { deliverInProcess as deliver, type DeliverOptions } from '../fixtures/core-delivery.js';
 import { startTinyproxy, TINYPROXY, type Tinyproxy } from '../fixtures/tinyproxy.js';
@@ -378,7 +378,7 @@ describe.skipIf(!haveTinyproxy)('behind a real forward proxy (tinyproxy)', () =>
       const hash = crypto.createHash('sha256');
       const fd = fs.openSync(file, 'w');
       try {
-        const header = Buffer.from(writeWavHeader(size - 44));
+        const header = wavHeader(size - 44);
         fs.writeSync(fd, header);
         hash.update(header);
         const block = crypto.randomBytes(4 * MiB);
@@ -482,22 +482,4 @@ async function diagnose(config: ConfigInput, env: Record<string, string>): Promi
   } finally {
     await core.stop();
   }
-}
-
-function writeWavHeader(dataBytes: number): Uint8Array {
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'latin1');
-  h.writeUInt32LE(36 + dataBytes, 4);
-  h.write('WAVE', 8, 'latin1');
-  h.write('fmt ', 12, 'latin1');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(8000, 24);
-  h.writeUInt32LE(16000, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36, 'latin1');
-  h.writeUInt32LE(dataBytes, 40);
-  return h;
 }
