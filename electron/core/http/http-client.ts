@@ -9,6 +9,7 @@ import { DeliveryError, PermanentError, TransientError, errorFromStatus } from '
 import type { NetworkRoute } from './network.js';
 import {
   certificateProblem,
+  CONNECT_CODES,
   describeCertificateProblem,
   describeProxyProblem,
   NetworkPathError,
@@ -92,17 +93,6 @@ export interface HttpClientOptions {
   /** Longest answer body read into memory; platform answers are small JSON documents. */
   maxResponseBytes?: number;
 }
-
-const CONNECT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EHOSTDOWN',
-  'ENETDOWN',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
 
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const now = options.now ?? Date.now;

@@ -85,7 +85,8 @@ export function describeCertificateProblem(
 
 export type ProxyProblem = { kind: 'proxy-down'; code: string } | { kind: 'proxy-status'; status: number };
 
-const CONNECT_CODES = new Set([
+/** Errors raised before a connection existed: the request cannot have reached the server. */
+export const CONNECT_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
   'EAI_AGAIN',
@@ -94,8 +95,11 @@ const CONNECT_CODES = new Set([
   'EHOSTDOWN',
   'ENETDOWN',
   'UND_ERR_CONNECT_TIMEOUT',
-  'ETIMEDOUT',
 ]);
+
+// A proxy that times out is as down as one that refuses; for a request, ETIMEDOUT may come after
+// bytes left, so only the proxy check counts it.
+const PROXY_DOWN_CODES = new Set([...CONNECT_CODES, 'ETIMEDOUT']);
 
 /** What undici's proxy agents raise when the proxy itself is the problem. */
 export function proxyProblem(
@@ -107,7 +111,7 @@ export function proxyProblem(
   const status = /Proxy response \((\d{3})\)/.exec(message)?.[1] ?? (/\(407\)/.test(message) ? '407' : null);
   if (status) return { kind: 'proxy-status', status: Number(status) };
   // Through a proxy, a refused connection is the proxy's: the proxy reports the target's as a status.
-  if (code && CONNECT_CODES.has(code)) return { kind: 'proxy-down', code };
+  if (code && PROXY_DOWN_CODES.has(code)) return { kind: 'proxy-down', code };
   return null;
 }
 
