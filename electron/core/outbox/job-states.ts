@@ -22,6 +22,26 @@ export function canTransition(from: JobState, to: JobState): boolean {
   return transitions[from].includes(to);
 }
 
+/**
+ * Whether a write may leave a job that is in `from` in state `to`: a transition listed above, or
+ * no transition at all (the state stays) for a job that can still change. A job in a state with no
+ * way out (done) is never written by a control.
+ */
+export function mayMove(from: JobState, to: JobState): boolean {
+  return from === to ? transitions[from].length > 0 : canTransition(from, to);
+}
+
+/**
+ * The `state IN (...)` guard of a conditional update that moves jobs to `to`: the states of
+ * `from` (all of them by default) that this table lets move there. Every state change the outbox
+ * makes is guarded by this, so a transition missing from the table is refused by the database
+ * write itself.
+ */
+export function guardSql(to: JobState, from: readonly JobState[] = statesLeadingTo(to)): string {
+  const allowed = from.filter((state) => canTransition(state, to));
+  return allowed.length > 0 ? `state IN (${allowed.map((state) => `'${state}'`).join(', ')})` : 'FALSE';
+}
+
 /** Every state a job may be in to move to `to` (used as the guard of conditional updates). */
 export function statesLeadingTo(to: JobState): JobState[] {
   return (Object.keys(transitions) as JobState[]).filter((from) => transitions[from].includes(to));

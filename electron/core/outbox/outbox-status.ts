@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { jobStates } from '../../../shared/job-states.js';
 import type { JobState, StateCounts } from '../../../shared/model.js';
-import { latestVersion } from './migrations.js';
+import { latestVersion } from './migrations/index.js';
 
 export function readStateCounts(file: string, busyTimeoutMs = 5000): StateCounts | null {
   let db: Database.Database | null = null;

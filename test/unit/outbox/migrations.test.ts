@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { latestVersion, migrate, migrations, schemaVersion } from '../../../electron/core/outbox/migrations.js';
+import { latestVersion, migrate, migrations, schemaVersion } from '../../../electron/core/outbox/migrations/index.js';
 
 function tables(db: Database.Database): string[] {
   return (
