@@ -104,7 +104,9 @@ export function createLeases({ db, clock, events, getJob }: OutboxDb): Leases {
       if (o.uncountAttempt) sets.push('attempts = MAX(attempts - 1, 0)');
       if (o.to === 'done' || o.to === 'failed' || o.to === 'cancelled') sets.push('finished_at = @now');
       const info = db
-        .prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = @id AND lease_id = @leaseId AND ${guardSql(o.to, ['running'])}`)
+        .prepare(
+          `UPDATE jobs SET ${sets.join(', ')} WHERE id = @id AND lease_id = @leaseId AND ${guardSql(o.to, ['running'])}`,
+        )
         .run(params);
       if (info.changes !== 1) return false;
       events.addOrFold(id, o.event, now);

@@ -6,12 +6,7 @@ import type { CallDraft, RecordingInfo } from '../../../shared/model.js';
 import { guardSql, mayMove } from './job-states.js';
 import type { EventInput } from './job-events.js';
 import type { JobRecord } from './job-row.js';
-import {
-  provisionalSha256,
-  type LiveCompletion,
-  type LiveCompletionResult,
-  type LiveJobInput,
-} from './intake-port.js';
+import { provisionalSha256, type LiveCompletion, type LiveCompletionResult, type LiveJobInput } from './intake-port.js';
 import { callColumns, type IntakeWrites } from './intake-writes.js';
 import type { OutboxDb } from './outbox-db.js';
 import type { Lease } from './leases.js';
@@ -219,7 +214,9 @@ export function createLiveJobs(ctx: OutboxDb, intake: IntakeWrites): LiveJobs {
       const job = getJob(id);
       // The job stays waiting-file: only its lease and its attempt's outcome change.
       if (!job || job.state !== 'waiting-file' || job.leaseId !== leaseId) return false;
-      const steps = o.stop ? { ...job.steps, [LIVE_STOPPED_STEP]: { at: now, reason: o.lastError ?? null } } : job.steps;
+      const steps = o.stop
+        ? { ...job.steps, [LIVE_STOPPED_STEP]: { at: now, reason: o.lastError ?? null } }
+        : job.steps;
       endAttempt.run(
         JSON.stringify(steps),
         o.lastError === undefined ? job.lastError : o.lastError,

@@ -39,8 +39,7 @@ export function createSchedulerQueries({ db, clock }: OutboxDb): SchedulerQuerie
     "UPDATE jobs SET next_attempt_at = ? WHERE destination = ? AND state = 'retry-wait' AND next_attempt_at > ?",
   );
   return {
-    readyFolders: (destination) =>
-      (readyFolders.all(destination) as { folder: string | null }[]).map((r) => r.folder),
+    readyFolders: (destination) => (readyFolders.all(destination) as { folder: string | null }[]).map((r) => r.folder),
     readyJobs: (destination, folder, now, limit) => readyJobs.all(destination, folder, now, limit) as ReadyJob[],
     readyDestinations: (now) => (readyDestinations.all(now) as { destination: string }[]).map((r) => r.destination),
     nextDueAt: () => (nextDue.get() as { at: number | null }).at,
