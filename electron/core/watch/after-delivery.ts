@@ -1,14 +1,18 @@
 // What happens to a recording once the platform confirmed it: left alone (the default), moved to
 // an archive folder, or deleted. Only the file that was delivered is touched: a file that has
-// since been replaced under the same name is left where it is, and an archive file is never
-// overwritten (a numbered name is used instead).
+// since been replaced under the same name is left where it is, a file watched for several
+// destinations stays until every one of them has it, and an archive file is never overwritten (a
+// numbered name is used instead).
 import { constants } from 'node:fs';
 import { copyFile, link, mkdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { AfterDelivery } from '../../../shared/config.js';
 import type { RecordingInfo } from '../../../shared/model.js';
+import type { Logger } from '../logger.js';
 import { sha256File } from '../metadata/content-hash.js';
 import { sidecarExtensions } from '../metadata/sidecars.js';
+import type { IntakePort } from '../outbox/intake-port.js';
+import { folderFor, within, type WatchedFolder } from './watched-folder.js';
 
 export type AfterDeliveryOutcome =
   | { action: 'left' }
@@ -98,4 +102,56 @@ export async function applyAfterDelivery(
   const to = await moveNoOverwrite(recording.path, targetDir, path.basename(recording.path));
   await moveSidecars(recording.path, targetDir);
   return { action: 'moved', to };
+}
+
+/** What afterDelivery needs of a delivered job (the engine's job detail fits). */
+export interface DeliveredJob {
+  id: string;
+  destination: string;
+  /** The watched folder's path as configured; found from the file's path when absent. */
+  folder?: string | null;
+  recording: Pick<RecordingInfo, 'path' | 'sizeBytes' | 'mtimeMs' | 'sha256'>;
+}
+
+export interface AfterDeliveryDeps {
+  folders: readonly WatchedFolder[];
+  port: Pick<IntakePort, 'findBySha'>;
+  log: Logger;
+}
+
+/**
+ * Applies the rule of the folder a delivered job came from. Call only after the platform
+ * confirmed delivery. Resolves with what was done (or why nothing was); rejects when the move or
+ * delete failed, so the engine keeps the hook pending and tries again at the next start.
+ */
+export async function afterDeliveryOf(job: DeliveredJob, deps: AfterDeliveryDeps): Promise<AfterDeliveryOutcome> {
+  const { folders, port, log } = deps;
+  const file = path.resolve(job.recording.path);
+  const folder = job.folder
+    ? folders.find((f) => f.config.path === job.folder || f.root === path.resolve(job.folder as string))
+    : job.folder === null
+      ? undefined
+      : folderFor(folders, file, job.destination);
+  if (!folder || folder.config.afterDelivery === 'leave') return { action: 'left' };
+  // The same file may be watched for other destinations too: it stays until all have it.
+  for (const other of folders) {
+    if (other.config.destination === job.destination || !within(other.root, file)) continue;
+    const theirs = port.findBySha(job.recording.sha256, other.config.destination);
+    if (theirs?.state !== 'done') {
+      return { action: 'skipped', reason: `still to be delivered to ${other.config.destination}` };
+    }
+  }
+  try {
+    const outcome = await applyAfterDelivery(folder.config.afterDelivery, folder.root, {
+      ...job.recording,
+      path: file,
+    });
+    log.info({ job: job.id, path: file, ...outcome }, 'after delivery');
+    return outcome;
+  } catch (error) {
+    const message = `after delivery of ${path.basename(file)}: ${(error as Error).message}; the file was left in place`;
+    folder.lastError = message;
+    log.warn({ job: job.id, err: (error as Error).message }, 'after-delivery action failed');
+    throw new Error(message, { cause: error });
+  }
 }

@@ -7,9 +7,9 @@
 // folder. Files present at start-up are found by the same listing and pass through the same gate.
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
 import type { FolderConfig } from '../../../shared/config.js';
 import type { Clock, Logger } from '../logger.js';
+import { watchDirectories, type DirectoryEvents } from './directory-events.js';
 import { createPathFilter } from './path-filter.js';
 import { createStabilityGate, type StabilityGateOptions, type StableFile } from './stability-gate.js';
 
@@ -104,7 +104,7 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
     ...(options.exclusiveOpen ? { exclusiveOpen: options.exclusiveOpen } : {}),
   });
   const healthCheckMs = options.healthCheckMs ?? 2000;
-  let chokidar: FSWatcher | null = null;
+  let chokidar: DirectoryEvents | null = null;
   let rootIdentity: string | null = null;
   let available = false;
   let error: string | null = null;
@@ -115,7 +115,6 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
   let rescanTimer: NodeJS.Timeout | null = null;
   let checking = false;
   let closed = false;
-  let pendingReady: (() => void) | null = null;
 
   let missedByEvents = 0;
   const status = (): FolderWatcherStatus => ({
@@ -255,90 +254,37 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
   }
 
   async function startChokidar(): Promise<void> {
-    // chokidar is told about one directory level at a time (depth 0) and each subdirectory is
-    // added when the one before it has been listed. Given the whole tree at once it reads every
-    // directory in parallel, and on 100,000 files that burst alone took over 400 MB.
-    const w = watch(root, {
-      persistent: true,
-      ignoreInitial: false,
-      followSymlinks: false,
-      usePolling: folder.polling,
-      interval: options.pollIntervalMs ?? 1000,
-      binaryInterval: options.pollIntervalMs ?? 1000,
-      ignorePermissionErrors: true,
-      awaitWriteFinish: false,
-      depth: 0,
-      // Directories only: files are found by listing and by their directory's events.
-      ignored: (p, stats) =>
-        (stats !== undefined && !stats.isDirectory()) || filter.ignored(p, stats ? true : undefined),
+    const events = watchDirectories({
+      root,
+      recursive: folder.recursive,
+      polling: folder.polling,
+      pollIntervalMs: options.pollIntervalMs ?? 1000,
+      ignored: (p, isDirectory) => filter.ignored(p, isDirectory),
+      list: (dir) => listDirectory(dir),
+      entryChanged: observe,
+      eventIn: listAfterBurst,
+      // Polling: the directory's own mtime changed (an entry was added, removed or renamed).
+      dirChanged: listUntilSettled,
+      dirRemoved: (dir) => {
+        gate.forgetUnder(dir);
+        if (dir === root) void checkHealth();
+      },
+      error: (e) => {
+        // A locked or unreadable entry must not stop the whole folder: note it and go on.
+        error = e.code && !e.message.startsWith(e.code) ? `${e.code}: ${e.message}` : e.message;
+        if (shrugged.has(e.code ?? '')) log.warn({ err: e.message, code: e.code }, 'watcher error ignored');
+        else log.warn({ err: e.message, code: e.code }, 'watcher error');
+        void checkHealth();
+      },
     });
-    chokidar = w;
-    const added = new Set<string>([root]);
-    const pendingDirs: string[] = [];
-    let pumping: Promise<void> | null = null;
-    const pumpDirs = (): Promise<void> => {
-      pumping ??= (async () => {
-        while (pendingDirs.length > 0 && !closed && chokidar === w) {
-          const dir = pendingDirs.shift() as string;
-          w.add(dir);
-          await listDirectory(dir);
-        }
-      })().finally(() => {
-        pumping = null;
-      });
-      return pumping;
-    };
-    w.on('addDir', (d) => {
-      const dir = path.resolve(d);
-      if (dir === root) {
-        void listDirectory(root);
-        return;
-      }
-      if (!folder.recursive || added.has(dir)) return;
-      added.add(dir);
-      pendingDirs.push(dir);
-      void pumpDirs();
-    });
-    w.on('raw', (_event, evPath, details) => {
-      const watched = (details as { watchedPath?: string } | undefined)?.watchedPath;
-      if (watched !== undefined) {
-        // fs.watch on a directory: the event names the entry that changed.
-        if (evPath) observe(path.resolve(watched, evPath));
-        else void listDirectory(path.resolve(watched));
-        listAfterBurst(path.resolve(watched));
-      } else if (evPath) {
-        // Polling: the directory's own mtime changed (an entry was added, removed or renamed).
-        listUntilSettled(path.resolve(evPath));
-      }
-    });
-    w.on('unlinkDir', (p) => {
-      const dir = path.resolve(p);
-      for (const d of added) if (d === dir || d.startsWith(dir + path.sep)) added.delete(d);
-      gate.forgetUnder(dir);
-      if (path.resolve(p) === root) void checkHealth();
-    });
-    w.on('error', (err) => {
-      const e = err as NodeJS.ErrnoException;
-      // A locked or unreadable entry must not stop the whole folder: note it and go on.
-      error = e.code && !e.message.startsWith(e.code) ? `${e.code}: ${e.message}` : e.message;
-      if (shrugged.has(e.code ?? '')) log.warn({ err: e.message, code: e.code }, 'watcher error ignored');
-      else log.warn({ err: e.message, code: e.code }, 'watcher error');
-      void checkHealth();
-    });
-    await new Promise<void>((resolve) => {
-      pendingReady = resolve;
-      w.once('ready', () => resolve());
-    });
-    pendingReady = null;
-    // The start-up scan is done when every subdirectory found so far has been listed.
-    while (pumping && !closed && chokidar === w) await pumping;
+    chokidar = events;
+    await events.ready;
   }
 
   async function stopChokidar(): Promise<void> {
-    const w = chokidar;
+    const events = chokidar;
     chokidar = null;
-    pendingReady?.();
-    if (w) await w.close().catch(() => {});
+    await events?.close();
   }
 
   async function checkHealth(): Promise<void> {

@@ -1,0 +1,94 @@
+// The intake's work queue: finished files wait here to be described, a bounded number at once,
+// and one path is never handled twice at the same time (the second sighting is handed back).
+export interface WorkQueueOptions<T> {
+  /** Items handled at once. */
+  concurrency: number;
+  /** Items with the same key are never run at the same time. */
+  keyOf(item: T): string;
+  run(item: T): Promise<void>;
+  /** An item whose key is being run already: it is not queued, the caller looks again later. */
+  onBusy(item: T): void;
+}
+
+export interface WorkQueue<T> {
+  push(item: T): void;
+  /** Items waiting (not counting those being run). */
+  waiting(): number;
+  /** Resolves when nothing waits and nothing runs. */
+  drained(): Promise<void>;
+  /** Drops what waits and resolves once the items being run have ended. */
+  close(): Promise<void>;
+}
+
+export function createWorkQueue<T>(options: WorkQueueOptions<T>): WorkQueue<T> {
+  // An array read from a moving head: shift() copies the whole array each time, which a start-up
+  // scan of 100,000 waiting files turns into quadratic work.
+  let items: T[] = [];
+  let head = 0;
+  const running = new Set<string>();
+  let active = 0;
+  let closed = false;
+  let waiters: (() => void)[] = [];
+
+  const waiting = () => items.length - head;
+
+  function notify(): void {
+    if (active !== 0 || waiting() !== 0) return;
+    const w = waiters;
+    waiters = [];
+    for (const resolve of w) resolve();
+  }
+
+  function take(): T {
+    const item = items[head] as T;
+    items[head] = undefined as T;
+    head += 1;
+    if (head === items.length) {
+      items = [];
+      head = 0;
+    } else if (head >= 1024 && head * 2 >= items.length) {
+      items = items.slice(head);
+      head = 0;
+    }
+    return item;
+  }
+
+  function pump(): void {
+    while (!closed && active < options.concurrency && waiting() > 0) {
+      const item = take();
+      const key = options.keyOf(item);
+      if (running.has(key)) {
+        options.onBusy(item);
+        continue;
+      }
+      active += 1;
+      running.add(key);
+      void options.run(item).finally(() => {
+        active -= 1;
+        running.delete(key);
+        pump();
+        notify();
+      });
+    }
+    notify();
+  }
+
+  return {
+    push(item) {
+      if (closed) return;
+      items.push(item);
+      pump();
+    },
+    waiting,
+    drained() {
+      if (active === 0 && waiting() === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => waiters.push(resolve));
+    },
+    async close() {
+      closed = true;
+      items = [];
+      head = 0;
+      if (active > 0) await new Promise<void>((resolve) => waiters.push(resolve));
+    },
+  };
+}
