@@ -80,7 +80,10 @@ describe('decideState', () => {
     expect(missing.state).toBe('needs-review');
     expect(missing.reviewIssues[0]).toMatchObject({ field: 'destination', message: expect.stringMatching(/"gone"/) });
     const rejected = decideState(described(), 'strict', needsAgent, false);
-    expect(rejected).toMatchObject({ state: 'needs-review', reason: 'strict needs: agentId (strict requires agentId)' });
+    expect(rejected).toMatchObject({
+      state: 'needs-review',
+      reason: 'strict needs: agentId (strict requires agentId)',
+    });
     const throwing: Destination = {
       ...plain,
       validate: () => {
