@@ -20,6 +20,26 @@ const JobIds = z.array(JobId).min(1).max(10_000);
 const Empty = z.object({}).strict().default({});
 const Updated = z.object({ updated: z.number().int().nonnegative() });
 
+/**
+ * The columns a queue can be sorted by, whatever its size: the host sorts the whole queue (not
+ * only the page on screen) and pages through it with a keyset cursor. Only these names reach SQL.
+ */
+export const queueSortColumns = [
+  'created',
+  'callTime',
+  'fileName',
+  'customer',
+  'agent',
+  'destination',
+  'state',
+  'attempts',
+  'lastError',
+] as const;
+export const QueueSort = z
+  .object({ column: z.enum(queueSortColumns), direction: z.enum(['asc', 'desc']).default('desc') })
+  .strict();
+export type QueueSort = z.input<typeof QueueSort>;
+
 export const QueueListInput = z
   .object({
     states: z.array(JobState).optional(),
@@ -32,12 +52,45 @@ export const QueueListInput = z
     until: IsoUtc.optional(),
     /** Failed jobs whose reason (file name left out) is this one, as "Failures by reason" lists it. */
     reason: z.string().max(2000).optional(),
+    /** Newest first when absent. */
+    sort: QueueSort.optional(),
     /** Opaque cursor from a previous page's nextCursor. */
     cursor: z.string().max(200).optional(),
     limit: z.number().int().min(1).max(1000).default(100),
   })
   .strict();
 export type QueueListInput = z.input<typeof QueueListInput>;
+
+/** The queue view as a CSV file: the same filters and order as the table, every page. */
+export const QueueExportInput = QueueListInput.omit({ cursor: true, limit: true });
+export type QueueExportInput = z.input<typeof QueueExportInput>;
+export const QueueExport = z.object({
+  fileName: z.string(),
+  csv: z.string(),
+  rows: z.number().int().nonnegative(),
+  /** More jobs matched than one export holds (queueExportLimit); narrow the filters. */
+  truncated: z.boolean(),
+});
+export type QueueExport = z.infer<typeof QueueExport>;
+export const queueExportLimit = 200_000;
+
+/** Delivered and failed since local midnight, and the delivered recordings' bytes. */
+export const TodayTotals = z.object({
+  delivered: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  bytes: z.number().nonnegative(),
+});
+export type TodayTotals = z.infer<typeof TodayTotals>;
+
+/** What is waiting to be sent and when it will be, at the rate of the last 15 minutes. */
+export const BacklogEta = z.object({
+  jobs: z.number().int().nonnegative(),
+  /** Deliveries per minute over the recent window; 0 when nothing was delivered lately. */
+  perMinute: z.number().nonnegative(),
+  /** null when there is no recent rate to go by. */
+  etaSec: z.number().nonnegative().nullable(),
+});
+export type BacklogEta = z.infer<typeof BacklogEta>;
 
 /** A secret as the renderer sees it: never the value, only whether it is set and its tail. */
 export const MaskedSecret = z.object({ set: z.boolean(), hint: z.string().nullable() });
@@ -145,8 +198,23 @@ export const Dashboard = z.object({
   paused: z.boolean(),
   /** Conditions a supervisor must see before anything else (a damaged outbox, a full disk). */
   warnings: z.array(z.object({ kind: z.string(), message: z.string() })).optional(),
+  /** The job waiting longest, so the dashboard can link to it. */
+  oldestWaiting: z.object({ id: z.string(), fileName: z.string(), at: IsoUtc }).nullable().optional(),
+  today: TodayTotals.optional(),
+  backlog: BacklogEta.optional(),
 });
 export type Dashboard = z.infer<typeof Dashboard>;
+
+/** The few facts behind the status line and the tray tooltip (shared/status-summary.ts). */
+export const StatusSnapshot = z.object({
+  counts: stateCounts,
+  paused: z.boolean(),
+  destinations: z.array(DestinationHealth),
+  deliveredToday: z.number().int().nonnegative(),
+  backlog: BacklogEta,
+  at: IsoUtc,
+});
+export type StatusSnapshot = z.infer<typeof StatusSnapshot>;
 
 export const MetadataPreview = z.object({
   fields: CallDraft.partial(),
@@ -238,6 +306,10 @@ export const channels = {
     z.object({ items: z.array(JobSummary), nextCursor: z.string().nullable(), total: z.number().int() }),
   ),
   'queue:stats': channel(Empty, z.object({ counts: stateCounts, paused: z.boolean() })),
+  /** The queue view (filters and order of the table) as CSV, every page, for supervisors. */
+  'queue:export': channel(QueueExportInput, QueueExport),
+  /** The status line's facts: counts, destination health, today's deliveries, time left. */
+  'status:get': channel(Empty, StatusSnapshot),
   'job:get': channel(z.object({ id: JobId }).strict(), JobDetail),
   'job:retry': channel(
     z.object({ ids: JobIds }).strict(),

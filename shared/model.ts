@@ -112,6 +112,9 @@ export const JobSummary = z.object({
   resendNo: z.number().int().nonnegative().optional(),
   /** Held by a pause though its own state is queued or retry-wait: which pause holds it. */
   pausedBy: z.enum(['all', 'destination']).nullable().optional(),
+  /** Who the call was with and who took it, for the queue's customer / agent column. */
+  customerName: z.string().nullable().optional(),
+  agent: z.string().nullable().optional(),
 });
 export type JobSummary = z.infer<typeof JobSummary>;
 

@@ -1,6 +1,7 @@
 // Which of the four tray states to show. Pure: the tray module feeds it what the core reports.
 import type { DestinationHealth } from '../../shared/contract.js';
 import type { StateCounts } from '../../shared/model.js';
+import { summarizeStatus, type SummaryOptions } from '../../shared/status-summary.js';
 
 export type TrayStatus = 'idle' | 'sending' | 'attention' | 'offline';
 
@@ -8,10 +9,14 @@ export interface TrayInputs {
   counts: Partial<StateCounts>;
   paused: boolean;
   destinations: ReadonlyArray<
-    Pick<DestinationHealth, 'name' | 'online' | 'paused'> & Partial<Pick<DestinationHealth, 'health'>>
+    Pick<DestinationHealth, 'name' | 'online' | 'paused'> &
+      Partial<Pick<DestinationHealth, 'health' | 'since' | 'offlineSince'>>
   >;
   reviewWaiting: number;
   failingDestinations: readonly string[];
+  /** From status:get: delivered since midnight, and the backlog's time left at the recent rate. */
+  deliveredToday?: number | null;
+  etaSec?: number | null;
 }
 
 /** A person's action beats everything; then being cut off; then work in progress. */
@@ -29,32 +34,22 @@ export function trayStatus(inputs: TrayInputs): TrayStatus {
   return 'idle';
 }
 
-/** "comswise down", "cx degraded": destinations whose health is not online. */
-function unhealthy(inputs: TrayInputs): string[] {
-  return inputs.destinations
-    .filter((d) => !d.paused && d.health !== undefined && d.health !== 'online')
-    .map((d) => `${d.name} ${d.health}`);
-}
-
-export function trayTooltip(status: TrayStatus, inputs: TrayInputs): string {
-  const waiting = (inputs.counts.queued ?? 0) + (inputs.counts['retry-wait'] ?? 0) + (inputs.counts.running ?? 0);
-  const base = inputs.paused ? 'CallRelay (paused)' : 'CallRelay';
-  switch (status) {
-    case 'attention': {
-      const parts: string[] = [];
-      const review = Math.max(inputs.reviewWaiting, inputs.counts['needs-review'] ?? 0);
-      if (review > 0) parts.push(`${review} to review`);
-      if (inputs.failingDestinations.length > 0) parts.push(`failing: ${inputs.failingDestinations.join(', ')}`);
-      parts.push(...unhealthy(inputs).filter((p) => !inputs.failingDestinations.some((f) => p.startsWith(`${f} `))));
-      return `${base}: needs attention (${parts.join('; ')})`;
-    }
-    case 'offline':
-      return `${base}: offline, ${waiting} waiting`;
-    case 'sending': {
-      const health = unhealthy(inputs);
-      return `${base}: sending, ${waiting} in the queue${health.length > 0 ? ` (${health.join('; ')})` : ''}`;
-    }
-    case 'idle':
-      return `${base}: all delivered`;
-  }
+/**
+ * The tooltip is the window's status line (shared/status-summary.ts), word for word: the tray
+ * and the top bar cannot disagree about what is going on.
+ */
+export function trayTooltip(_status: TrayStatus, inputs: TrayInputs, options: SummaryOptions = {}): string {
+  const summary = summarizeStatus(
+    {
+      counts: inputs.counts,
+      paused: inputs.paused,
+      destinations: inputs.destinations,
+      reviewWaiting: Math.max(inputs.reviewWaiting, inputs.counts['needs-review'] ?? 0),
+      failingDestinations: inputs.failingDestinations,
+      deliveredToday: inputs.deliveredToday ?? null,
+      etaSec: inputs.etaSec ?? null,
+    },
+    options,
+  );
+  return `CallRelay: ${summary.text || 'starting'}`;
 }

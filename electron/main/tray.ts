@@ -1,10 +1,11 @@
 // The tray: the app's face while the window is closed. Its icon says idle / sending / needs
 // attention / offline, its menu opens the window, pauses or resumes all deliveries, and quits.
-// It reads state only through the contract, like the renderer, and refreshes at most every 2 s.
+// It reads state only through the contract, like the renderer, and refreshes at most every 2 s;
+// its tooltip is the window's status line (shared/status-summary.ts).
 import path from 'node:path';
 import type { Menu, MenuItemConstructorOptions, NativeImage, Tray } from 'electron';
 import type { ContractDispatcher } from '../../shared/contract-host.js';
-import type { Dashboard, EventName, QueueChanged } from '../../shared/contract.js';
+import type { EventName, QueueChanged, StatusSnapshot } from '../../shared/contract.js';
 import type { Logger } from '../core/logger.js';
 import { trayStatus, trayTooltip, type TrayInputs, type TrayStatus } from './tray-status.js';
 
@@ -93,13 +94,20 @@ export function setupTray(deps: TrayDeps): TrayHandle {
   };
 
   const refresh = async () => {
-    const reply = await deps.dispatcher.dispatch('dashboard:get', {});
+    const reply = await deps.dispatcher.dispatch('status:get', {});
     if (!reply.ok) {
-      deps.logger.debug({ error: reply.error }, 'tray could not read the dashboard');
+      deps.logger.debug({ error: reply.error }, 'tray could not read the status');
       return;
     }
-    const d = reply.value as Dashboard;
-    inputs = { ...inputs, counts: d.counts, paused: d.paused, destinations: d.destinations };
+    const d = reply.value as StatusSnapshot;
+    inputs = {
+      ...inputs,
+      counts: d.counts,
+      paused: d.paused,
+      destinations: d.destinations,
+      deliveredToday: d.deliveredToday,
+      etaSec: d.backlog.etaSec,
+    };
     render();
   };
 

@@ -8,6 +8,7 @@ import { createJobStore, type CallSchema, type JobStore } from './stores/job-sto
 import { createQueueStore, type QueueStore } from './stores/queue-store.js';
 import { createReviewStore, type ReviewStore } from './stores/review-store.js';
 import { createSettingsStore, type SettingsStore } from './stores/settings-store.js';
+import { createStatusStore, type StatusStore } from './stores/status-store.js';
 
 export interface AppServices {
   client: ContractClient;
@@ -19,6 +20,8 @@ export interface AppServices {
   dashboard: DashboardStore;
   settings: SettingsStore;
   attention: AttentionStore;
+  /** The top bar's status line. */
+  status: StatusStore;
   /** Desktop only: the real path of a dropped file, when the preload offers it. */
   pathForFile: (file: File) => string | null;
   /** The host's event stream dropped or came back; on return, everything on screen is re-read. */
@@ -39,6 +42,7 @@ export function createAppServices(
   const dashboard = createDashboardStore(client);
   const settings = createSettingsStore(client);
   const attention = createAttentionStore(client);
+  const status = createStatusStore(client);
 
   const unsubscribe = [
     client.on('queue:changed', (event) => {
@@ -46,12 +50,16 @@ export function createAppServices(
       queue.getState().handleChanged(event);
       job.getState().handleChanged(event);
       dashboard.getState().handleChanged();
+      status.getState().handleChanged();
       if (review.getState().status === 'ready' && review.getState().total !== event.counts['needs-review']) {
         void review.getState().load();
       }
     }),
     client.on('settings:changed', () => void settings.getState().load()),
-    client.on('attention:changed', (event) => attention.getState().handleAttention(event)),
+    client.on('attention:changed', (event) => {
+      attention.getState().handleAttention(event);
+      status.getState().handleChanged();
+    }),
     // The nav's "paused" note follows the engine state the dashboard reads.
     dashboard.subscribe((state) => {
       if (state.data && state.data.paused !== attention.getState().paused)
@@ -69,6 +77,7 @@ export function createAppServices(
     dashboard,
     settings,
     attention,
+    status,
     pathForFile,
     connectionChanged(connected) {
       attention.setState({ connected });
@@ -84,6 +93,7 @@ export function createAppServices(
           job.getState().handleChanged(everything);
           reviewJob.getState().handleChanged(everything);
           dashboard.getState().handleChanged();
+          status.getState().handleChanged();
           if (review.getState().status === 'ready') void review.getState().load();
           if (settings.getState().view) void settings.getState().load();
         });
@@ -92,6 +102,7 @@ export function createAppServices(
       unsubscribe.forEach((stop) => stop());
       queue.getState().dispose();
       dashboard.getState().dispose();
+      status.getState().dispose();
     },
   };
 }

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import { useServices } from './app-services.js';
 import { FileDrop } from './components/file-drop.js';
+import { StatusLine } from './components/status-line.js';
 import { routeHref, useRoute, type Route } from './routing.js';
 import { DashboardView } from './views/dashboard-view.js';
 import { JobDetailView } from './views/job-detail-view.js';
@@ -19,16 +20,14 @@ const navItems: { view: Exclude<Route['view'], 'job'>; label: string }[] = [
 
 export function App() {
   const route = useRoute();
-  const { attention } = useServices();
+  const { attention, status } = useServices();
   const reviewWaiting = useStore(attention, (s) => s.reviewWaiting);
   const failing = useStore(attention, (s) => s.failingDestinations);
-  const connected = useStore(attention, (s) => s.connected);
-  const paused = useStore(attention, (s) => s.paused);
-  const unhealthy = useStore(attention, (s) => s.unhealthy);
 
   useEffect(() => {
     void attention.getState().load();
-  }, [attention]);
+    void status.getState().load();
+  }, [attention, status]);
 
   useEffect(() => {
     const titles = { queue: 'Queue', job: 'Job', review: 'Review', dashboard: 'Dashboard', settings: 'Settings' };
@@ -68,18 +67,7 @@ export function App() {
             ))}
           </ul>
         </nav>
-        <span className="host-status" role="status">
-          {connected === false
-            ? 'Host unreachable — check that CallRelay is running'
-            : paused
-              ? 'Deliveries paused'
-              : ''}
-        </span>
-        {unhealthy.length > 0 ? (
-          <a className="host-health" href="#/dashboard" data-testid="topbar-health">
-            {unhealthy.map((d) => `${d.name} ${d.health === 'down' ? 'down' : 'degraded'}`).join(' · ')}
-          </a>
-        ) : null}
+        <StatusLine />
       </header>
       <main id="main" tabIndex={-1}>
         {route.view === 'queue' ? <QueueView /> : null}

@@ -1,18 +1,7 @@
 // How numbers and times read on screen. Times show in the viewer's own zone unless a zone is given.
-import type { JobState } from '../../shared/model.js';
 
-export const stateLabels: Record<JobState, string> = {
-  'waiting-file': 'Waiting for file',
-  'needs-review': 'Needs review',
-  queued: 'Queued',
-  running: 'Sending',
-  'retry-wait': 'Will retry',
-  done: 'Delivered',
-  failed: 'Failed',
-  paused: 'Paused',
-  cancelled: 'Cancelled',
-  duplicate: 'Same as',
-};
+// One wording for the window and the CSV export.
+export { stateLabels } from '../../shared/state-labels.js';
 
 /** "Paused" with which pause holds it: the row of a paused engine or destination says so. */
 export function pausedLabel(pausedBy: 'all' | 'destination' | null | undefined, destination: string): string | null {

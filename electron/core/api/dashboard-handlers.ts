@@ -1,6 +1,7 @@
 // The supervisor's dashboard: counts, the oldest waiting job, throughput buckets, failures by
 // reason, destination health and folder status, in one call.
 import { shownCounts } from './queue-handlers.js';
+import { createStatusHandlers } from './status-handlers.js';
 import type { FolderStatus } from '../../../shared/contract.js';
 import type { ContractHandlers } from '../../../shared/contract-host.js';
 import type { Engine } from '../engine/engine.js';
@@ -28,8 +29,11 @@ function buckets(outbox: Outbox, now: number, bucketMs: number, count: number) {
   }));
 }
 
-export function createDashboardHandlers(deps: DashboardHandlerDeps): Pick<ContractHandlers, 'dashboard:get'> {
+export function createDashboardHandlers(
+  deps: DashboardHandlerDeps,
+): Pick<ContractHandlers, 'dashboard:get' | 'status:get'> {
   return {
+    ...createStatusHandlers(deps),
     'dashboard:get'() {
       const now = deps.clock.now();
       const oldest = deps.outbox.oldestWaitingAt();

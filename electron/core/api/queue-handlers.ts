@@ -10,6 +10,7 @@ import type { JobListRow, JobRecord, Outbox } from '../outbox/outbox.js';
 import type { Reexamination, ReexamineTarget } from '../watch/intake.js';
 import { retryJobs } from './file-retry.js';
 import { heldCounts, pausedBy } from './held-counts.js';
+import { exportQueue } from './queue-export.js';
 
 export interface QueueHandlerDeps {
   outbox: Outbox;
@@ -24,6 +25,7 @@ export type QueueHandlers = Pick<
   ContractHandlers,
   | 'queue:list'
   | 'queue:stats'
+  | 'queue:export'
   | 'job:get'
   | 'job:retry'
   | 'job:pause'
@@ -65,7 +67,18 @@ export function toSummary(row: JobListRow | JobRecord, engine: Engine): JobSumma
     resendOf: row.resendOf,
     resendNo: row.resendNo,
     pausedBy: pausedBy(row.state, row.destination, pauseView(engine)),
+    ...partiesOf(row),
   };
+}
+
+/** Who the call was with and who took it (the agent's id, else the user or extension). */
+function partiesOf(row: JobListRow | JobRecord): { customerName: string | null; agent: string | null } {
+  if ('call' in row) {
+    const call = row.call;
+    return { customerName: call.customerName ?? null, agent: call.agentId ?? call.userId ?? call.extensionId ?? null };
+  }
+  const listed = row as Partial<{ customerName: string | null; agent: string | null }>;
+  return { customerName: listed.customerName ?? null, agent: listed.agent ?? null };
 }
 
 export function pauseView(engine: Engine) {
@@ -114,6 +127,14 @@ export function createQueueHandlers(deps: QueueHandlerDeps): QueueHandlers {
       }
     },
     'queue:stats': () => ({ counts: shownCounts(outbox, engine), paused: engine.isPaused() }),
+    'queue:export'(args) {
+      try {
+        return exportQueue(outbox, engine, args, deps.clock.now());
+      } catch (error) {
+        if (error instanceof RangeError) throw new HandlerError('bad-input', error.message);
+        throw error;
+      }
+    },
     'job:get'({ id }) {
       const job = outbox.getJob(id);
       if (!job) throw new HandlerError('not-found', `No job ${id}; it may have been removed. Reload the queue.`);

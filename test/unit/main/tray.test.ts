@@ -42,10 +42,11 @@ describe('tray and destination health', () => {
     const down = { ...online, name: 'comswise', health: 'down' as const };
     const inputs = { ...base, counts: { queued: 2 }, destinations: [down, { ...online, name: 'b' }] };
     expect(trayStatus(inputs)).toBe('attention');
-    expect(trayTooltip('attention', inputs)).toContain('comswise down');
+    // Issue 14: the tooltip is the status line's wording ("comswise is down", was "comswise down").
+    expect(trayTooltip('attention', inputs)).toContain('comswise is down');
     const degraded = { ...inputs, destinations: [{ ...online, health: 'degraded' as const }] };
     expect(trayStatus(degraded)).toBe('sending');
-    expect(trayTooltip('sending', degraded)).toContain('main degraded');
+    expect(trayTooltip('sending', degraded)).toContain('main is failing some deliveries');
   });
 });
 
@@ -57,15 +58,22 @@ function fakeCore() {
   };
 }
 
-function setup() {
+function setup(status: Record<string, unknown> = {}) {
   let paused = false;
   const dispatch = vi.fn(async (channel: unknown): Promise<Envelope> => {
     if (channel === 'engine:pause') paused = true;
     if (channel === 'engine:resume') paused = false;
-    if (channel === 'dashboard:get') {
+    if (channel === 'dashboard:get' || channel === 'status:get') {
       return {
         ok: true,
-        value: { counts: { queued: 0 }, paused, destinations: [{ name: 'main', online: false, paused: false }] },
+        value: {
+          counts: { queued: 0 },
+          paused,
+          destinations: [{ name: 'main', online: false, paused: false }],
+          deliveredToday: 0,
+          backlog: { jobs: 0, perMinute: 0, etaSec: null },
+          ...status,
+        },
       };
     }
     return { ok: true, value: { paused } };
@@ -110,7 +118,8 @@ describe('tray', () => {
     expect((tray.image as unknown as { path: string }).path).toBe(trayIconFile('/icons', 'sending'));
     core.emit('attention:changed', { reviewWaiting: 3, failingDestinations: [] });
     expect(handle.status()).toBe('attention');
-    expect(tray.tooltip).toContain('3 to review');
+    // Issue 14: the status line's words ("3 need you", was "3 to review").
+    expect(tray.tooltip).toContain('3 need you');
   });
 
   it('reads offline from the dashboard', async () => {
@@ -138,6 +147,27 @@ describe('tray', () => {
 
     item(/^Quit/).click!({ checked: false });
     expect(quit).toHaveBeenCalled();
+  });
+
+  it('says in its tooltip what the status line says, from status:get', async () => {
+    const online = [{ name: 'main', online: true, paused: false, health: 'online' }];
+    const idle = setup({ counts: { done: 29 }, destinations: online, deliveredToday: 29 });
+    await idle.handle.refresh();
+    expect(idle.dispatch).toHaveBeenCalledWith('status:get', {});
+    expect(idle.tray.tooltip).toBe('CallRelay: All delivered · 29 today');
+
+    const sending = setup({
+      counts: { queued: 2, running: 1 },
+      destinations: online,
+      backlog: { jobs: 3, perMinute: 1.5, etaSec: 120 },
+    });
+    await sending.handle.refresh();
+    expect(sending.tray.tooltip).toBe('CallRelay: Sending 3 · 2 min left');
+
+    const since = '2026-11-20T19:41:00.000Z';
+    const down = setup({ destinations: [{ name: 'comswise', online: false, paused: false, health: 'down', since }] });
+    await down.handle.refresh();
+    expect(down.tray.tooltip).toMatch(/^CallRelay: comswise is down since \S+/);
   });
 
   it('coalesces refreshes triggered by bursts of events', () => {

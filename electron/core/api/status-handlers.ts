@@ -1,0 +1,32 @@
+// `status:get`: the few facts behind the top bar's status line and the tray tooltip
+// (shared/status-summary.ts turns them into words). Cheap at any queue size: trigger-kept counts,
+// destination health from memory, and two index range counts over the timeline.
+import type { ContractHandlers } from '../../../shared/contract-host.js';
+import type { Engine } from '../engine/engine.js';
+import type { Clock } from '../logger.js';
+import type { Outbox } from '../outbox/outbox.js';
+import { backlogEta, deliveredSince, startOfDay } from './delivery-pace.js';
+import { shownCounts } from './queue-handlers.js';
+
+export interface StatusHandlerDeps {
+  outbox: Outbox;
+  engine: Engine;
+  clock: Clock;
+}
+
+export function createStatusHandlers(deps: StatusHandlerDeps): Pick<ContractHandlers, 'status:get'> {
+  return {
+    'status:get'() {
+      const now = deps.clock.now();
+      const counts = shownCounts(deps.outbox, deps.engine);
+      return {
+        counts,
+        paused: deps.engine.isPaused(),
+        destinations: deps.engine.health(),
+        deliveredToday: deliveredSince(deps.outbox, startOfDay(now), now),
+        backlog: backlogEta(deps.outbox, counts, now),
+        at: new Date(now).toISOString(),
+      };
+    },
+  };
+}
