@@ -43,14 +43,7 @@ describe('queueCsv', () => {
   });
 
   it('never lets a cell run as a formula in a spreadsheet', () => {
-    const hostile = [
-      '=HYPERLINK("http://evil.example","x")',
-      '+SUM(1,2)',
-      '-2+3',
-      '@cmd',
-      '\t=1',
-      '\r=1',
-    ];
+    const hostile = ['=HYPERLINK("http://evil.example","x")', '+SUM(1,2)', '-2+3', '@cmd', '\t=1', '\r=1'];
     const csv = queueCsv(hostile.map((name, i) => job({ id: `j${i}`, fileName: name, customerName: name })));
     const rows = (parse(csv, { bom: true }) as string[][]).slice(1);
     rows.forEach((row, i) => {
