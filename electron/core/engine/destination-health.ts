@@ -2,7 +2,13 @@
 // online; degraded while recent attempts fail; down while its probe fails or every attempt has
 // failed for a while. Each state carries the last error and since when, for the dashboard, the
 // top bar, the tray, `status --json` and (issue 19) the metrics exporter.
-import type { RetryBudget } from './retry-budget.js';
+// Two parts: the tracker (pure rules over attempts) and the monitor, which applies them to the
+// engine's attempts, sleeps an unreachable destination's queue and probes it until it answers.
+import type { DestinationHealth } from '../../../shared/contract.js';
+import type { Destination } from '../destinations/destination.js';
+import type { Clock, Logger } from '../logger.js';
+import type { Outbox } from '../outbox/outbox.js';
+import { probeDelayMs, type RetryBudget } from './retry-budget.js';
 
 export type HealthState = 'online' | 'degraded' | 'down';
 
@@ -150,4 +156,213 @@ export function parseSavedHealth(text: string | null): SavedHealth[] {
   } catch {
     return [];
   }
+}
+
+export interface HealthMonitorOptions {
+  outbox: Outbox;
+  clock: Clock;
+  log: Logger;
+  tracker: DestinationHealthTracker;
+  getDestination(name: string): Destination | undefined;
+  isPaused(name: string): boolean;
+  /** Names listed; defaults to every destination the outbox has jobs for. */
+  destinationNames?(): string[];
+  /** Backoff of connectivity probes while a destination is unreachable. */
+  probe?: { baseMs?: number; maxMs?: number; timeoutMs?: number };
+  /** A probe found a sleeping destination reachable: its queue may run again. */
+  onOnline(): void;
+}
+
+/** The engine's view of every destination: may its queue run, and how did its attempts go. */
+export interface HealthMonitor {
+  /** False while the destination sleeps and is probed. */
+  isOnline(name: string): boolean;
+  /** The platform took the request. */
+  succeeded(name: string): void;
+  /** The platform answered on purpose and refused (it is up); `error` says why, if it is worth showing. */
+  refused(name: string, error: string | null): void;
+  /** A transient failure; `unreachable` when the request never reached the platform. */
+  failed(name: string, error: string, unreachable: boolean): void;
+  list(): DestinationHealth[];
+  stop(): void;
+}
+
+interface Reachability {
+  online: boolean;
+  offlineSince: number | null;
+  lastSuccessAt: number | null;
+  lastError: string | null;
+  probeFailures: number;
+  probeTimer: NodeJS.Timeout | null;
+  probeController: AbortController | null;
+}
+
+function iso(ms: number | null): string | null {
+  return ms == null ? null : new Date(ms).toISOString();
+}
+
+export function createHealthMonitor(options: HealthMonitorOptions): HealthMonitor {
+  const { outbox, clock, log, tracker, getDestination } = options;
+  const probeBaseMs = options.probe?.baseMs ?? 1000;
+  const probeMaxMs = options.probe?.maxMs ?? 30_000;
+  const probeTimeoutMs = options.probe?.timeoutMs ?? 10_000;
+  const reach = new Map<string, Reachability>();
+  let savedHealth = outbox.getMeta(HEALTH_KEY) ?? '';
+  let stopped = false;
+
+  const reachOf = (name: string): Reachability => {
+    let h = reach.get(name);
+    if (!h) {
+      h = {
+        online: true,
+        offlineSince: null,
+        lastSuccessAt: null,
+        lastError: null,
+        probeFailures: 0,
+        probeTimer: null,
+        probeController: null,
+      };
+      reach.set(name, h);
+    }
+    return h;
+  };
+
+  function markOffline(name: string, reason: string) {
+    const h = reachOf(name);
+    h.lastError = reason;
+    if (!h.online) return;
+    h.online = false;
+    h.offlineSince = clock.now();
+    h.probeFailures = 0;
+    log.warn({ destination: name, reason }, 'destination unreachable; its queue sleeps while probing');
+    scheduleProbe(name);
+  }
+
+  function scheduleProbe(name: string) {
+    const h = reachOf(name);
+    if (h.probeTimer || stopped) return;
+    // One probe at a time; quick while the outage is young, so the queue wakes soon after it ends.
+    const delay = probeDelayMs(h.probeFailures, clock.now() - (h.offlineSince ?? clock.now()), {
+      baseMs: probeBaseMs,
+      maxMs: probeMaxMs,
+    });
+    h.probeTimer = setTimeout(() => {
+      h.probeTimer = null;
+      void probe(name);
+    }, delay);
+  }
+
+  async function probe(name: string) {
+    const h = reachOf(name);
+    const destination = getDestination(name);
+    if (stopped || h.online) return;
+    if (!destination) {
+      // Removed from the config while offline: nothing to probe, nothing to wake.
+      h.online = true;
+      h.offlineSince = null;
+      return;
+    }
+    const controller = new AbortController();
+    h.probeController = controller;
+    const timeout = setTimeout(() => controller.abort(new Error('probe timed out')), probeTimeoutMs);
+    let reachable = false;
+    try {
+      reachable = await destination.probe(controller.signal);
+    } catch {
+      reachable = false;
+    } finally {
+      clearTimeout(timeout);
+      h.probeController = null;
+    }
+    if (stopped) return;
+    if (reachable) {
+      log.info({ destination: name }, 'destination reachable again; its queue wakes');
+      h.online = true;
+      h.offlineSince = null;
+      h.probeFailures = 0;
+      tracker.recovered(name, clock.now());
+      // Retries spaced out by the budget while it failed are due now: the queue wakes at once.
+      outbox.wakeRetries(name);
+      noteHealth();
+      options.onOnline();
+    } else {
+      h.probeFailures++;
+      scheduleProbe(name);
+    }
+  }
+
+  /** Keeps the last health in the outbox for `callrelay status`; written only when it changes. */
+  function noteHealth() {
+    try {
+      const text = JSON.stringify(
+        list().map(({ name, health, lastError, since }) => ({ name, health, lastError, since })),
+      );
+      if (text === savedHealth) return;
+      savedHealth = text;
+      outbox.setMeta(HEALTH_KEY, text);
+    } catch (error) {
+      log.debug({ err: error }, 'could not save destination health');
+    }
+  }
+
+  function list(): DestinationHealth[] {
+    const names = new Set([...(options.destinationNames?.() ?? outbox.destinations()), ...reach.keys()]);
+    const out: DestinationHealth[] = [];
+    const now = clock.now();
+    for (const name of [...names].sort()) {
+      const destination = getDestination(name);
+      if (!destination) continue;
+      const h = reachOf(name);
+      const t = tracker.get(name, now);
+      out.push({
+        name,
+        kind: destination.kind,
+        online: h.online,
+        paused: options.isPaused(name),
+        lastSuccessAt: iso(h.lastSuccessAt),
+        lastError: t.lastError ?? h.lastError,
+        offlineSince: iso(h.offlineSince),
+        health: h.online ? t.health : 'down',
+        since: iso(h.online ? t.since : (h.offlineSince ?? t.since)),
+      });
+    }
+    return out;
+  }
+
+  return {
+    isOnline: (name) => reachOf(name).online,
+    succeeded(name) {
+      const h = reachOf(name);
+      h.lastSuccessAt = clock.now();
+      h.lastError = null;
+      tracker.attempt(name, true, null, clock.now());
+      noteHealth();
+    },
+    refused(name, error) {
+      if (error !== null) reachOf(name).lastError = error;
+      tracker.attempt(name, true, null, clock.now());
+      noteHealth();
+    },
+    failed(name, error, unreachable) {
+      reachOf(name).lastError = error;
+      const now = clock.now();
+      if (unreachable) {
+        tracker.unreachable(name, error, now);
+        markOffline(name, error);
+      } else {
+        tracker.attempt(name, false, error, now);
+        if (tracker.shouldSleep(name, now)) markOffline(name, error);
+      }
+      noteHealth();
+    },
+    list,
+    stop() {
+      stopped = true;
+      for (const h of reach.values()) {
+        if (h.probeTimer) clearTimeout(h.probeTimer);
+        h.probeTimer = null;
+        h.probeController?.abort();
+      }
+    },
+  };
 }
