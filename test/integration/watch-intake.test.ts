@@ -9,7 +9,7 @@ import { FolderConfig, type FolderConfig as FolderConfigType } from '../../share
 import { createSilentLogger, systemClock } from '../../electron/core/logger.js';
 import { createIntake, type Intake, type IntakeEvent } from '../../electron/core/watch/intake.js';
 import { createFakeDestination } from '../fixtures/audio/fake-destination.js';
-import { createMemoryPort } from '../fixtures/audio/memory-port.js';
+import { createMemoryPort } from '../fixtures/outbox/memory-port.js';
 import { makeWav, tinyWav } from '../fixtures/audio/wav.js';
 
 let base: string;

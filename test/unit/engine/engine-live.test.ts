@@ -7,7 +7,7 @@ import type { DeliveryContext } from '../../../electron/core/destinations/destin
 import { createEngine } from '../../../electron/core/engine/engine.js';
 import { createSilentLogger, systemClock } from '../../../electron/core/logger.js';
 import { LIVE_STOPPED_STEP, openOutbox } from '../../../electron/core/outbox/outbox.js';
-import { createFakeDestination } from '../../fixtures/engine/fake-destination.js';
+import { createFakeDestination } from '../../fixtures/destinations/fake-destination.js';
 import { makeRecording, makeTempDir } from '../../fixtures/engine/recordings.js';
 import { waitFor } from '../../fixtures/engine/wait-for.js';
 

@@ -8,7 +8,7 @@ import { createSilentLogger, systemClock } from '../../../electron/core/logger.j
 import type { DeliveryObserver } from '../../../electron/core/metrics/delivery-observer.js';
 import { reasonClassOf } from '../../../electron/core/metrics/reason-class.js';
 import { openOutbox } from '../../../electron/core/outbox/outbox.js';
-import { createFakeDestination } from '../../fixtures/engine/fake-destination.js';
+import { createFakeDestination } from '../../fixtures/destinations/fake-destination.js';
 import { enqueueInput, makeRecording, makeTempDir } from '../../fixtures/engine/recordings.js';
 import { waitFor } from '../../fixtures/engine/wait-for.js';
 

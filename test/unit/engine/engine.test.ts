@@ -5,7 +5,7 @@ import type { Destination } from '../../../electron/core/destinations/destinatio
 import { createEngine, type Engine, type EngineOptions } from '../../../electron/core/engine/engine.js';
 import { createSilentLogger, systemClock } from '../../../electron/core/logger.js';
 import { openOutbox, type JobRecord, type Outbox } from '../../../electron/core/outbox/outbox.js';
-import { createFakeDestination, type FakeDestination } from '../../fixtures/engine/fake-destination.js';
+import { createFakeDestination, type FakeDestination } from '../../fixtures/destinations/fake-destination.js';
 import { enqueueInput, makeRecording, makeTempDir } from '../../fixtures/engine/recordings.js';
 import { waitFor } from '../../fixtures/engine/wait-for.js';
 

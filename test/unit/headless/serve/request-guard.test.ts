@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { createSilentLogger } from '../../../electron/core/logger.js';
-import { createRequestGuard, parseHostHeader } from '../../../electron/headless/serve/request-guard.js';
+import { createSilentLogger } from '../../../../electron/core/logger.js';
+import { createRequestGuard, parseHostHeader } from '../../../../electron/headless/serve/request-guard.js';
 
 const TOKEN = 'a-long-enough-token-for-the-guard-000';
 

@@ -6,7 +6,7 @@ import { createQueueHandlers } from '../../../electron/core/api/queue-handlers.j
 import { createEngine } from '../../../electron/core/engine/engine.js';
 import { createSilentLogger, systemClock } from '../../../electron/core/logger.js';
 import { openOutbox } from '../../../electron/core/outbox/outbox.js';
-import { createFakeDestination } from '../../fixtures/engine/fake-destination.js';
+import { createFakeDestination } from '../../fixtures/destinations/fake-destination.js';
 import { enqueueInput, makeRecording, makeTempDir } from '../../fixtures/engine/recordings.js';
 import { waitFor } from '../../fixtures/engine/wait-for.js';
 

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EventName } from '../../../shared/contract.js';
-import type { ContractDispatcher } from '../../../shared/contract-host.js';
-import { createSilentLogger } from '../../../electron/core/logger.js';
-import { HostStartError, startHttpHost, type HttpHost } from '../../../electron/headless/serve/http-host.js';
+import type { EventName } from '../../../../shared/contract.js';
+import type { ContractDispatcher } from '../../../../shared/contract-host.js';
+import { createSilentLogger } from '../../../../electron/core/logger.js';
+import { HostStartError, startHttpHost, type HttpHost } from '../../../../electron/headless/serve/http-host.js';
 
 const staticDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-static-'));
 fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>CallRelay</title>');

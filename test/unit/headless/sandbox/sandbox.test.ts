@@ -6,7 +6,7 @@ import {
   sandboxIds,
   startSandbox,
   type Sandbox,
-} from '../../../electron/headless/sandbox/sandbox.js';
+} from '../../../../electron/headless/sandbox/sandbox.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createSilentLogger } from '../../../electron/core/logger.js';
-import { HostStartError } from '../../../electron/headless/serve/http-host.js';
-import { startMetricsListener } from '../../../electron/headless/serve/metrics-listener.js';
+import { createSilentLogger } from '../../../../electron/core/logger.js';
+import { HostStartError } from '../../../../electron/headless/serve/http-host.js';
+import { startMetricsListener } from '../../../../electron/headless/serve/metrics-listener.js';
 
 const scrape = async () => 'callrelay_up 1\n';
 
