@@ -1,26 +1,19 @@
 // The domain model shared by every host and the renderer. One zod schema per shape; types are
 // inferred from it so there is never a hand-written duplicate.
 import { z } from 'zod';
+import { destinationKinds } from './destinations/kinds.js';
+import { E164, IsoUtc, Sha256 } from './formats.js';
 import { jobStates } from './job-states.js';
 
 export { jobStates };
 export const JobState = z.enum(jobStates);
 export type JobState = z.infer<typeof JobState>;
 
-export const destinationKinds = ['comswise', 'add-calls', 'callab', 'agent-calls', 'cx', 'tus'] as const;
+export { destinationKinds };
 export const DestinationKind = z.enum(destinationKinds);
 export type DestinationKind = z.infer<typeof DestinationKind>;
 
-export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex SHA-256');
-
-/** ISO 8601 timestamp in UTC with a `Z` suffix, e.g. 2024-02-28T10:30:00Z. */
-export const IsoUtc = z.iso.datetime({
-  offset: false,
-  message: 'expected an ISO 8601 UTC time such as 2024-02-28T10:30:00Z',
-});
-
-/** E.164: a plus sign and 8 to 15 digits, e.g. +15550000000. */
-export const E164 = z.string().regex(/^\+[1-9]\d{7,14}$/, 'expected an E.164 phone number such as +15550000000');
+export { E164, IsoUtc, Sha256 };
 
 export const RecordingInfo = z.object({
   path: z.string().min(1),

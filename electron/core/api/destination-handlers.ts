@@ -4,6 +4,7 @@
 // but only for the same origin: a draft pointing elsewhere never gets the saved keys).
 import { DestinationConfig, describeIssues } from '../../../shared/config.js';
 import type { ConnectionTest, DestinationInput } from '../../../shared/contract.js';
+import { kindSpec } from '../../../shared/destinations/kinds.js';
 import { HandlerError, type ContractHandlers } from '../../../shared/contract-host.js';
 import { sameOrigin } from '../config/settings-store.js';
 import type { SecretHandling } from '../secrets/secret-handling.js';
@@ -66,12 +67,18 @@ export function configFromDraft(
     ...(draft.concurrency !== undefined ? { concurrency: draft.concurrency } : {}),
     enabled: draft.enabled ?? true,
     auth,
-    ...(draft.kind === 'tus' && same?.kind === 'tus' && same.chunkSizeBytes
-      ? { chunkSizeBytes: same.chunkSizeBytes }
-      : {}),
+    ...ownFieldsOf(same),
   });
   if (!parsed.success) throw new HandlerError('bad-input', describeIssues(parsed.error, 'destination'));
   return parsed.data;
+}
+
+/** The saved values of the kind's own config fields (tus: chunkSizeBytes), which the form does not edit. */
+function ownFieldsOf(saved: DestinationConfig | undefined): Record<string, unknown> {
+  if (!saved) return {};
+  const fields = Object.keys(kindSpec(saved.kind)?.config ?? {});
+  const values = saved as unknown as Record<string, unknown>;
+  return Object.fromEntries(fields.filter((f) => values[f] !== undefined).map((f) => [f, values[f]]));
 }
 
 export function createDestinationHandlers(

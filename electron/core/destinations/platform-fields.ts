@@ -3,7 +3,7 @@
 // then checked against the platform's zod schema; every issue is named by the canonical field a
 // person can fix in the review form, or by the destination default when no call field maps to it.
 import type { z } from 'zod';
-import type { DestinationKind, FieldIssue } from '../../../shared/model.js';
+import type { FieldIssue } from '../../../shared/model.js';
 import { ReviewError } from '../delivery-errors.js';
 import type { DeliveryJob } from './destination.js';
 
@@ -22,7 +22,7 @@ export function overlay(defaults: Record<string, unknown>, values: Record<string
 export function issuesFromZod(
   error: z.ZodError,
   fieldMap: FieldMap,
-  kind: DestinationKind,
+  kind: string,
   input: Record<string, unknown>,
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];
@@ -68,7 +68,7 @@ export interface BodyCheck<T> {
 export function createBodyCheck<T>(
   schema: z.ZodType<T>,
   fieldMap: FieldMap,
-  kind: DestinationKind,
+  kind: string,
   rules?: (body: Record<string, unknown>, issues: FieldIssue[]) => FieldIssue[],
 ): BodyCheck<T> {
   function check(body: Record<string, unknown>) {

@@ -1,8 +1,10 @@
 // One request to an emulated platform, as its route handler sees it, and the record the
 // inspection endpoint lists for it (secrets masked).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DestinationKind } from '../../../shared/model.js';
 
-export type PlatformKind = 'comswise' | 'add-calls' | 'callab' | 'agent-calls' | 'cx' | 'tus';
+/** A kind of shared/destinations/kinds.ts, or one a test adds. */
+export type PlatformKind = DestinationKind | (string & {});
 
 export interface SandboxRequest {
   seq: number;

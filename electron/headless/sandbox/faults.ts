@@ -2,6 +2,7 @@
 // rates (in this order: 500, 503, 429, reset, drop, stall); presigned PUTs roll separately for
 // expiry. A seed makes a run repeatable.
 import { z } from 'zod';
+import { destinationKinds } from '../../../shared/model.js';
 
 const rate = z.number().min(0).max(1).default(0);
 
@@ -24,7 +25,7 @@ export const SandboxFaults = z
     /** Presigned PUTs answered 403 "Request has expired" whatever their age. */
     expireRate: rate,
     /** Limit faults to these platforms (all when omitted). */
-    kinds: z.array(z.enum(['comswise', 'add-calls', 'callab', 'agent-calls', 'cx', 'tus'])).optional(),
+    kinds: z.array(z.enum(destinationKinds)).optional(),
     seed: z.number().int().optional(),
   })
   .strict();
@@ -37,7 +38,8 @@ export interface FaultDice {
   settings(): SandboxFaults;
   set(input: SandboxFaultsInput): SandboxFaults;
   roll(kind: string): FaultName | null;
-  rollExpired(): boolean;
+  /** Whether a presigned PUT of this platform is refused as expired. */
+  rollExpired(kind: string): boolean;
 }
 
 export function createFaultDice(input: SandboxFaultsInput = {}): FaultDice {
@@ -69,8 +71,8 @@ export function createFaultDice(input: SandboxFaultsInput = {}): FaultDice {
       }
       return null;
     },
-    rollExpired() {
-      if (settings.kinds && !settings.kinds.includes('comswise')) return false;
+    rollExpired(kind) {
+      if (settings.kinds && !settings.kinds.includes(kind as never)) return false;
       return settings.expireRate > 0 && random() < settings.expireRate;
     },
   };

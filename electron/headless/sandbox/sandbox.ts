@@ -12,17 +12,16 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { DestinationConfig } from '../../../shared/config.js';
-import { createAddCallsApi } from './add-calls-api.js';
-import { createAgentCallsApi } from './agent-calls-api.js';
-import { createCallabApi } from './callab-api.js';
-import { createComswiseApi } from './comswise-api.js';
-import { createCxApi } from './cx-api.js';
+import type { DestinationKind } from '../../../shared/model.js';
 import { maskHeaders, maskQuery, type Exchange, type PlatformKind, type SandboxRequest } from './exchange.js';
 import { createFaultDice, SandboxFaults, type FaultName, type SandboxFaultsInput } from './faults.js';
-import { createTusEndpoint } from './tus-endpoint.js';
+import { sandboxPlatforms } from './platforms.js';
+import type { EmulatedPlatform, SandboxPlatform } from './sandbox-platform.js';
 
 export type { SandboxRequest } from './exchange.js';
 export { SandboxFaults, type SandboxFaultsInput } from './faults.js';
+export { sandboxCredentials, sandboxIds } from './platforms.js';
+export type { SandboxPlatform } from './sandbox-platform.js';
 
 export interface SandboxOptions {
   host?: string;
@@ -34,34 +33,12 @@ export interface SandboxOptions {
   /** Lifetime of comswise presigned upload URLs. */
   presignTtlMs?: number;
   faults?: SandboxFaultsInput;
+  /** The platforms to emulate; every built-in one when omitted (a test adds one of its own). */
+  platforms?: readonly SandboxPlatform[];
 }
 
-/** Credentials the sandbox accepts; destinationConfigs() fills them in. */
-export const sandboxCredentials = {
-  comswise: { token: 'sandbox-comswise-token-7f3a' },
-  callab: { token: 'sandbox-callab-token-91c2' },
-  'agent-calls': { apiKey: 'sandbox-agent-key-55d0', apiSecret: 'sandbox-agent-secret-0b8e' },
-  cx: { username: 'sandbox-cx-user', password: 'sandbox-cx-password-4e1f' },
-  'add-calls': { apiKey: 'sandbox-add-calls-key-c7a9' },
-  tus: { headers: { authorization: 'Bearer sandbox-tus-token-2d6b' } },
-} as const;
-
-/** Platform ids the sandbox knows, used as destination defaults. */
-export const sandboxIds = {
-  callabCompanyId: '3c90c3cc-0d44-4b50-8888-8dd25736052a',
-  agentId: 'agent-123',
-  cxAgentId: '123e4567-e89b-12d3-a456-426614174000',
-  cxSkillId: '123e4567-e89b-12d3-a456-426614174001',
-} as const;
-
-export interface SandboxCalls {
-  comswise: Record<string, unknown>[];
-  'add-calls': Record<string, unknown>[];
-  callab: Record<string, unknown>[];
-  'agent-calls': Record<string, unknown>[];
-  cx: Record<string, unknown>[];
-  tus: Record<string, unknown>[];
-}
+/** Calls created per platform (tus: finished uploads). */
+export type SandboxCalls = Record<DestinationKind, Record<string, unknown>[]>;
 
 export interface Sandbox {
   url: string;
@@ -88,32 +65,29 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let seq = 0;
   let origin = '';
 
-  const comswise = createComswiseApi({
-    token: sandboxCredentials.comswise.token,
-    presignTtlMs: options.presignTtlMs ?? 15 * 60_000,
-    resultDelayMs: options.resultDelayMs ?? 2000,
-    dice,
+  const platforms = (options.platforms ?? sandboxPlatforms).map((platform) => {
+    const emulated = platform.start({
+      dataDir,
+      dice,
+      presignTtlMs: options.presignTtlMs ?? 15 * 60_000,
+      resultDelayMs: options.resultDelayMs ?? 2000,
+    });
+    for (const route of emulated.routes) {
+      if (route.prefix !== `/${platform.kind}` && !route.prefix.startsWith(`/${platform.kind}/`)) {
+        throw new Error(`sandbox platform ${platform.kind}: route ${route.prefix} is not under /${platform.kind}`);
+      }
+    }
+    return { platform, emulated, secretHeaders: new Set((emulated.secretHeaders ?? []).map((h) => h.toLowerCase())) };
   });
-  const addCalls = createAddCallsApi({ apiKey: sandboxCredentials['add-calls'].apiKey });
-  const callab = createCallabApi({ token: sandboxCredentials.callab.token });
-  const agentCalls = createAgentCallsApi(sandboxCredentials['agent-calls']);
-  const cx = createCxApi(sandboxCredentials.cx);
-  const tus = createTusEndpoint({
-    directory: path.join(dataDir, 'tus'),
-    path: '/tus/files',
-    headers: sandboxCredentials.tus.headers,
-  });
-
-  const routes: { prefix: string; kind: PlatformKind; handle: (ex: Exchange) => Promise<void> }[] = [
-    { prefix: '/comswise/v1', kind: 'comswise', handle: comswise.api },
-    { prefix: '/comswise/storage', kind: 'comswise', handle: comswise.storage },
-    { prefix: '/add-calls', kind: 'add-calls', handle: addCalls.handle },
-    { prefix: '/callab', kind: 'callab', handle: callab.handle },
-    { prefix: '/agent-calls', kind: 'agent-calls', handle: agentCalls.handle },
-    { prefix: '/cx', kind: 'cx', handle: cx.handle },
-    { prefix: '/tus/files', kind: 'tus', handle: tus.handle },
-  ];
-  const tusSecretHeaders = new Set(Object.keys(sandboxCredentials.tus.headers).map((h) => h.toLowerCase()));
+  const routes: {
+    prefix: string;
+    kind: PlatformKind;
+    emulated: EmulatedPlatform;
+    secretHeaders: Set<string>;
+    handle: (ex: Exchange) => Promise<void>;
+  }[] = platforms.flatMap(({ platform, emulated, secretHeaders }) =>
+    emulated.routes.map((r) => ({ prefix: r.prefix, kind: platform.kind, emulated, secretHeaders, handle: r.handle })),
+  );
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -168,7 +142,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       kind: route.kind,
       method: req.method ?? 'GET',
       path: maskQuery(url.pathname + url.search),
-      headers: maskHeaders(req.headers, route.kind === 'tus' ? tusSecretHeaders : new Set()),
+      headers: maskHeaders(req.headers, route.secretHeaders),
       body: null,
       contentLength: declared === undefined ? null : Number(declared),
       bodyBytes: 0,
@@ -224,7 +198,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         return size <= limit ? Buffer.concat(chunks) : null;
       },
     };
-    if (route.kind === 'tus') {
+    if (route.emulated.answersOnRawResponse) {
       const startBytes = req.socket.bytesRead;
       res.on('finish', () => {
         entry.status = res.statusCode;
@@ -234,7 +208,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         entry.bodyBytes = Math.max(entry.bodyBytes, req.socket.bytesRead - startBytes);
       });
       if (fault === 'drop-response') {
-        // @tus/server writes the answer itself; dropping it means cutting the socket once it is done.
+        // The emulation writes the answer itself; dropping it means cutting the socket once it is done.
         res.on('finish', () => req.socket.destroy());
       }
     }
@@ -298,14 +272,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   function calls(): SandboxCalls {
-    return {
-      comswise: comswise.calls() as unknown as Record<string, unknown>[],
-      'add-calls': addCalls.calls(),
-      callab: callab.calls(),
-      'agent-calls': agentCalls.calls(),
-      cx: cx.calls(),
-      tus: tus.uploads(),
-    };
+    return Object.fromEntries(
+      platforms.map(({ platform, emulated }) => [platform.kind, emulated.calls()]),
+    ) as SandboxCalls;
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -318,56 +287,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   return {
     url: origin,
-    destinationConfigs: () => [
-      {
-        name: 'comswise',
-        kind: 'comswise',
-        baseUrl: `${origin}/comswise/v1`,
-        auth: { ...sandboxCredentials.comswise },
-        defaults: {},
-        enabled: true,
-      },
-      {
-        name: 'add-calls',
-        kind: 'add-calls',
-        baseUrl: `${origin}/add-calls`,
-        auth: { ...sandboxCredentials['add-calls'] },
-        defaults: {},
-        enabled: true,
-      },
-      {
-        name: 'callab',
-        kind: 'callab',
-        baseUrl: `${origin}/callab`,
-        auth: { ...sandboxCredentials.callab },
-        defaults: { company_id: sandboxIds.callabCompanyId, call_provider: 'callrelay' },
-        enabled: true,
-      },
-      {
-        name: 'agent-calls',
-        kind: 'agent-calls',
-        baseUrl: `${origin}/agent-calls`,
-        auth: { ...sandboxCredentials['agent-calls'] },
-        defaults: { agent_id: sandboxIds.agentId, call_type: 'PHONE_CALL' },
-        enabled: true,
-      },
-      {
-        name: 'cx',
-        kind: 'cx',
-        baseUrl: `${origin}/cx`,
-        auth: { ...sandboxCredentials.cx },
-        defaults: { agentId: sandboxIds.cxAgentId, skillId: sandboxIds.cxSkillId, channel: 'call' },
-        enabled: true,
-      },
-      {
-        name: 'tus',
-        kind: 'tus',
-        baseUrl: `${origin}/tus/files/`,
-        auth: { headers: { ...sandboxCredentials.tus.headers } },
-        defaults: {},
-        enabled: true,
-      },
-    ],
+    destinationConfigs: () => platforms.map(({ platform }) => platform.destinationConfig(origin)),
     requests: () => log.map((e) => ({ ...e })),
     calls,
     setFaults: (faults) => dice.set(faults),

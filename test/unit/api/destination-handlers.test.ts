@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DestinationConfig } from '../../../shared/config.js';
 import { HandlerError } from '../../../shared/contract-host.js';
-import { createDestinationHandlers } from '../../../electron/core/api/destination-handlers.js';
+import { configFromDraft, createDestinationHandlers } from '../../../electron/core/api/destination-handlers.js';
 import { createDestination } from '../../../electron/core/destinations/create-destination.js';
 import type { Destination } from '../../../electron/core/destinations/destination.js';
 import { createSilentLogger, systemClock } from '../../../electron/core/logger.js';
@@ -79,5 +79,15 @@ describe('destination handlers', () => {
       optional: ['from', 'to', 'direction'],
     });
     expect((await handlers['destination:schema']({ name: 'comswise' })).required).toEqual(['callId', 'startTime']);
+  });
+
+  it("keeps a kind's own config fields the form does not edit (tus chunkSizeBytes)", () => {
+    const tus = { ...saved.find((d) => d.kind === 'tus')!, chunkSizeBytes: 1024 * 1024 } as DestinationConfig;
+    const secrets = { resolve: (value: string) => value };
+    const draft = { name: 'tus', kind: 'tus' as const, baseUrl: tus.baseUrl, auth: { headers: {} } };
+    expect(configFromDraft(draft, tus, secrets)).toMatchObject({ kind: 'tus', chunkSizeBytes: 1024 * 1024 });
+    // Another kind under the same name keeps nothing of the saved one.
+    const other = configFromDraft({ ...draft, kind: 'callab', auth: { token: 't' } }, tus, secrets);
+    expect(other).not.toHaveProperty('chunkSizeBytes');
   });
 });

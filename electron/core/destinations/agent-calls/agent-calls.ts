@@ -13,25 +13,17 @@
  * created again. This holds as long as agent-calls keeps call_id unique, as an identifier must.
  */
 import { z } from 'zod';
-import { PermanentError } from '../delivery-errors.js';
-import { createHttpClient, errorStatus } from '../http/http-client.js';
-import { probeBase, refusedCreateCheck, runConnectionTest } from './connection-test.js';
-import type { DeliveryContext, DeliveryJob, Destination } from './destination.js';
-import type { ConfigOf, DestinationDeps } from './destination-deps.js';
-import { createdCallOutcome } from './delivery-outcome.js';
-import { createCallOnce } from './exactly-once.js';
-import { createBodyCheck, joinUrl, metadataWithRecording, overlay, type FieldMap } from './platform-fields.js';
-import { explainRefusal } from './refused-credentials.js';
+import { AgentCallsCreateCall } from '../../../../shared/destinations/agent-calls.js';
+import { PermanentError } from '../../delivery-errors.js';
+import { createHttpClient, errorStatus } from '../../http/http-client.js';
+import { probeBase, refusedCreateCheck, runConnectionTest } from '../connection-test.js';
+import type { DeliveryContext, DeliveryJob, Destination } from '../destination.js';
+import type { ConfigOf, DestinationDeps } from '../destination-deps.js';
+import { createdCallOutcome } from '../delivery-outcome.js';
+import { createCallOnce } from '../exactly-once.js';
+import { createBodyCheck, joinUrl, metadataWithRecording, overlay, type FieldMap } from '../platform-fields.js';
+import { explainRefusal } from '../refused-credentials.js';
 
-export const AgentCallsCreateCall = z
-  .object({
-    agent_id: z.string().min(1),
-    call_id: z.string().min(1).optional(),
-    call_type: z.enum(['PHONE_CALL', 'WEB_CALL']).optional(),
-    direction: z.enum(['INBOUND', 'OUTBOUND']).optional(),
-    metadata: z.record(z.string(), z.unknown()).optional(),
-  })
-  .strict();
 
 const fieldMap: FieldMap = {
   agent_id: 'agentId',

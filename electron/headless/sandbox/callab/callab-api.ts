@@ -3,8 +3,9 @@
 // Errors are `{status: "error", message}`.
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import type { Exchange } from './exchange.js';
-import { readCheckedBody, uuid } from './platform-checks.js';
+import type { Exchange } from '../exchange.js';
+import { readCheckedBody, uuid } from '../platform-checks.js';
+import type { SandboxPlatform } from '../sandbox-platform.js';
 
 const CreateCall = z
   .object({
@@ -98,3 +99,25 @@ export function createCallabApi(options: { token: string }) {
 
   return { handle, calls: () => calls.map((c) => ({ ...c })) };
 }
+
+/** Credentials and platform ids the emulated callab accepts. */
+export const callabSandbox = {
+  credentials: { token: 'sandbox-callab-token-91c2' },
+  ids: { callabCompanyId: '3c90c3cc-0d44-4b50-8888-8dd25736052a' },
+} as const;
+
+export const callabPlatform: SandboxPlatform<'callab'> = {
+  kind: 'callab',
+  start() {
+    const api = createCallabApi(callabSandbox.credentials);
+    return { routes: [{ prefix: '/callab', handle: api.handle }], calls: api.calls };
+  },
+  destinationConfig: (origin) => ({
+    name: 'callab',
+    kind: 'callab',
+    baseUrl: `${origin}/callab`,
+    auth: { ...callabSandbox.credentials },
+    defaults: { company_id: callabSandbox.ids.callabCompanyId, call_provider: 'callrelay' },
+    enabled: true,
+  }),
+};

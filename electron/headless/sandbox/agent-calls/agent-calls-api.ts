@@ -3,8 +3,9 @@
 // lost an answer resend with the same call_id safely. Errors are `{message, status, error}`.
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import type { Exchange } from './exchange.js';
-import { readCheckedBody } from './platform-checks.js';
+import type { Exchange } from '../exchange.js';
+import { readCheckedBody } from '../platform-checks.js';
+import type { SandboxPlatform } from '../sandbox-platform.js';
 
 const CreateCall = z
   .object({
@@ -75,3 +76,25 @@ export function createAgentCallsApi(options: { apiKey: string; apiSecret: string
 
   return { handle, calls: () => calls.map((c) => ({ ...c })) };
 }
+
+/** Credentials and platform ids the emulated agent-calls accepts. */
+export const agentCallsSandbox = {
+  credentials: { apiKey: 'sandbox-agent-key-55d0', apiSecret: 'sandbox-agent-secret-0b8e' },
+  ids: { agentId: 'agent-123' },
+} as const;
+
+export const agentCallsPlatform: SandboxPlatform<'agent-calls'> = {
+  kind: 'agent-calls',
+  start() {
+    const api = createAgentCallsApi(agentCallsSandbox.credentials);
+    return { routes: [{ prefix: '/agent-calls', handle: api.handle }], calls: api.calls };
+  },
+  destinationConfig: (origin) => ({
+    name: 'agent-calls',
+    kind: 'agent-calls',
+    baseUrl: `${origin}/agent-calls`,
+    auth: { ...agentCallsSandbox.credentials },
+    defaults: { agent_id: agentCallsSandbox.ids.agentId, call_type: 'PHONE_CALL' },
+    enabled: true,
+  }),
+};

@@ -2,9 +2,10 @@
 // /comswise/storage. Errors are FastAPI-style `{detail}`; storage errors are S3/R2-style XML.
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import type { Exchange } from './exchange.js';
-import type { FaultDice } from './faults.js';
-import { e164, isoUtc, problemsOf, randomId, readJsonBody } from './platform-checks.js';
+import type { Exchange } from '../exchange.js';
+import type { FaultDice } from '../faults.js';
+import { e164, isoUtc, problemsOf, randomId, readJsonBody } from '../platform-checks.js';
+import type { SandboxPlatform } from '../sandbox-platform.js';
 
 const UploadRequest = z
   .object({ fileName: z.string().min(1), contentType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/) })
@@ -276,7 +277,7 @@ export function createComswiseApi(options: {
         'The request signature we calculated does not match the signature you provided.',
       );
     }
-    if (ex.now() > presign.expiresAt || options.dice.rollExpired()) {
+    if (ex.now() > presign.expiresAt || options.dice.rollExpired('comswise')) {
       if (ex.now() <= presign.expiresAt) ex.entry.fault = 'expired-url';
       drain();
       return s3Error(ex, 403, 'AccessDenied', 'Request has expired');
@@ -329,3 +330,33 @@ function amzDate(ms: number): string {
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}Z$/, 'Z');
 }
+
+/** Credentials the emulated comswise accepts. */
+export const comswiseSandbox = { credentials: { token: 'sandbox-comswise-token-7f3a' } } as const;
+
+export const comswisePlatform: SandboxPlatform<'comswise'> = {
+  kind: 'comswise',
+  start(ctx) {
+    const api = createComswiseApi({
+      token: comswiseSandbox.credentials.token,
+      presignTtlMs: ctx.presignTtlMs,
+      resultDelayMs: ctx.resultDelayMs,
+      dice: ctx.dice,
+    });
+    return {
+      routes: [
+        { prefix: '/comswise/v1', handle: api.api },
+        { prefix: '/comswise/storage', handle: api.storage },
+      ],
+      calls: () => api.calls() as unknown as Record<string, unknown>[],
+    };
+  },
+  destinationConfig: (origin) => ({
+    name: 'comswise',
+    kind: 'comswise',
+    baseUrl: `${origin}/comswise/v1`,
+    auth: { ...comswiseSandbox.credentials },
+    defaults: {},
+    enabled: true,
+  }),
+};

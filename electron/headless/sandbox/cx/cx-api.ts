@@ -2,8 +2,9 @@
 // customerName and customerPhone all required. Errors are `{statusCode, error, message}`.
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import type { Exchange } from './exchange.js';
-import { e164, readCheckedBody, uuid } from './platform-checks.js';
+import type { Exchange } from '../exchange.js';
+import { e164, readCheckedBody, uuid } from '../platform-checks.js';
+import type { SandboxPlatform } from '../sandbox-platform.js';
 
 const CreateCall = z
   .object({
@@ -56,3 +57,25 @@ export function createCxApi(options: { username: string; password: string }) {
 
   return { handle, calls: () => calls.map((c) => ({ ...c })) };
 }
+
+/** Credentials and platform ids the emulated cx accepts. */
+export const cxSandbox = {
+  credentials: { username: 'sandbox-cx-user', password: 'sandbox-cx-password-4e1f' },
+  ids: { cxAgentId: '123e4567-e89b-12d3-a456-426614174000', cxSkillId: '123e4567-e89b-12d3-a456-426614174001' },
+} as const;
+
+export const cxPlatform: SandboxPlatform<'cx'> = {
+  kind: 'cx',
+  start() {
+    const api = createCxApi(cxSandbox.credentials);
+    return { routes: [{ prefix: '/cx', handle: api.handle }], calls: api.calls };
+  },
+  destinationConfig: (origin) => ({
+    name: 'cx',
+    kind: 'cx',
+    baseUrl: `${origin}/cx`,
+    auth: { ...cxSandbox.credentials },
+    defaults: { agentId: cxSandbox.ids.cxAgentId, skillId: cxSandbox.ids.cxSkillId, channel: 'call' },
+    enabled: true,
+  }),
+};

@@ -13,25 +13,16 @@
  * answer fails the job with "may have been created; check the platform and resend on purpose".
  */
 import { z } from 'zod';
-import { E164 } from '../../../shared/model.js';
-import { createHttpClient } from '../http/http-client.js';
-import { probeBase, refusedCreateCheck, runConnectionTest } from './connection-test.js';
-import type { DeliveryJob, Destination } from './destination.js';
-import type { ConfigOf, DestinationDeps } from './destination-deps.js';
-import { createdCallOutcome } from './delivery-outcome.js';
-import { createCallOnce } from './exactly-once.js';
-import { createBodyCheck, customerNumber, joinUrl, overlay, type FieldMap } from './platform-fields.js';
-import { explainRefusal } from './refused-credentials.js';
+import { CxCreateCall } from '../../../../shared/destinations/cx.js';
+import { createHttpClient } from '../../http/http-client.js';
+import { probeBase, refusedCreateCheck, runConnectionTest } from '../connection-test.js';
+import type { DeliveryJob, Destination } from '../destination.js';
+import type { ConfigOf, DestinationDeps } from '../destination-deps.js';
+import { createdCallOutcome } from '../delivery-outcome.js';
+import { createCallOnce } from '../exactly-once.js';
+import { createBodyCheck, customerNumber, joinUrl, overlay, type FieldMap } from '../platform-fields.js';
+import { explainRefusal } from '../refused-credentials.js';
 
-export const CxCreateCall = z
-  .object({
-    agentId: z.uuid({ message: 'must be a UUID (the agent’s id in cx)' }),
-    channel: z.enum(['call', 'sms', 'whatsapp', 'webchat']),
-    skillId: z.uuid({ message: 'must be a UUID (the skill’s id in cx)' }),
-    customerName: z.string().min(1),
-    customerPhone: E164,
-  })
-  .strict();
 
 const fieldMap: FieldMap = {
   agentId: 'agentId',

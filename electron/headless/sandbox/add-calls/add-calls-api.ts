@@ -3,8 +3,9 @@
 // streams in and never kept. Errors are `{success: false, error}`.
 import crypto from 'node:crypto';
 import busboy from 'busboy';
-import type { Exchange } from './exchange.js';
-import { mask } from './exchange.js';
+import type { Exchange } from '../exchange.js';
+import { mask } from '../exchange.js';
+import type { SandboxPlatform } from '../sandbox-platform.js';
 
 export const ADD_CALLS_MAX_BYTES = 500 * 1024 * 1024;
 const FORMATS = new Map([
@@ -146,3 +147,22 @@ export function createAddCallsApi(options: { apiKey: string }) {
 
   return { handle, calls: () => calls.map((c) => ({ ...c })) };
 }
+
+/** Credentials the emulated add-calls accepts. */
+export const addCallsSandbox = { credentials: { apiKey: 'sandbox-add-calls-key-c7a9' } } as const;
+
+export const addCallsPlatform: SandboxPlatform<'add-calls'> = {
+  kind: 'add-calls',
+  start() {
+    const api = createAddCallsApi(addCallsSandbox.credentials);
+    return { routes: [{ prefix: '/add-calls', handle: api.handle }], calls: api.calls };
+  },
+  destinationConfig: (origin) => ({
+    name: 'add-calls',
+    kind: 'add-calls',
+    baseUrl: `${origin}/add-calls`,
+    auth: { ...addCallsSandbox.credentials },
+    defaults: {},
+    enabled: true,
+  }),
+};

@@ -20,15 +20,16 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
-import { PermanentError } from '../delivery-errors.js';
-import { createHttpClient } from '../http/http-client.js';
-import { probeBase, refusedCreateCheck, runConnectionTest } from './connection-test.js';
-import type { DeliveryJob, Destination } from './destination.js';
-import type { ConfigOf, DestinationDeps } from './destination-deps.js';
-import { createdCallOutcome } from './delivery-outcome.js';
-import { createCallOnce } from './exactly-once.js';
-import { createBodyCheck, joinUrl, overlay, type FieldMap } from './platform-fields.js';
-import { explainRefusal } from './refused-credentials.js';
+import { AddCallsFields } from '../../../../shared/destinations/add-calls.js';
+import { PermanentError } from '../../delivery-errors.js';
+import { createHttpClient } from '../../http/http-client.js';
+import { probeBase, refusedCreateCheck, runConnectionTest } from '../connection-test.js';
+import type { DeliveryJob, Destination } from '../destination.js';
+import type { ConfigOf, DestinationDeps } from '../destination-deps.js';
+import { createdCallOutcome } from '../delivery-outcome.js';
+import { createCallOnce } from '../exactly-once.js';
+import { createBodyCheck, joinUrl, overlay, type FieldMap } from '../platform-fields.js';
+import { explainRefusal } from '../refused-credentials.js';
 
 export const ADD_CALLS_MAX_BYTES = 500 * 1024 * 1024;
 
@@ -41,14 +42,6 @@ export const ADD_CALLS_FORMATS: Record<string, string[]> = {
   '.mp4': ['video/mp4', 'audio/mp4'],
 };
 
-export const AddCallsFields = z
-  .object({
-    customer_name: z.string().min(1).optional(),
-    user_id: z.uuid({ message: 'must be a UUID (the internal agent id in add-calls)' }).optional(),
-    extension_id: z.string().min(1).optional(),
-    order_id: z.string().min(1).optional(),
-  })
-  .strict();
 
 const fieldMap: FieldMap = {
   customer_name: 'customerName',

@@ -23,30 +23,18 @@
  * idempotent (same status, same key) and simply repeats.
  */
 import { z } from 'zod';
-import { E164, IsoUtc, type CallResult, type FieldIssue } from '../../../shared/model.js';
-import { ReviewError, TransientError, PermanentError } from '../delivery-errors.js';
-import { createHttpClient, errorStatus } from '../http/http-client.js';
-import { listOneCheck, runConnectionTest, probeBase } from './connection-test.js';
-import type { DeliveryContext, DeliveryJob, DeliveryOutcome, Destination } from './destination.js';
-import type { ConfigOf, DestinationDeps } from './destination-deps.js';
-import { createdCallOutcome } from './delivery-outcome.js';
-import { createCallOnce } from './exactly-once.js';
-import { createBodyCheck, isoNow, joinUrl, overlay, type FieldMap } from './platform-fields.js';
-import { explainRefusal } from './refused-credentials.js';
+import { ComswiseCreateCall } from '../../../../shared/destinations/comswise.js';
+import type { CallResult, FieldIssue } from '../../../../shared/model.js';
+import { ReviewError, TransientError, PermanentError } from '../../delivery-errors.js';
+import { createHttpClient, errorStatus } from '../../http/http-client.js';
+import { listOneCheck, runConnectionTest, probeBase } from '../connection-test.js';
+import type { DeliveryContext, DeliveryJob, DeliveryOutcome, Destination } from '../destination.js';
+import type { ConfigOf, DestinationDeps } from '../destination-deps.js';
+import { createdCallOutcome } from '../delivery-outcome.js';
+import { createCallOnce } from '../exactly-once.js';
+import { createBodyCheck, isoNow, joinUrl, overlay, type FieldMap } from '../platform-fields.js';
+import { explainRefusal } from '../refused-credentials.js';
 
-export const ComswiseCreateCall = z
-  .object({
-    callId: z.string().min(1),
-    startTime: IsoUtc,
-    endTime: IsoUtc.optional(),
-    status: z.enum(['completed', 'in-progress']).optional(),
-    recordingUrl: z.string().min(1).optional(),
-    from: E164.optional(),
-    to: E164.optional(),
-    direction: z.enum(['inbound', 'outbound', 'unknown']).optional(),
-    groupingId: z.string().min(1).optional(),
-  })
-  .strict();
 export type ComswiseCreateCall = z.infer<typeof ComswiseCreateCall>;
 
 const fieldMap: FieldMap = {

@@ -14,33 +14,16 @@
  * "may have been created; check the platform and resend on purpose" instead of risking a second call.
  */
 import { z } from 'zod';
-import { E164 } from '../../../shared/model.js';
-import { createHttpClient } from '../http/http-client.js';
-import { listOneCheck, probeBase, runConnectionTest } from './connection-test.js';
-import type { DeliveryJob, Destination } from './destination.js';
-import type { ConfigOf, DestinationDeps } from './destination-deps.js';
-import { createdCallOutcome } from './delivery-outcome.js';
-import { createCallOnce } from './exactly-once.js';
-import { createBodyCheck, joinUrl, metadataWithRecording, overlay, type FieldMap } from './platform-fields.js';
-import { explainRefusal } from './refused-credentials.js';
+import { CallabCreateCall } from '../../../../shared/destinations/callab.js';
+import { createHttpClient } from '../../http/http-client.js';
+import { listOneCheck, probeBase, runConnectionTest } from '../connection-test.js';
+import type { DeliveryJob, Destination } from '../destination.js';
+import type { ConfigOf, DestinationDeps } from '../destination-deps.js';
+import { createdCallOutcome } from '../delivery-outcome.js';
+import { createCallOnce } from '../exactly-once.js';
+import { createBodyCheck, joinUrl, metadataWithRecording, overlay, type FieldMap } from '../platform-fields.js';
+import { explainRefusal } from '../refused-credentials.js';
 
-export const CallabCreateCall = z
-  .object({
-    company_id: z.uuid({ message: 'must be a UUID' }),
-    campaign_id: z.uuid({ message: 'must be a UUID' }).optional(),
-    ai_agent_id: z.uuid({ message: 'must be a UUID' }).optional(),
-    contact_id: z.uuid({ message: 'must be a UUID' }).optional(),
-    call_provider: z.string().min(1).optional(),
-    call_from: E164.optional(),
-    call_to: E164.optional(),
-    call_direction: z.enum(['inbound', 'outbound']).optional(),
-    is_test: z.boolean().optional(),
-    metadata: z.record(z.string(), z.unknown()).optional(),
-    agent_dynamic_variables: z.record(z.string(), z.unknown()).optional(),
-    notes: z.string().optional(),
-    workspace_id: z.string().min(1).optional(),
-  })
-  .strict();
 
 const fieldMap: FieldMap = {
   campaign_id: 'campaignId',

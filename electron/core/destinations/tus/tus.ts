@@ -17,14 +17,14 @@
  * finished upload is never created twice, because the URL is committed before any byte is sent.
  */
 import type { Readable } from 'node:stream';
-import type { FieldIssue } from '../../../shared/model.js';
-import { PermanentError, TransientError } from '../delivery-errors.js';
-import { createHttpClient, errorStatus, type HttpResponse } from '../http/http-client.js';
-import { probeBase } from './connection-test.js';
-import type { DeliveryContext, Destination } from './destination.js';
-import type { ConfigOf, DestinationDeps } from './destination-deps.js';
-import { isoNow, joinUrl } from './platform-fields.js';
-import type { ConnectionTest } from '../../../shared/contract.js';
+import type { FieldIssue } from '../../../../shared/model.js';
+import { PermanentError, TransientError } from '../../delivery-errors.js';
+import { createHttpClient, errorStatus, type HttpResponse } from '../../http/http-client.js';
+import { probeBase } from '../connection-test.js';
+import type { DeliveryContext, Destination } from '../destination.js';
+import type { ConfigOf, DestinationDeps } from '../destination-deps.js';
+import { isoNow, joinUrl } from '../platform-fields.js';
+import type { ConnectionTest } from '../../../../shared/contract.js';
 
 const TUS = { 'tus-resumable': '1.0.0' };
 

@@ -1,0 +1,43 @@
+// What one emulated platform gives the sandbox: its routes (all under /<kind>), the calls it
+// holds, the credentials it accepts and a destination config that works against it. Each
+// platform's folder (sandbox/<kind>/) defines one; platforms.ts lists them.
+import type { DestinationConfig } from '../../../shared/config.js';
+import type { Exchange } from './exchange.js';
+import type { FaultDice } from './faults.js';
+
+export interface PlatformContext {
+  /** The sandbox's data folder; a platform that stores uploads keeps them in its own subfolder. */
+  dataDir: string;
+  dice: FaultDice;
+  /** How long after a call completes its results appear (platforms that produce results). */
+  resultDelayMs: number;
+  /** Lifetime of presigned upload URLs (platforms that hand them out). */
+  presignTtlMs: number;
+}
+
+export interface PlatformRoute {
+  /** A path prefix under /<kind>, e.g. /comswise/v1; the handler sees the path below it. */
+  prefix: string;
+  handle(ex: Exchange): Promise<void>;
+}
+
+export interface EmulatedPlatform {
+  routes: PlatformRoute[];
+  /** Calls created so far (tus: finished uploads). */
+  calls(): Record<string, unknown>[];
+  /** Headers that carry this platform's secrets, masked in the request log beside the usual ones. */
+  secretHeaders?: string[];
+  /**
+   * The emulation answers on the raw response (a library server writes it), not through
+   * `ex.send`: the sandbox then reads status and byte counts from the socket, and drops an answer
+   * by cutting the socket after it is written.
+   */
+  answersOnRawResponse?: boolean;
+}
+
+export interface SandboxPlatform<K extends string = string> {
+  kind: K;
+  start(ctx: PlatformContext): EmulatedPlatform;
+  /** A destination named after the kind that works against this emulation at `origin`. */
+  destinationConfig(origin: string): DestinationConfig;
+}
