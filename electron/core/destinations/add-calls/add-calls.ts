@@ -42,7 +42,6 @@ export const ADD_CALLS_FORMATS: Record<string, string[]> = {
   '.mp4': ['video/mp4', 'audio/mp4'],
 };
 
-
 const fieldMap: FieldMap = {
   customer_name: 'customerName',
   user_id: 'userId',

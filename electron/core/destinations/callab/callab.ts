@@ -24,7 +24,6 @@ import { createCallOnce } from '../exactly-once.js';
 import { createBodyCheck, joinUrl, metadataWithRecording, overlay, type FieldMap } from '../platform-fields.js';
 import { explainRefusal } from '../refused-credentials.js';
 
-
 const fieldMap: FieldMap = {
   campaign_id: 'campaignId',
   ai_agent_id: 'agentId',

@@ -23,7 +23,6 @@ import { createCallOnce } from '../exactly-once.js';
 import { createBodyCheck, customerNumber, joinUrl, overlay, type FieldMap } from '../platform-fields.js';
 import { explainRefusal } from '../refused-credentials.js';
 
-
 const fieldMap: FieldMap = {
   agentId: 'agentId',
   channel: 'channel',
