@@ -298,3 +298,11 @@ export function describeIssues(error: z.ZodError, root = ''): string {
     })
     .join('\n');
 }
+
+/** The same issues as a list of {path, message}, for a form to show each next to its field. */
+export function issueList(error: z.ZodError, root = ''): { path: string; message: string }[] {
+  return error.issues.map((i) => ({
+    path: [root, ...i.path.map(String)].filter(Boolean).join('.'),
+    message: i.message,
+  }));
+}

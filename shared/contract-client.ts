@@ -23,6 +23,8 @@ export class ContractError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly channel: string,
+    /** The refused fields, when the host named them (`folders.2.path`). */
+    readonly issues: { path: string; message: string }[] = [],
   ) {
     super(message);
     this.name = 'ContractError';
@@ -43,7 +45,8 @@ export function createContractClient(transport: ContractTransport): ContractClie
         throw new ContractError('internal', `The host sent a malformed reply to ${channel}.`, channel);
       }
       if (!envelope.data.ok) {
-        throw new ContractError(envelope.data.error.code, envelope.data.error.message, channel);
+        const { code, message, issues } = envelope.data.error;
+        throw new ContractError(code, message, channel, issues);
       }
       const parsed = channels[channel].output.safeParse(envelope.data.value);
       if (!parsed.success) {

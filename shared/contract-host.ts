@@ -11,7 +11,7 @@ import {
   type Envelope,
   type ErrorCode,
 } from './contract.js';
-import { describeIssues } from './config.js';
+import { describeIssues, issueList } from './config.js';
 
 export type ContractHandlers = {
   [C in ChannelName]: (args: ChannelArgs<C>) => Promise<ChannelOutput<C>> | ChannelOutput<C>;
@@ -22,6 +22,8 @@ export class HandlerError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** The refused fields by their path in the input, for a form to show by each field. */
+    readonly issues?: { path: string; message: string }[],
   ) {
     super(message);
     this.name = 'HandlerError';
@@ -53,7 +55,11 @@ export function createContractDispatcher(
     if (!parsed.success) {
       return {
         ok: false,
-        error: { code: 'bad-input', message: `Invalid input for ${channel}:\n${describeIssues(parsed.error)}` },
+        error: {
+          code: 'bad-input',
+          message: `Some details are not valid (${channel}):\n${describeIssues(parsed.error)}`,
+          issues: issueList(parsed.error),
+        },
       };
     }
     try {
@@ -61,7 +67,10 @@ export function createContractDispatcher(
       const value = await handler(parsed.data);
       return { ok: true, value };
     } catch (error) {
-      if (error instanceof HandlerError) return { ok: false, error: { code: error.code, message: error.message } };
+      if (error instanceof HandlerError) {
+        const issues = error.issues?.length ? { issues: error.issues } : {};
+        return { ok: false, error: { code: error.code, message: error.message, ...issues } };
+      }
       onInternalError(channel, error);
       return {
         ok: false,

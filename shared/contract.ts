@@ -423,7 +423,15 @@ export const ErrorCode = z.enum(['bad-input', 'not-found', 'conflict', 'unavaila
 export type ErrorCode = z.infer<typeof ErrorCode>;
 export const Envelope = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), value: z.unknown() }),
-  z.object({ ok: z.literal(false), error: z.object({ code: ErrorCode, message: z.string() }) }),
+  z.object({
+    ok: z.literal(false),
+    error: z.object({
+      code: ErrorCode,
+      message: z.string(),
+      /** The refused fields by their path in the input (`folders.2.path`), so a form can show each by its field. */
+      issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  }),
 ]);
 export type Envelope = z.infer<typeof Envelope>;
 

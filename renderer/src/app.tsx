@@ -9,7 +9,7 @@ import { DashboardView } from './views/dashboard-view.js';
 import { JobDetailView } from './views/job-detail-view.js';
 import { QueueView } from './views/queue-view.js';
 import { ReviewView } from './views/review-view.js';
-import { SettingsView } from './views/settings-view.js';
+import { SettingsView } from './views/settings/settings-view.js';
 
 const navItems: { view: Exclude<Route['view'], 'job'>; label: string }[] = [
   { view: 'queue', label: 'Queue' },

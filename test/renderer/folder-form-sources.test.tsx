@@ -3,7 +3,7 @@
 import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MetadataPreview } from '../../shared/contract.js';
-import { FolderForm } from '../../renderer/src/views/folder-form.js';
+import { FolderForm } from '../../renderer/src/views/settings/folder-form.js';
 
 afterEach(cleanup);
 
@@ -35,7 +35,7 @@ describe('folder form preview', () => {
         canPickFolder={false}
         onPickFolder={() => Promise.resolve(null)}
         onPreview={() => Promise.resolve(preview)}
-        onSave={() => Promise.resolve(true)}
+        onSave={() => Promise.resolve({ ok: true, message: 'saved', fields: {} })}
         onCancel={() => undefined}
         previewDelayMs={0}
       />,

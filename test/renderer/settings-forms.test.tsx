@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createContractClient } from '../../shared/contract-client.js';
 import type { DestinationInput } from '../../shared/contract.js';
 import { createAppServices, ServicesContext, type AppServices } from '../../renderer/src/app-services.js';
-import { authFieldsFor } from '../../renderer/src/views/destination-form.js';
-import { SettingsView } from '../../renderer/src/views/settings-view.js';
+import { authFieldsFor } from '../../renderer/src/views/settings/destination-form.js';
+import { SettingsView } from '../../renderer/src/views/settings/settings-view.js';
 import { createFakeHost, type FakeHost } from './fixtures/fake-host.js';
 
 let services: AppServices | null = null;

@@ -5,7 +5,7 @@ import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createContractClient } from '../../shared/contract-client.js';
 import { createAppServices, ServicesContext, type AppServices } from '../../renderer/src/app-services.js';
-import { SettingsView } from '../../renderer/src/views/settings-view.js';
+import { SettingsView } from '../../renderer/src/views/settings/settings-view.js';
 import { createFakeHost } from './fixtures/fake-host.js';
 
 let services: AppServices | null = null;

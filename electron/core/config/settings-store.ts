@@ -7,6 +7,7 @@ import {
   Config,
   type DestinationConfig,
   describeIssues,
+  issueList,
   missingSecrets,
   type ConfigInput,
   type ProxySetting,
@@ -19,6 +20,12 @@ import { readPemFile, TrustFileError } from '../http/trust-store.js';
 import { checkFolders, checkTemplates, ConfigError, parseConfig, writeConfigFile } from './load-config.js';
 import { lockedPaths, mergePolicy, type Policy } from './managed-policy.js';
 import type { PolicyState } from './policy-source.js';
+
+/** A save the config refused: its problems without the file name, each by its field path. */
+function refusedSave(error: unknown): HandlerError {
+  if (error instanceof ConfigError) return new HandlerError('bad-input', error.detail, error.issues);
+  return new HandlerError('bad-input', String(error));
+}
 
 export interface SettingsStore {
   /** The config as written (secrets as references). */
@@ -179,7 +186,7 @@ export function createSettingsStore(options: {
     const parsed = Config.safeParse(mergePolicy(user, policy));
     if (parsed.success) return parsed.data;
     const where = policy ? `${file} with the policy from ${source}` : file;
-    throw new ConfigError(describeIssues(parsed.error), where);
+    throw new ConfigError(describeIssues(parsed.error), where, issueList(parsed.error));
   }
 
   let user: ConfigInput = options.initial ?? readUserLayer(file);
@@ -319,7 +326,7 @@ export function createSettingsStore(options: {
           config = effective(nextUser, policy, source);
           state = load(config);
         } catch (error) {
-          throw new HandlerError('bad-input', error instanceof ConfigError ? error.message : String(error));
+          throw refusedSave(error);
         }
         user = nextUser;
         writeConfigFile(file, nextUser);
@@ -335,11 +342,11 @@ export function createSettingsStore(options: {
         ...(patch.telemetry !== undefined ? { telemetry: patch.telemetry ?? undefined } : {}),
       };
       const parsed = Config.safeParse(next);
-      if (!parsed.success) throw new HandlerError('bad-input', describeIssues(parsed.error));
+      if (!parsed.success) throw new HandlerError('bad-input', describeIssues(parsed.error), issueList(parsed.error));
       try {
         state = load(parsed.data);
       } catch (error) {
-        throw new HandlerError('bad-input', error instanceof ConfigError ? error.message : String(error));
+        throw refusedSave(error);
       }
       writeConfigFile(file, parsed.data);
       user = parsed.data;

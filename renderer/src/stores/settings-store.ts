@@ -9,17 +9,35 @@ import type {
   SettingsUpdate,
   SettingsView,
 } from '../../../shared/contract.js';
+import { ContractError } from '../../../shared/contract-client.js';
 import { describeError } from './describe-error.js';
+
+/** A refused field of a save, by its path in the config (`folders.2.path`). */
+export interface SaveIssue {
+  path: string;
+  message: string;
+}
+
+/** How a save ended, shown next to the Save button of the section that asked. */
+export interface SaveResult {
+  section: string;
+  ok: boolean;
+  message: string;
+  /** The fields the host refused; the form shows each next to its field. */
+  issues: SaveIssue[];
+}
 
 export interface SettingsState {
   view: SettingsView | null;
   status: 'idle' | 'loading' | 'ready' | 'error';
+  /** Why the settings could not be loaded. */
   error: string | null;
   saving: boolean;
-  notice: string | null;
+  /** The last save, for the section that made it (`section`). */
+  lastSave: SaveResult | null;
   load(): Promise<void>;
-  /** Resolves true when saved; on failure `error` says why. */
-  update(patch: SettingsUpdate, what: string): Promise<boolean>;
+  /** `what` names the change in the message ("Concurrency saved."); `section` where to show it. */
+  update(patch: SettingsUpdate, what: string, section: string): Promise<SaveResult>;
   testConnection(input: ChannelInput<'destination:test'>): Promise<ConnectionTest>;
   preview(input: ChannelInput<'metadata:preview'>): Promise<MetadataPreview>;
   pickFolder(): Promise<string | null>;
@@ -33,7 +51,7 @@ export function createSettingsStore(client: ContractClient): SettingsStore {
     status: 'idle',
     error: null,
     saving: false,
-    notice: null,
+    lastSave: null,
     async load() {
       if (!get().view) set({ status: 'loading' });
       try {
@@ -43,16 +61,19 @@ export function createSettingsStore(client: ContractClient): SettingsStore {
         set({ status: get().view ? 'ready' : 'error', error: describeError(error) });
       }
     },
-    async update(patch, what) {
-      set({ saving: true, error: null, notice: null });
+    async update(patch, what, section) {
+      set({ saving: true, lastSave: null });
+      let result: SaveResult;
       try {
         const view = await client.call('settings:update', patch);
-        set({ view, saving: false, notice: `${what} saved.` });
-        return true;
+        result = { section, ok: true, message: `${what} saved.`, issues: [] };
+        set({ view, saving: false, lastSave: result });
       } catch (error) {
-        set({ saving: false, error: `${what} not saved: ${describeError(error)}` });
-        return false;
+        const issues = error instanceof ContractError ? error.issues : [];
+        result = { section, ok: false, message: `${what} not saved: ${describeError(error)}`, issues };
+        set({ saving: false, lastSave: result });
       }
+      return result;
     },
     async testConnection(input) {
       try {

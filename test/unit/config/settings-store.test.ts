@@ -140,3 +140,22 @@ describe('settings store: telemetry', () => {
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).not.toHaveProperty('telemetry');
   });
 });
+
+describe('a refused save names each field', () => {
+  it('a folder that does not exist is refused by its path, without the config file in front (issue 14)', () => {
+    const { settings, file } = store(ownerOnlyFileCodec);
+    const missing = path.join(path.dirname(file), 'no-such-folder');
+    let refused: unknown;
+    try {
+      settings.update({ folders: [{ path: missing, destination: 'main' }] });
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(HandlerError);
+    const error = refused as HandlerError;
+    expect(error.message).not.toContain(file);
+    expect(error.issues).toEqual([
+      { path: 'folders.0.path', message: `the folder "${missing}" does not exist; create it or fix the path.` },
+    ]);
+  });
+});

@@ -1,79 +1,31 @@
 // Add or edit a destination. Secrets are write-only: the form shows whether each is set (and its
 // last characters), and sends a secret only when the person typed a new one.
 import { useMemo, useState, type FormEvent } from 'react';
-import { z } from 'zod';
-import type { ConnectionTest, DestinationInput, DestinationView } from '../../../shared/contract.js';
-import { DestinationConfig } from '../../../shared/config.js';
-import { destinationKinds, type DestinationKind } from '../../../shared/model.js';
-import { createFieldErrors } from './field-errors.js';
-
-interface AuthField {
-  key: string;
-  /** tus takes any number of named headers instead of fixed keys. */
-  headers: boolean;
-}
-
-function optionFor(kind: DestinationKind) {
-  return DestinationConfig.options.find((o) => o.shape.kind.value === kind) ?? DestinationConfig.options[0];
-}
-
-export function authFieldsFor(kind: DestinationKind): AuthField[] {
-  let auth: z.ZodType = optionFor(kind).shape.auth;
-  if (auth instanceof z.ZodDefault) auth = auth.unwrap() as z.ZodType;
-  if (!(auth instanceof z.ZodObject)) return [];
-  return Object.entries(auth.shape as Record<string, z.ZodType>).map(([key, schema]) => ({
-    key,
-    headers: schema instanceof z.ZodDefault || schema instanceof z.ZodRecord,
-  }));
-}
-
-const authLabels: Record<string, string> = {
-  token: 'API token',
-  apiKey: 'API key',
-  apiSecret: 'API secret',
-  username: 'User name',
-  password: 'Password',
-  headers: 'Headers (one per line, Name: value)',
-};
-
-function maskedHint(view: DestinationView | null, key: string): string | null {
-  const masked = view?.auth[key];
-  if (!masked) return null;
-  if ('set' in masked && typeof masked.set === 'boolean') {
-    return masked.set ? `Set${masked.hint ? ` (ends …${masked.hint})` : ''}. Leave empty to keep it.` : 'Not set.';
-  }
-  const names = Object.keys(masked);
-  return names.length ? `Set: ${names.join(', ')}. Leave empty to keep them.` : 'No header set.';
-}
-
-/** scheme://host:port of a URL, or null while it is not a URL yet. */
-function originOf(url: string): string | null {
-  try {
-    return new URL(url.trim()).origin;
-  } catch {
-    return null;
-  }
-}
-
-function parseHeaders(text: string): Record<string, string> | string {
-  const headers: Record<string, string> = {};
-  for (const line of text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) return `"${line}" is not a header: write Name: value.`;
-    headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
-  }
-  return headers;
-}
+import type { ConnectionTest, DestinationInput, DestinationView } from '../../../../shared/contract.js';
+export { authFieldsFor } from './destination-auth.js';
+import { destinationKinds, type DestinationKind } from '../../../../shared/model.js';
+import {
+  authFieldsFor,
+  defaultsSchemaFor,
+  authLabels,
+  maskedHint,
+  optionFor,
+  originOf,
+  parseHeaders,
+  testFailure,
+} from './destination-auth.js';
+import { DefaultsFields, draftOf, fieldsFromSchema, readDraft } from './defaults-fields.js';
+import { useFieldErrors, type FieldErrors } from './field-errors.js';
+import { StatusText, type FormSave } from './save-status.js';
+import { asSentence as sentence, parseNumberField, settingSchemas } from './schema-limits.js';
 
 export interface DestinationFormProps {
   /** The destination being edited, or null to add one. */
   existing: DestinationView | null;
   takenNames: string[];
   saving: boolean;
-  onSave(input: DestinationInput, originalName: string | null): Promise<boolean>;
+  /** The save's outcome: fields the host refused show by their field, the message by Save. */
+  onSave(input: DestinationInput, originalName: string | null): Promise<FormSave>;
   onTest(input: { name?: string; draft: DestinationInput }): Promise<ConnectionTest>;
   onCancel(): void;
 }
@@ -84,11 +36,10 @@ export function DestinationForm({ existing, takenNames, saving, onSave, onTest, 
   const [baseUrl, setBaseUrl] = useState(existing?.baseUrl ?? '');
   const [enabled, setEnabled] = useState(existing?.enabled ?? true);
   const [concurrency, setConcurrency] = useState(existing?.concurrency ? String(existing.concurrency) : '');
-  const [defaults, setDefaults] = useState(
-    existing && Object.keys(existing.defaults).length ? JSON.stringify(existing.defaults, null, 2) : '',
-  );
+  const defaultsFields = useMemo(() => fieldsFromSchema(defaultsSchemaFor(kind)), [kind]);
+  const [defaults, setDefaults] = useState(() => draftOf(existing?.defaults ?? {}, defaultsFields));
   const [secrets, setSecrets] = useState<Record<string, string>>({});
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [saved, setSaved] = useState<FormSave | null>(null);
   const [test, setTest] = useState<ConnectionTest | 'running' | null>(null);
   const fields = useMemo(() => authFieldsFor(kind), [kind]);
   const sameKind = existing?.kind === kind ? existing : null;
@@ -99,64 +50,73 @@ export function DestinationForm({ existing, takenNames, saving, onSave, onTest, 
   const moved = sameKind !== null && newOrigin !== null && newOrigin !== originOf(sameKind.baseUrl);
   const secretsKept = sameKind !== null && !moved && !sameKind.awaitingSecrets;
 
+  const errors: FieldErrors = {};
+  const option = optionFor(kind);
+  const nameCheck = option.shape.name.safeParse(name.trim());
+  if (!nameCheck.success) errors.name = sentence(nameCheck.error.issues[0]?.message ?? 'this name is not valid');
+  else if (name.trim() !== existing?.name && takenNames.includes(name.trim()))
+    errors.name = 'Another destination has this name.';
+  const urlCheck = option.shape.baseUrl.safeParse(baseUrl.trim());
+  if (!urlCheck.success) {
+    errors.baseUrl = sentence(`Write the platform's address: ${urlCheck.error.issues[0]?.message ?? 'a web address'}`);
+  }
+  const platformDefaults = readDraft(defaults, defaultsFields);
+  Object.assign(errors, platformDefaults.errors);
+  const parsedConcurrency = concurrency.trim()
+    ? parseNumberField(settingSchemas.destinationConcurrency, concurrency)
+    : null;
+  if (parsedConcurrency && !parsedConcurrency.ok) errors.concurrency = parsedConcurrency.message;
+  const auth: Record<string, string | Record<string, string>> = {};
+  for (const field of fields) {
+    const value = secrets[field.key]?.trim() ?? '';
+    if (field.headers) {
+      if (!value) continue;
+      const headers = parseHeaders(value);
+      if (typeof headers === 'string') errors[field.key] = headers;
+      else auth[field.key] = headers;
+      continue;
+    }
+    const masked = sameKind?.auth[field.key];
+    const alreadySet = !!masked && 'set' in masked && masked.set === true;
+    if (value) auth[field.key] = value;
+    else if (!alreadySet && !moved && !sameKind?.awaitingSecrets)
+      errors[field.key] = 'Required: write the value, or env:NAME to read it from the environment.';
+  }
+  const checks = useFieldErrors(prefix, errors, {
+    name,
+    baseUrl,
+    concurrency,
+    ...secrets,
+    ...Object.fromEntries(defaultsFields.map((f) => [`defaults.${f.key}`, defaults.fields[f.key] ?? ''])),
+    ...Object.fromEntries(defaults.extras.map((row, i) => [`defaults.extra.${i}`, row])),
+  });
+  const hadDefaults = Object.keys(existing?.defaults ?? {}).length > 0;
+
+  /** The destination as typed, or null (and every message shown) while something is wrong. */
   function build(): DestinationInput | null {
-    const found: Record<string, string> = {};
-    const option = optionFor(kind);
-    const nameCheck = option.shape.name.safeParse(name.trim());
-    if (!nameCheck.success) found.name = nameCheck.error.issues[0]?.message ?? 'Invalid name.';
-    else if (name.trim() !== existing?.name && takenNames.includes(name.trim()))
-      found.name = 'Another destination has this name.';
-    const urlCheck = option.shape.baseUrl.safeParse(baseUrl.trim());
-    if (!urlCheck.success) found.baseUrl = urlCheck.error.issues[0]?.message ?? 'Invalid URL.';
-    let parsedDefaults: Record<string, unknown> | undefined;
-    if (defaults.trim()) {
-      try {
-        const value: unknown = JSON.parse(defaults);
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
-        parsedDefaults = value as Record<string, unknown>;
-      } catch {
-        found.defaults = 'Write a JSON object, e.g. {"agent_id": "agent-7"}.';
-      }
-    }
-    let parsedConcurrency: number | undefined;
-    if (concurrency.trim()) {
-      parsedConcurrency = Number(concurrency);
-      if (!Number.isInteger(parsedConcurrency) || parsedConcurrency < 1 || parsedConcurrency > 32)
-        found.concurrency = 'A whole number from 1 to 32.';
-    }
-    const auth: Record<string, string | Record<string, string>> = {};
-    for (const field of fields) {
-      const value = secrets[field.key]?.trim() ?? '';
-      if (field.headers) {
-        if (!value) continue;
-        const headers = parseHeaders(value);
-        if (typeof headers === 'string') found[field.key] = headers;
-        else auth[field.key] = headers;
-        continue;
-      }
-      const masked = sameKind?.auth[field.key];
-      const alreadySet = !!masked && 'set' in masked && masked.set === true;
-      if (value) auth[field.key] = value;
-      else if (!alreadySet && !moved && !sameKind?.awaitingSecrets)
-        found[field.key] = 'Required: write the value, or env:NAME to read it from the environment.';
-    }
-    setErrors(found);
-    if (Object.keys(found).length > 0) return null;
+    if (!checks.submit()) return null;
+    const value = platformDefaults.value;
     return {
       name: name.trim(),
       kind,
       baseUrl: baseUrl.trim(),
       enabled,
-      ...(parsedConcurrency ? { concurrency: parsedConcurrency } : {}),
-      ...(parsedDefaults ? { defaults: parsedDefaults } : {}),
+      ...(parsedConcurrency?.ok ? { concurrency: parsedConcurrency.value } : {}),
+      // Sent when there are some, or to clear the ones stored.
+      ...(Object.keys(value).length || hadDefaults ? { defaults: value } : {}),
       ...(Object.keys(auth).length ? { auth } : {}),
     };
   }
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
+    setSaved(null);
     const input = build();
-    if (input && (await onSave(input, existing?.name ?? null))) setSecrets({});
+    if (!input) return;
+    const result = await onSave(input, existing?.name ?? null);
+    checks.setHostErrors(result.fields);
+    setSaved(result);
+    if (result.ok) setSecrets({});
   }
 
   async function runTest() {
@@ -166,7 +126,7 @@ export function DestinationForm({ existing, takenNames, saving, onSave, onTest, 
     setTest(await onTest({ ...(existing ? { name: existing.name } : {}), draft }));
   }
 
-  const { fieldProps, errorFor } = createFieldErrors(prefix, errors);
+  const { fieldProps, errorFor } = checks;
 
   return (
     <form
@@ -197,7 +157,18 @@ export function DestinationForm({ existing, takenNames, saving, onSave, onTest, 
         </div>
         <div className="form-field">
           <label htmlFor={`${prefix}-kind`}>Platform</label>
-          <select id={`${prefix}-kind`} value={kind} onChange={(e) => setKind(e.target.value as DestinationKind)}>
+          <select
+            id={`${prefix}-kind`}
+            value={kind}
+            onChange={(e) => {
+              const next = e.target.value as DestinationKind;
+              // What was typed is kept: fields the new kind names move into them, the rest stay as other fields.
+              setDefaults(
+                draftOf(readDraft(defaults, defaultsFields).value, fieldsFromSchema(defaultsSchemaFor(next))),
+              );
+              setKind(next);
+            }}
+          >
             {destinationKinds.map((k) => (
               <option key={k} value={k}>
                 {k}
@@ -273,17 +244,7 @@ export function DestinationForm({ existing, takenNames, saving, onSave, onTest, 
             <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Enabled
           </label>
         </div>
-        <div className="form-field wide">
-          <label htmlFor={`${prefix}-defaults`}>Platform defaults (JSON, optional)</label>
-          <textarea
-            {...fieldProps('defaults')}
-            rows={2}
-            value={defaults}
-            placeholder='{"agent_id": "agent-7"}'
-            onChange={(e) => setDefaults(e.target.value)}
-          />
-          {errorFor('defaults')}
-        </div>
+        <DefaultsFields fields={defaultsFields} draft={defaults} onChange={setDefaults} checks={checks} />
       </div>
       <div className="form-actions">
         <button type="submit" className="primary" disabled={saving}>
@@ -295,6 +256,7 @@ export function DestinationForm({ existing, takenNames, saving, onSave, onTest, 
         <button type="button" className="link-button" onClick={onCancel}>
           Cancel
         </button>
+        <StatusText result={saved} />
       </div>
       {test && test !== 'running' ? (
         <p
@@ -302,7 +264,7 @@ export function DestinationForm({ existing, takenNames, saving, onSave, onTest, 
           role="status"
           data-testid="connection-test"
         >
-          {test.status === 'ok' ? 'Connected' : `Test failed (${test.status})`}: {test.message}
+          {test.status === 'ok' ? test.message : `${testFailure[test.status]}: ${test.message}`}
           {test.latencyMs !== null ? ` — ${Math.round(test.latencyMs)} ms` : ''}
         </p>
       ) : null}

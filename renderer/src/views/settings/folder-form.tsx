@@ -1,56 +1,16 @@
 // Add or edit a watched folder, with a live preview of what the template reads from a sample
 // file name (the host runs the real metadata pipeline on it via `metadata:preview`).
-import { useEffect, useState, type FormEvent } from 'react';
-import type { MetadataPreview } from '../../../shared/contract.js';
-import { FolderConfig, type AfterDelivery } from '../../../shared/config.js';
-import { SimpleTable } from '../components/simple-table.js';
-import { createFieldErrors } from './field-errors.js';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import type { MetadataPreview } from '../../../../shared/contract.js';
+import { FolderConfig, type AfterDelivery } from '../../../../shared/config.js';
+import { SimpleTable } from '../../components/simple-table.js';
+import { fieldLabels } from '../call-form.js';
+import { useFieldErrors, type FieldErrors } from './field-errors.js';
+import { sourceLabels, templatePresets } from './folder-presets.js';
+import { StatusText, type FormSave } from './save-status.js';
+import { asSentence as sentence } from './schema-limits.js';
 
-export const templatePresets: { value: string; label: string; sample: string }[] = [
-  {
-    value: 'freepbx',
-    label: 'FreePBX / Asterisk',
-    sample: 'in-4045551234-6785550000-20240228-103000-1709116200.123.wav',
-  },
-  { value: '3cx', label: '3CX', sample: '[Agent Smith]_101-+15551234567_20240228103000(12).wav' },
-  {
-    value: 'ringcentral',
-    label: 'RingCentral export',
-    sample: '20240228-103000_101_(212) 555-0199_Incoming_Auto_2937465001.mp3',
-  },
-  { value: 'zoom-cc', label: 'Zoom Contact Center', sample: 'GMT20240228-103000_8Jd7Ks2Q_voice.m4a' },
-  {
-    value: 'dashed-numeric',
-    label: 'Dash-separated numbers',
-    sample: '1034-119-17-2075-2029-7678334829-o-0-251125-180353.wav',
-  },
-  {
-    value: 'amazon-connect',
-    label: 'Amazon Connect (S3)',
-    sample: '3f2b9c1e-7a4d-4e0b-8f3a-2d5c6e7f8a90_20240228T10:30_UTC.wav',
-  },
-  { value: 'twilio', label: 'Twilio recordings', sample: 'RE557ce644e5ab84fa21cc21112e22c485.wav' },
-  {
-    value: 'genesys-cloud',
-    label: 'Genesys Cloud export',
-    sample: 'conversation_id=9a8b7c6d-1e2f-4a3b-8c4d-5e6f7a8b9c0d/1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d.opus',
-  },
-  { value: 'asterisk', label: 'Asterisk MixMonitor (unique id)', sample: '1709116200.123.wav' },
-];
-
-/** Where a previewed field came from, in the words of the settings screen. */
-const sourceLabels: Record<string, string> = {
-  form: 'review form',
-  sidecar: 'sidecar',
-  cdr: 'PBX call record (CDR)',
-  filename: 'file name',
-  directory: 'agent directory',
-  'folder-default': 'folder default',
-  'content-hash': 'recording content',
-  mtime: 'file time',
-  probe: 'audio length',
-  derived: 'worked out',
-};
+export { templatePresets } from './folder-presets.js';
 
 export type FolderDraft = Pick<FolderConfig, 'path' | 'destination' | 'timezone' | 'review' | 'afterDelivery'> & {
   template?: string;
@@ -63,8 +23,9 @@ export interface FolderFormProps {
   saving: boolean;
   canPickFolder: boolean;
   onPickFolder(): Promise<string | null>;
-  onPreview(fileName: string, folder: FolderDraft): Promise<MetadataPreview>;
-  onSave(folder: FolderDraft, originalPath: string | null): Promise<boolean>;
+  onPreview(fileName: string, folder: Omit<FolderDraft, 'path'> & { path?: string }): Promise<MetadataPreview>;
+  /** The save's outcome: fields the host refused show by their field, the message by Save. */
+  onSave(folder: FolderDraft, originalPath: string | null): Promise<FormSave>;
   onCancel(): void;
   previewDelayMs?: number;
 }
@@ -107,7 +68,7 @@ export function FolderForm(props: FolderFormProps) {
   const [moveTo, setMoveTo] = useState(typeof initialAfter === 'object' ? initialAfter.moveTo : '');
   const [sample, setSample] = useState(templatePresets.find((p) => p.value === preset)?.sample ?? 'recording.wav');
   const [preview, setPreview] = useState<MetadataPreview | null>(null);
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [saved, setSaved] = useState<FormSave | null>(null);
   const [pickMessage, setPickMessage] = useState<string | null>(null);
   const template = preset === 'custom' ? customTemplate.trim() : preset === 'none' ? '' : preset;
   const prefix = `folder-${existing ? 'edit' : 'new'}`;
@@ -122,13 +83,15 @@ export function FolderForm(props: FolderFormProps) {
     ...(template ? { template } : {}),
     ...(region.trim() ? { region: region.trim().toUpperCase() } : {}),
   };
+  // The preview needs no path: a draft without one is still read (an empty path is not sent).
   const draftKey = JSON.stringify([sample, draft.destination, draft.template, draft.timezone, draft.region]);
 
   useEffect(() => {
     if (!sample.trim() || !destination) return;
     let current = true;
     const timer = setTimeout(() => {
-      void onPreview(sample.trim(), draft).then((result) => {
+      const { path: folderPath, ...rest } = draft;
+      void onPreview(sample.trim(), folderPath ? draft : rest).then((result) => {
         if (current) setPreview(result);
       });
     }, previewDelayMs);
@@ -140,32 +103,40 @@ export function FolderForm(props: FolderFormProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [draftKey, previewDelayMs]);
 
-  function validate(): boolean {
-    const found: Record<string, string> = {};
-    const shape = FolderConfig.shape;
-    const checks: [string, { success: boolean; error?: { issues: { message: string }[] } }][] = [
-      ['path', shape.path.safeParse(draft.path)],
-      ['destination', shape.destination.safeParse(draft.destination)],
-      ['region', shape.region.safeParse(draft.region)],
-    ];
-    for (const [field, result] of checks) {
-      if (!result.success) found[field] = result.error?.issues[0]?.message ?? 'Invalid value.';
-    }
-    if (!destination) found.destination = 'Choose a destination; add one above first if the list is empty.';
-    if (!timeZones().includes(draft.timezone) && draft.timezone !== 'UTC')
-      found.timezone = 'Choose an IANA time zone such as Asia/Kolkata.';
-    if (after === 'move' && !moveTo.trim()) found.moveTo = 'Give the folder to move delivered recordings to.';
-    if (preset === 'custom' && !customTemplate.trim()) found.template = 'Write a template, or pick a preset.';
-    setErrors(found);
-    return Object.keys(found).length === 0;
+  const zones = useMemo(() => timeZones(), []);
+  const errors: FieldErrors = {};
+  const shape = FolderConfig.shape;
+  const checks: [string, { success: boolean; error?: { issues: { message: string }[] } }][] = [
+    ['path', shape.path.safeParse(draft.path)],
+    ['region', shape.region.safeParse(draft.region)],
+  ];
+  for (const [field, result] of checks) {
+    if (!result.success) errors[field] = sentence(result.error?.issues[0]?.message ?? 'this value is not valid');
   }
+  if (!destination) errors.destination = 'Choose a destination; add one above first if the list is empty.';
+  if (!zones.includes(draft.timezone) && draft.timezone !== 'UTC')
+    errors.timezone = 'Choose a time zone from the list, such as Asia/Kolkata.';
+  if (after === 'move' && !moveTo.trim()) errors.moveTo = 'Give the folder to move delivered recordings to.';
+  if (preset === 'custom' && !customTemplate.trim()) errors.template = 'Write a template, or pick a preset.';
+  const field = useFieldErrors(prefix, errors, {
+    path,
+    destination,
+    template: customTemplate,
+    timezone,
+    region,
+    moveTo,
+  });
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
-    if (validate()) await onSave(draft, existing?.path ?? null);
+    setSaved(null);
+    if (!field.submit()) return;
+    const result = await onSave(draft, existing?.path ?? null);
+    field.setHostErrors(result.fields);
+    setSaved(result);
   }
 
-  const { fieldProps, errorFor } = createFieldErrors(prefix, errors);
+  const { fieldProps, errorFor } = field;
 
   return (
     <form
@@ -257,7 +228,7 @@ export function FolderForm(props: FolderFormProps) {
             onChange={(e) => setTimezone(e.target.value)}
           />
           <datalist id={`${prefix}-zones`}>
-            {timeZones().map((z) => (
+            {zones.map((z) => (
               <option key={z} value={z} />
             ))}
           </datalist>
@@ -268,7 +239,6 @@ export function FolderForm(props: FolderFormProps) {
           <input
             {...fieldProps('region')}
             value={region}
-            maxLength={2}
             placeholder="US"
             onChange={(e) => setRegion(e.target.value.toUpperCase())}
           />
@@ -317,7 +287,10 @@ export function FolderForm(props: FolderFormProps) {
               <SimpleTable columns={['Field', 'Value', 'From']}>
                 {Object.entries(preview.fields).map(([field, value]) => (
                   <tr key={field}>
-                    <td>{field}</td>
+                    <td>
+                      {/* The label for people; the name is what a template's {placeholder} uses. */}
+                      {fieldLabels[field as keyof typeof fieldLabels] ?? field} <small className="muted">{field}</small>
+                    </td>
                     <td className="break">{typeof value === 'string' ? value : JSON.stringify(value)}</td>
                     <td>{sourceLabels[preview.sources[field] ?? ''] ?? preview.sources[field] ?? ''}</td>
                   </tr>
@@ -327,7 +300,7 @@ export function FolderForm(props: FolderFormProps) {
                 <ul className="issue-list">
                   {preview.missing.map((m) => (
                     <li key={m.field}>
-                      <strong>{m.field}</strong>: {m.message}
+                      <strong>{fieldLabels[m.field as keyof typeof fieldLabels] ?? m.field}</strong>: {m.message}
                     </li>
                   ))}
                 </ul>
@@ -345,6 +318,7 @@ export function FolderForm(props: FolderFormProps) {
         <button type="button" className="link-button" onClick={onCancel}>
           Cancel
         </button>
+        <StatusText result={saved} />
       </div>
     </form>
   );

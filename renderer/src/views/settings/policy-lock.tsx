@@ -1,6 +1,6 @@
 // Settings a machine policy enforces: shown, never editable, marked "Set by your organisation"
 // with the policy named, so an agent knows whom to ask rather than why a field ignores them.
-import type { SettingsView as Settings } from '../../../shared/contract.js';
+import type { SettingsView as Settings } from '../../../../shared/contract.js';
 
 /** Whether the policy locks `path` (`destinations`, `concurrency.global`…) or anything under it. */
 export function isLocked(view: Settings, path: string): boolean {

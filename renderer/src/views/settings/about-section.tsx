@@ -1,7 +1,7 @@
 // Settings → About: the version running here and whether an update waits (and why it waits).
 import { useEffect, useState } from 'react';
-import type { AppAbout } from '../../../shared/contract.js';
-import { useServices } from '../app-services.js';
+import type { AppAbout } from '../../../../shared/contract.js';
+import { useServices } from '../../app-services.js';
 
 export function AboutSection() {
   const { client } = useServices();

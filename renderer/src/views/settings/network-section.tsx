@@ -2,9 +2,9 @@
 // go (direct or which proxy, and why), then DNS, connection, proxy tunnel, certificate and a
 // signed-in request, each with its time; the first failing step is said in plain words on top.
 import { useState } from 'react';
-import type { NetworkDiagnosis, NetworkReport, NetworkStep } from '../../../shared/contract.js';
-import { useServices } from '../app-services.js';
-import { SimpleTable } from '../components/simple-table.js';
+import type { NetworkDiagnosis, NetworkReport, NetworkStep } from '../../../../shared/contract.js';
+import { useServices } from '../../app-services.js';
+import { SimpleTable } from '../../components/simple-table.js';
 
 const STEP_LABELS: Record<NetworkStep['step'], string> = {
   proxy: 'Proxy',
