@@ -4,6 +4,7 @@ import { useStore } from 'zustand';
 import { useServices } from './app-services.js';
 import { FileDrop } from './components/file-drop.js';
 import { StatusLine } from './components/status-line.js';
+import { queueHash } from './queue-url.js';
 import { routeHref, useRoute, type Route } from './routing.js';
 import { DashboardView } from './views/dashboard-view.js';
 import { JobDetailView } from './views/job-detail-view.js';
@@ -20,7 +21,9 @@ const navItems: { view: Exclude<Route['view'], 'job'>; label: string }[] = [
 
 export function App() {
   const route = useRoute();
-  const { attention, status } = useServices();
+  const { attention, status, queue } = useServices();
+  // The Queue link keeps the filters a person set, so leaving the queue and coming back keeps them.
+  const queueLink = useStore(queue, (s) => queueHash(s.filters, s.sort));
   const reviewWaiting = useStore(attention, (s) => s.reviewWaiting);
   const failing = useStore(attention, (s) => s.failingDestinations);
 
@@ -48,7 +51,7 @@ export function App() {
             {navItems.map((item) => (
               <li key={item.view}>
                 <a
-                  href={routeHref({ view: item.view } as Route)}
+                  href={item.view === 'queue' ? queueLink : routeHref({ view: item.view } as Route)}
                   aria-current={activeView === item.view ? 'page' : undefined}
                 >
                   {item.label}

@@ -3,7 +3,7 @@
 // holding changed jobs stale and refetches only the visible ones, coalesced.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ContractClient } from '../../../shared/contract-client.js';
-import type { QueueChanged, QueueListInput } from '../../../shared/contract.js';
+import type { QueueChanged, QueueListInput, QueueSort } from '../../../shared/contract.js';
 import type { JobState, JobSummary, StateCounts } from '../../../shared/model.js';
 import { createCoalescedRunner } from './coalesced-runner.js';
 import { describeError } from './describe-error.js';
@@ -40,8 +40,12 @@ export interface QueuePage {
 
 export type BulkAction = 'retry' | 'pause' | 'resume' | 'cancel' | 'move-to-front' | 'send-anyway';
 
+export type QueueOrder = Required<QueueSort>;
+
 export interface QueueState {
   filters: QueueFilters;
+  /** The host sorts the whole queue by this; null is newest first. */
+  sort: QueueOrder | null;
   pages: (QueuePage | undefined)[];
   total: number | null;
   status: 'idle' | 'loading' | 'ready' | 'error';
@@ -51,6 +55,9 @@ export interface QueueState {
   /** Result of the last bulk action, for the status line. */
   notice: string | null;
   setFilters(patch: Partial<QueueFilters>): void;
+  setSort(sort: QueueOrder | null): void;
+  /** Filters and order at once (from the address), loading only when something changed. */
+  setView(filters: QueueFilters, sort: QueueOrder | null): void;
   load(): Promise<void>;
   /** The table tells the store which rows are on screen; missing or stale pages are fetched. */
   showRange(start: number, end: number): void;
@@ -71,8 +78,9 @@ export function localDateToIso(date: string, endOfDay: boolean): string | undefi
   return Number.isNaN(when.getTime()) ? undefined : when.toISOString();
 }
 
-export function filtersToInput(filters: QueueFilters): QueueListInput {
+export function filtersToInput(filters: QueueFilters, sort: QueueOrder | null = null): QueueListInput {
   const input: QueueListInput = {};
+  if (sort) input.sort = sort;
   if (filters.states.length > 0) input.states = filters.states;
   if (filters.destination) input.destination = filters.destination;
   if (filters.folder) input.folder = filters.folder;
@@ -101,14 +109,14 @@ export function createQueueStore(client: ContractClient, options: { refreshInter
 
   const store = createStore<QueueState>()((set, get) => {
     async function fetchPage(index: number, gen: number): Promise<boolean> {
-      const { pages, filters } = get();
+      const { pages, filters, sort } = get();
       let cursor: string | undefined;
       if (index > 0) {
         const previous = pages[index - 1];
         if (!previous || previous.nextCursor === null) return false;
         cursor = previous.nextCursor;
       }
-      const reply = await client.call('queue:list', { ...filtersToInput(filters), cursor, limit: queuePageSize });
+      const reply = await client.call('queue:list', { ...filtersToInput(filters, sort), cursor, limit: queuePageSize });
       if (gen !== generation) return false;
       const next = get().pages.slice();
       const before = next[index];
@@ -121,7 +129,16 @@ export function createQueueStore(client: ContractClient, options: { refreshInter
         }
       }
       if (reply.nextCursor === null) next.length = index + 1;
-      set({ pages: next, total: reply.total, status: 'ready', error: null });
+      // A selected job that left the view (retried out of "Failed", filtered away) is no longer
+      // selected: a bulk action must act only on rows a person can see.
+      const selected = get().selected;
+      let kept: ReadonlySet<string> = selected;
+      if (selected.size > 0) {
+        const shown = new Set(next.flatMap((page) => page?.items.map((item) => item.id) ?? []));
+        const still = [...selected].filter((id) => shown.has(id));
+        if (still.length !== selected.size) kept = new Set(still);
+      }
+      set({ pages: next, total: reply.total, status: 'ready', error: null, selected: kept });
       return true;
     }
 
@@ -166,6 +183,7 @@ export function createQueueStore(client: ContractClient, options: { refreshInter
 
     return {
       filters: emptyFilters,
+      sort: null,
       pages: [],
       total: null,
       status: 'idle',
@@ -175,6 +193,18 @@ export function createQueueStore(client: ContractClient, options: { refreshInter
       notice: null,
       setFilters(patch) {
         set({ filters: { ...get().filters, ...patch } });
+        void get().load();
+      },
+      setSort(sort) {
+        set({ sort });
+        void get().load();
+      },
+      setView(filters, sort) {
+        const same =
+          JSON.stringify({ ...emptyFilters, ...get().filters }) === JSON.stringify({ ...emptyFilters, ...filters }) &&
+          JSON.stringify(get().sort) === JSON.stringify(sort);
+        if (same && get().status !== 'idle') return;
+        set({ filters, sort });
         void get().load();
       },
       async load() {

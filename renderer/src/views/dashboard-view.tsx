@@ -6,6 +6,7 @@ import { useServices } from '../app-services.js';
 import { ErrorState, LoadingState, Notice } from '../components/status-panel.js';
 import { SimpleTable } from '../components/simple-table.js';
 import { formatAge, formatTime, stateLabels } from '../format-values.js';
+import { queueHash } from '../queue-url.js';
 import { emptyFilters } from '../stores/queue-store.js';
 import { ThroughputChart } from './throughput-chart.js';
 
@@ -89,14 +90,20 @@ export function DashboardView() {
           <p className="big-number" data-testid="duplicate-count">
             {data.counts.duplicate.toLocaleString()}
           </p>
-          <a href="#/queue" onClick={() => queue.getState().setFilters({ ...emptyFilters, states: ['duplicate'] })}>
+          <a
+            href={queueHash({ states: ['duplicate'] })}
+            onClick={() => queue.getState().setFilters({ ...emptyFilters, states: ['duplicate'] })}
+          >
             Not sent: content already taken
           </a>
         </div>
         <div className="card">
           <h2>Failed</h2>
           <p className="big-number">{data.counts.failed.toLocaleString()}</p>
-          <a href="#/queue" onClick={() => queue.getState().setFilters({ ...emptyFilters, states: ['failed'] })}>
+          <a
+            href={queueHash({ states: ['failed'] })}
+            onClick={() => queue.getState().setFilters({ ...emptyFilters, states: ['failed'] })}
+          >
             See them in the queue
           </a>
         </div>
@@ -145,7 +152,7 @@ export function DashboardView() {
                 <tr key={f.reason} data-testid="failure-reason">
                   <td>
                     <a
-                      href="#/queue"
+                      href={queueHash({ states: ['failed'], reason: f.reason })}
                       onClick={() =>
                         queue.getState().setFilters({ ...emptyFilters, states: ['failed'], reason: f.reason })
                       }

@@ -88,7 +88,7 @@ export function QueueFiltersBar({
           <input
             type="search"
             value={search}
-            placeholder="File name, phone number or call ID"
+            placeholder="File name, customer, phone number (any format) or call ID"
             onChange={(e) => setSearch(e.target.value)}
             onKeyDown={(e) => {
               if (e.key === 'Enter') onChange({ search });

@@ -1,14 +1,85 @@
 // The queue table. Only the rows on screen exist in the DOM (a spacer row stands for the rest),
 // so 100,000 jobs scroll like 100; rows not fetched yet show as placeholders until their page arrives.
+// Rows are measured as drawn: the last error wraps in full instead of being cut to a few letters.
+// Column headers sort the whole queue on the host; on a narrow window the less telling columns
+// (call time, destination, attempts) step aside so State and the error stay in view.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useRef, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useRef, type KeyboardEvent, type Ref } from 'react';
+import type { QueueSort } from '../../../shared/contract.js';
 import { useStore } from 'zustand';
 import type { JobSummary } from '../../../shared/model.js';
 import { formatDuration, formatRate, formatTime, pausedLabel, resendLabel, stateLabels } from '../format-values.js';
 import { routeHref } from '../routing.js';
-import type { QueueState, QueueStore } from '../stores/queue-store.js';
+import type { QueueOrder, QueueState, QueueStore } from '../stores/queue-store.js';
 
-const rowHeight = 40;
+const rowHeight = 44;
+const columnCount = 8;
+
+/**
+ * A file name cut in the middle, not at its end: recorders name files with a long shared prefix
+ * ("2026-11-20_queue-sales_ext-101_…"), and the part that tells two rows apart is at the end.
+ * The head shrinks with an ellipsis; the tail (the last characters and the extension) always shows.
+ */
+export function FileName({ name }: { name: string }) {
+  const tailLength = Math.min(name.length, 14);
+  const head = name.slice(0, name.length - tailLength);
+  const tail = name.slice(name.length - tailLength);
+  return (
+    <span className="file-name">
+      {head ? <span className="file-name-head">{head}</span> : null}
+      <span className="file-name-tail">{tail}</span>
+    </span>
+  );
+}
+
+type SortColumn = Required<QueueSort>['column'];
+
+/** Text columns read A→Z first; times and counts read the largest first. */
+const firstDirection: Record<SortColumn, 'asc' | 'desc'> = {
+  created: 'desc',
+  callTime: 'desc',
+  fileName: 'asc',
+  customer: 'asc',
+  agent: 'asc',
+  destination: 'asc',
+  state: 'asc',
+  attempts: 'desc',
+  lastError: 'asc',
+};
+
+function SortHeader({
+  label,
+  column,
+  sort,
+  onSort,
+  className,
+}: {
+  label: string;
+  column: SortColumn;
+  sort: QueueOrder | null;
+  onSort(sort: QueueOrder | null): void;
+  className?: string;
+}) {
+  const active = sort?.column === column ? sort.direction : null;
+  const next: QueueOrder = {
+    column,
+    direction: active ? (active === 'asc' ? 'desc' : 'asc') : firstDirection[column],
+  };
+  return (
+    <th
+      scope="col"
+      className={className}
+      aria-sort={active === 'asc' ? 'ascending' : active === 'desc' ? 'descending' : undefined}
+    >
+      <button type="button" className="sort-button" onClick={() => onSort(next)} data-sort-column={column}>
+        {label}
+        <span className="sort-mark" aria-hidden="true">
+          {active === 'asc' ? '▲' : active === 'desc' ? '▼' : '↕'}
+        </span>
+      </button>
+    </th>
+  );
+}
 
 function ProgressCell({ job }: { job: JobSummary }) {
   if (job.progress && job.progress.bytesTotal > 0) {
@@ -42,20 +113,23 @@ interface JobRowProps {
   index: number;
   selected: boolean;
   onSelect(index: number, id: string, shift: boolean): void;
+  measureRef: Ref<HTMLTableRowElement>;
 }
 
 // Memoized: while scrolling, only rows entering the screen render; the others are reused as is.
-const JobRow = memo(function JobRow({ job, index, selected, onSelect }: JobRowProps) {
+const JobRow = memo(function JobRow({ job, index, selected, onSelect, measureRef }: JobRowProps) {
+  const parties = [job.from, job.to].filter(Boolean).join(' → ');
   return (
     <tr
+      ref={measureRef}
+      data-index={index}
       data-testid="job-row"
       data-job-id={job.id}
       aria-rowindex={index + 2}
       aria-selected={selected}
       className={selected ? 'selected' : undefined}
-      style={{ height: rowHeight }}
     >
-      <td>
+      <td className="cell-select">
         <input
           type="checkbox"
           aria-label={`Select ${job.fileName}`}
@@ -65,7 +139,9 @@ const JobRow = memo(function JobRow({ job, index, selected, onSelect }: JobRowPr
         />
       </td>
       <td className="cell-file" title={job.path}>
-        <a href={routeHref({ view: 'job', id: job.id })}>{job.fileName}</a>
+        <a href={routeHref({ view: 'job', id: job.id })}>
+          <FileName name={job.fileName} />
+        </a>
         {resendLabel(job.resendNo, job.resendOf) ? (
           <span className="resend-mark" data-testid="resend-mark">
             {' '}
@@ -73,24 +149,29 @@ const JobRow = memo(function JobRow({ job, index, selected, onSelect }: JobRowPr
           </span>
         ) : null}
       </td>
-      <td>{formatTime(job.callTime)}</td>
-      <td className="cell-parties">
-        {job.from ?? '—'} → {job.to ?? '—'}
+      <td className="cell-time">{formatTime(job.callTime)}</td>
+      <td className="cell-parties" data-testid="job-parties">
+        <span className="party-customer">{job.customerName || parties || '—'}</span>
+        {job.agent || (job.customerName && parties) ? (
+          <small className="muted block">
+            {[job.agent ? `agent ${job.agent}` : null, job.customerName ? parties : null].filter(Boolean).join(' · ')}
+          </small>
+        ) : null}
       </td>
-      <td>{job.destination}</td>
-      <td data-testid="job-state" data-state={job.state} data-paused-by={job.pausedBy ?? undefined}>
-        <span
-          className={`badge state-${job.pausedBy ? 'paused' : job.state}`}
-          title={pausedLabel(job.pausedBy, job.destination) ?? undefined}
-        >
-          {job.pausedBy ? stateLabels.paused : stateLabels[job.state]}
+      <td className="cell-destination">{job.destination}</td>
+      <td className="cell-state">
+        <span data-testid="job-state" data-state={job.state} data-paused-by={job.pausedBy ?? undefined}>
+          <span
+            className={`badge state-${job.pausedBy ? 'paused' : job.state}`}
+            title={pausedLabel(job.pausedBy, job.destination) ?? undefined}
+          >
+            {job.pausedBy ? stateLabels.paused : stateLabels[job.state]}
+          </span>
         </span>
-      </td>
-      <td>
         <ProgressCell job={job} />
       </td>
-      <td className="cell-number">{job.attempts}</td>
-      <td className="cell-error" title={job.lastError ?? undefined}>
+      <td className="cell-number cell-attempts">{job.attempts}</td>
+      <td className="cell-error" data-testid="job-error">
         {job.lastError ?? ''}
       </td>
     </tr>
@@ -105,11 +186,22 @@ export interface QueueTableProps {
   store: QueueStore;
 }
 
+const headers: { label: string; column: SortColumn; className: string }[] = [
+  { label: 'File', column: 'fileName', className: 'cell-file' },
+  { label: 'Call time', column: 'callTime', className: 'cell-time' },
+  { label: 'Customer / agent', column: 'customer', className: 'cell-parties' },
+  { label: 'Destination', column: 'destination', className: 'cell-destination' },
+  { label: 'State', column: 'state', className: 'cell-state' },
+  { label: 'Tries', column: 'attempts', className: 'cell-attempts' },
+  { label: 'Last error', column: 'lastError', className: 'cell-error' },
+];
+
 export function QueueTable({ store }: QueueTableProps) {
   const total = useStore(store, (s) => s.total ?? 0);
   // Re-render when pages or selection change; rows are read through rowAt.
   useStore(store, (s) => s.pages);
   const selected = useStore(store, (s) => s.selected);
+  const sort = useStore(store, (s) => s.sort);
   const scrollRef = useRef<HTMLDivElement>(null);
   const lastClicked = useRef<number | null>(null);
 
@@ -120,6 +212,8 @@ export function QueueTable({ store }: QueueTableProps) {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
     overscan: 12,
+    // A row's key is its job, so a measured height follows the job when rows shift.
+    getItemKey: (index) => store.getState().rowAt(index)?.id ?? `pending-${index}`,
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -186,13 +280,12 @@ export function QueueTable({ store }: QueueTableProps) {
           <col className="col-parties" />
           <col className="col-destination" />
           <col className="col-state" />
-          <col className="col-progress" />
           <col className="col-attempts" />
           <col className="col-error" />
         </colgroup>
         <thead>
           <tr>
-            <th scope="col">
+            <th scope="col" className="cell-select">
               <input
                 type="checkbox"
                 aria-label="Select all loaded jobs"
@@ -204,20 +297,22 @@ export function QueueTable({ store }: QueueTableProps) {
                 }}
               />
             </th>
-            <th scope="col">File</th>
-            <th scope="col">Call time</th>
-            <th scope="col">From → To</th>
-            <th scope="col">Destination</th>
-            <th scope="col">State</th>
-            <th scope="col">Progress</th>
-            <th scope="col">Attempts</th>
-            <th scope="col">Last error</th>
+            {headers.map((h) => (
+              <SortHeader
+                key={h.column}
+                label={h.label}
+                column={h.column}
+                className={h.className}
+                sort={sort}
+                onSort={(next) => store.getState().setSort(next)}
+              />
+            ))}
           </tr>
         </thead>
         <tbody>
           {padTop > 0 ? (
             <tr aria-hidden="true" className="spacer">
-              <td colSpan={9} style={{ height: padTop }} />
+              <td colSpan={columnCount} style={{ height: padTop }} />
             </tr>
           ) : null}
           {items.map((item) => {
@@ -229,20 +324,29 @@ export function QueueTable({ store }: QueueTableProps) {
                   className="row-pending"
                   style={{ height: rowHeight }}
                   aria-rowindex={item.index + 2}
+                  data-index={item.index}
+                  ref={virtualizer.measureElement}
                 >
-                  <td colSpan={9}>
+                  <td colSpan={columnCount}>
                     <span className="placeholder-bar" aria-label="Loading row" />
                   </td>
                 </tr>
               );
             }
             return (
-              <JobRow key={job.id} job={job} index={item.index} selected={selected.has(job.id)} onSelect={onSelect} />
+              <JobRow
+                key={job.id}
+                job={job}
+                index={item.index}
+                selected={selected.has(job.id)}
+                onSelect={onSelect}
+                measureRef={virtualizer.measureElement}
+              />
             );
           })}
           {padBottom > 0 ? (
             <tr aria-hidden="true" className="spacer">
-              <td colSpan={9} style={{ height: padBottom }} />
+              <td colSpan={columnCount} style={{ height: padBottom }} />
             </tr>
           ) : null}
         </tbody>

@@ -1,9 +1,11 @@
 // The queue: filters, bulk actions on the selection, and the virtualized table.
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { useServices } from '../app-services.js';
 import { EmptyState, ErrorState, LoadingState, Notice } from '../components/status-panel.js';
-import type { BulkAction, QueueFilters } from '../stores/queue-store.js';
+import { isQueueHash, parseQueueHash, queueHash } from '../queue-url.js';
+import { filtersToInput, type BulkAction, type QueueFilters } from '../stores/queue-store.js';
+import { hashWithoutToken } from '../transport/session-token.js';
 import { QueueFiltersBar } from './queue-filters.js';
 import { QueueTable } from './queue-table.js';
 
@@ -15,9 +17,23 @@ const bulkActions: { action: BulkAction; label: string }[] = [
   { action: 'cancel', label: 'Cancel' },
 ];
 
+/** Hands a CSV text to the browser as a download (both hosts: no file path crosses the contract). */
+function download(fileName: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 export function QueueView() {
-  const { queue, settings, attention } = useServices();
+  const { queue, settings, attention, client } = useServices();
   const filters = useStore(queue, (s) => s.filters);
+  const sort = useStore(queue, (s) => s.sort);
+  const [exporting, setExporting] = useState<string | null>(null);
   const status = useStore(queue, (s) => s.status);
   const error = useStore(queue, (s) => s.error);
   const total = useStore(queue, (s) => s.total);
@@ -32,11 +48,53 @@ export function QueueView() {
     return () => queue.getState().setActive(false);
   }, [queue]);
 
+  // The address holds the filters and the order: read it at start and on back / forward...
   useEffect(() => {
-    if (queue.getState().status === 'idle') void queue.getState().load();
+    const fromAddress = () => {
+      if (!isQueueHash(window.location.hash)) return;
+      const { filters: wanted, sort: order } = parseQueueHash(window.location.hash);
+      queue.getState().setView(wanted, order);
+    };
+    fromAddress();
+    window.addEventListener('hashchange', fromAddress);
     if (!settings.getState().view) void settings.getState().load();
+    return () => window.removeEventListener('hashchange', fromAddress);
   }, [queue, settings]);
 
+  // ...and write every change back, one history entry each, so Back undoes a filter.
+  useEffect(() => {
+    // The store, not this render's values: the address may have just been read into it.
+    const state = queue.getState();
+    const wanted = queueHash(state.filters, state.sort);
+    const current = hashWithoutToken(window.location.hash) || '#/queue';
+    if (isQueueHash(current) && current !== wanted) window.location.hash = wanted;
+  }, [queue, filters, sort]);
+
+  async function exportCsv() {
+    setExporting('Preparing the CSV file…');
+    try {
+      const { states, destination, folder, search, since, until, reason, sort: order } = filtersToInput(filters, sort);
+      const reply = await client.call('queue:export', {
+        states,
+        destination,
+        folder,
+        search,
+        since,
+        until,
+        reason,
+        sort: order,
+      });
+      download(reply.fileName, reply.csv);
+      setExporting(
+        `${reply.rows.toLocaleString()} job${reply.rows === 1 ? '' : 's'} exported to ${reply.fileName}` +
+          (reply.truncated ? ' — only the first ones: narrow the filters to export the rest.' : '.'),
+      );
+    } catch (error) {
+      setExporting(`The CSV file could not be made: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  const watched = settingsView?.folders.map((f) => f.path) ?? [];
   const onChange = useCallback((patch: Partial<QueueFilters>) => queue.getState().setFilters(patch), [queue]);
   const filtered =
     filters.states.length > 0 ||
@@ -56,7 +114,13 @@ export function QueueView() {
             ? ''
             : `${total.toLocaleString()} job${total === 1 ? '' : 's'}${filtered ? (total === 1 ? ' matches' : ' match') + ' the filters' : ''}`}
         </p>
+        <div className="action-bar">
+          <button type="button" onClick={() => void exportCsv()} disabled={!total}>
+            Export CSV
+          </button>
+        </div>
       </header>
+      <Notice message={exporting} />
       <QueueFiltersBar
         filters={filters}
         counts={counts}
@@ -115,10 +179,25 @@ export function QueueView() {
           </EmptyState>
         ) : (
           <EmptyState title="No recordings yet.">
-            <p>Add a watched folder in Settings, or drop recording files onto this window to queue them.</p>
-            <a className="button" href="#/settings">
-              Open Settings
-            </a>
+            {watched.length > 0 ? (
+              <>
+                <p data-testid="watching-note">
+                  Watching {watched.length === 1 ? 'one folder' : `${watched.length} folders`}: {watched.join(', ')}.
+                  New recordings show here a few seconds after the recorder finishes writing them; you can also drop
+                  recording files onto this window.
+                </p>
+                <a className="button" href="#/dashboard">
+                  See the folders on the dashboard
+                </a>
+              </>
+            ) : (
+              <>
+                <p>Add a watched folder in Settings, or drop recording files onto this window to queue them.</p>
+                <a className="button" href="#/settings">
+                  Open Settings
+                </a>
+              </>
+            )}
           </EmptyState>
         )
       ) : null}
