@@ -2,6 +2,7 @@
 // reason, destination health and folder status, in one call.
 import { shownCounts } from './queue-handlers.js';
 import { createStatusHandlers } from './status-handlers.js';
+import { backlogEta, startOfDay } from './delivery-pace.js';
 import type { FolderStatus } from '../../../shared/contract.js';
 import type { ContractHandlers } from '../../../shared/contract-host.js';
 import type { Engine } from '../engine/engine.js';
@@ -21,7 +22,9 @@ function buckets(outbox: Outbox, now: number, bucketMs: number, count: number) {
   const end = Math.floor(now / bucketMs) * bucketMs + bucketMs;
   const since = end - bucketMs * count;
   const done = outbox.finishedBuckets('done', since, bucketMs);
-  const failed = outbox.finishedBuckets('failed', since, bucketMs);
+  // Failed jobs by when they failed, from the jobs themselves: a recording refused at intake has
+  // no "failed" step in its timeline but is a failure all the same.
+  const failed = outbox.failedJobBuckets(since, bucketMs);
   return Array.from({ length: count }, (_, i) => ({
     at: new Date(since + i * bucketMs).toISOString(),
     done: done.get(i) ?? 0,
@@ -37,9 +40,17 @@ export function createDashboardHandlers(
     'dashboard:get'() {
       const now = deps.clock.now();
       const oldest = deps.outbox.oldestWaitingAt();
+      const oldestJob = deps.outbox.oldestWaitingJob();
+      const counts = shownCounts(deps.outbox, deps.engine);
+      const today = deps.outbox.finishedSince(startOfDay(now));
       return {
-        counts: shownCounts(deps.outbox, deps.engine),
+        counts,
         oldestWaitingAt: oldest == null ? null : new Date(oldest).toISOString(),
+        oldestWaiting: oldestJob
+          ? { id: oldestJob.id, fileName: oldestJob.fileName, at: new Date(oldestJob.createdAt).toISOString() }
+          : null,
+        today: { delivered: today.done, failed: today.failed, bytes: today.bytes },
+        backlog: backlogEta(deps.outbox, counts, now),
         throughputHour: buckets(deps.outbox, now, 5 * 60_000, 12),
         throughputDay: buckets(deps.outbox, now, 60 * 60_000, 24),
         failuresByReason: deps.outbox.failuresByReason(10),

@@ -15,13 +15,6 @@ export function startOfDay(now: number): number {
   return day.getTime();
 }
 
-/** Delivered (done) since `since`, from the timeline (events_type_at index). */
-export function deliveredSince(outbox: Pick<Outbox, 'finishedBuckets'>, since: number, now: number): number {
-  let n = 0;
-  for (const count of outbox.finishedBuckets('done', since, Math.max(1, now - since + 1)).values()) n += count;
-  return n;
-}
-
 /** Jobs on their way (queued, sending, retrying; not those a pause holds). */
 export function jobsToSend(counts: StateCounts): number {
   return counts.queued + counts.running + counts['retry-wait'];

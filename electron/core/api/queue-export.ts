@@ -13,7 +13,7 @@ const PAGE = 5000;
 export function exportQueue(
   outbox: Pick<Outbox, 'list'>,
   engine: Engine,
-  input: Omit<QueueExportInput, 'limit' | 'cursor'>,
+  input: Omit<QueueExportInput, 'limit' | 'cursor'> & { phoneRegions?: readonly string[] },
   now: number,
   limit = queueExportLimit,
 ): QueueExport {
@@ -21,7 +21,7 @@ export function exportQueue(
   let cursor: string | undefined;
   let truncated = false;
   for (;;) {
-    const page = outbox.list({ ...input, cursor, limit: Math.min(PAGE, limit - jobs.length + 1) });
+    const page = outbox.list({ ...input, cursor, withTotal: false, limit: Math.min(PAGE, limit - jobs.length + 1) });
     for (const row of page.rows) jobs.push(toSummary(row, engine));
     if (jobs.length > limit) {
       jobs.length = limit;

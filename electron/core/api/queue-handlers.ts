@@ -17,6 +17,8 @@ export interface QueueHandlerDeps {
   engine: Engine;
   getDestination(name: string): Destination | undefined;
   clock: Clock;
+  /** The watched folders' phone regions, so a search for a nationally written number finds it. */
+  phoneRegions?(): readonly string[];
   /** Reads a recording again for a retry of a job failed because of its file (the intake). */
   reexamine?(job: ReexamineTarget): Promise<Reexamination>;
 }
@@ -115,7 +117,7 @@ export function createQueueHandlers(deps: QueueHandlerDeps): QueueHandlers {
   return {
     'queue:list'(args) {
       try {
-        const page = outbox.list(args);
+        const page = outbox.list({ ...args, phoneRegions: deps.phoneRegions?.() ?? [] });
         return {
           items: page.rows.map((r) => toSummary(r, engine)),
           nextCursor: page.nextCursor,
@@ -129,7 +131,7 @@ export function createQueueHandlers(deps: QueueHandlerDeps): QueueHandlers {
     'queue:stats': () => ({ counts: shownCounts(outbox, engine), paused: engine.isPaused() }),
     'queue:export'(args) {
       try {
-        return exportQueue(outbox, engine, args, deps.clock.now());
+        return exportQueue(outbox, engine, { ...args, phoneRegions: deps.phoneRegions?.() ?? [] }, deps.clock.now());
       } catch (error) {
         if (error instanceof RangeError) throw new HandlerError('bad-input', error.message);
         throw error;

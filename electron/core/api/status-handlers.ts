@@ -1,11 +1,11 @@
 // `status:get`: the few facts behind the top bar's status line and the tray tooltip
 // (shared/status-summary.ts turns them into words). Cheap at any queue size: trigger-kept counts,
-// destination health from memory, and two index range counts over the timeline.
+// destination health from memory, and index range counts (jobs_finished, events_type_at).
 import type { ContractHandlers } from '../../../shared/contract-host.js';
 import type { Engine } from '../engine/engine.js';
 import type { Clock } from '../logger.js';
 import type { Outbox } from '../outbox/outbox.js';
-import { backlogEta, deliveredSince, startOfDay } from './delivery-pace.js';
+import { backlogEta, startOfDay } from './delivery-pace.js';
 import { shownCounts } from './queue-handlers.js';
 
 export interface StatusHandlerDeps {
@@ -23,7 +23,7 @@ export function createStatusHandlers(deps: StatusHandlerDeps): Pick<ContractHand
         counts,
         paused: deps.engine.isPaused(),
         destinations: deps.engine.health(),
-        deliveredToday: deliveredSince(deps.outbox, startOfDay(now), now),
+        deliveredToday: deps.outbox.finishedSince(startOfDay(now)).done,
         backlog: backlogEta(deps.outbox, counts, now),
         at: new Date(now).toISOString(),
       };

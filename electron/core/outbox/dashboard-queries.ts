@@ -18,6 +18,12 @@ export interface DashboardQueries {
   failuresByReason(limit: number): { reason: string; count: number }[];
   totals(): JobTotals[];
   oldestWaitingFor(destination: string): number | null;
+  /** The job waiting longest (the first by arrival of each waiting state), for the dashboard's link. */
+  oldestWaitingJob(): { id: string; fileName: string; createdAt: number } | null;
+  /** Jobs delivered and failed that finished since `since`, and the delivered recordings' bytes. */
+  finishedSince(since: number): { done: number; failed: number; bytes: number };
+  /** Jobs failed now, per bucket of when they failed (refusals at intake included). */
+  failedJobBuckets(since: number, bucketMs: number): Map<number, number>;
 }
 
 export function createDashboardQueries({ db }: OutboxDb): DashboardQueries {
@@ -39,7 +45,34 @@ export function createDashboardQueries({ db }: OutboxDb): DashboardQueries {
       )
       .join(' UNION ALL ')})`,
   );
+  // One index probe per waiting state (jobs_state), then the earliest of those few.
+  const oldestWaitingJob = db.prepare(
+    `SELECT id, file_name AS fileName, created_at AS createdAt FROM (${waitingStates
+      .map(
+        (s) => `SELECT * FROM (SELECT id, file_name, created_at FROM jobs WHERE state = '${s}' ORDER BY seq LIMIT 1)`,
+      )
+      .join(' UNION ALL ')}) ORDER BY created_at LIMIT 1`,
+  );
+  // Index ranges of jobs_finished (migration 6), whatever the size of the history.
+  const finishedSince = db.prepare(`SELECT state, COUNT(*) AS n, COALESCE(SUM(MAX(size, 0)), 0) AS bytes
+    FROM jobs WHERE state IN ('done', 'failed') AND finished_at >= ? GROUP BY state`);
+  const failedBuckets = db.prepare(`SELECT CAST((finished_at - ?) / ? AS INTEGER) AS bucket, COUNT(*) AS n
+    FROM jobs WHERE state = 'failed' AND finished_at >= ? GROUP BY bucket`);
   return {
+    oldestWaitingJob: () =>
+      (oldestWaitingJob.get() as { id: string; fileName: string; createdAt: number } | undefined) ?? null,
+    finishedSince(since) {
+      const out = { done: 0, failed: 0, bytes: 0 };
+      for (const row of finishedSince.all(since) as { state: 'done' | 'failed'; n: number; bytes: number }[]) {
+        out[row.state] = row.n;
+        if (row.state === 'done') out.bytes = row.bytes;
+      }
+      return out;
+    },
+    failedJobBuckets(since, bucketMs) {
+      const rows = failedBuckets.all(since, bucketMs, since) as { bucket: number; n: number }[];
+      return new Map(rows.map((r) => [Math.floor(r.bucket), r.n]));
+    },
     oldestWaitingAt: () => (oldestWaiting.get(...waitingStates) as { at: number | null }).at,
     finishedBuckets(type, since, bucketMs) {
       const rows = buckets.all(since, bucketMs, type, since) as { bucket: number; n: number }[];

@@ -104,7 +104,8 @@ export function createIntakeWrites({ db, clock, events }: OutboxDb): IntakeWrite
           resend_of: input.resendOf ?? null,
           resend_no: input.resendNo ?? 0,
           duplicate_of: input.duplicateOf ?? null,
-          finished_at: input.state === 'duplicate' ? now : null,
+          // A recording refused at intake finished when it was seen (today's failed, the failed bars).
+          finished_at: input.state === 'duplicate' || input.state === 'failed' ? now : null,
           now,
         },
         input.call,

@@ -54,6 +54,9 @@ export const jobColumns = {
   createdAt: plain<number>('created_at'),
   updatedAt: plain<number>('updated_at'),
   finishedAt: plain<number | null>('finished_at'),
+  /** Generated from the call (migration 6), for the queue's customer / agent column and its sort. */
+  customerName: plain<string | null>('customer_name'),
+  agent: plain<string | null>('agent'),
 } as const;
 
 type Columns = typeof jobColumns;
@@ -117,6 +120,8 @@ export const listFields = [
   'duplicateOf',
   'resendOf',
   'resendNo',
+  'customerName',
+  'agent',
 ] as const satisfies readonly JobField[];
 export type JobListRow = Pick<JobRow, (typeof listFields)[number]>;
 

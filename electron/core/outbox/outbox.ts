@@ -9,7 +9,7 @@
 import type { CallDraft, CallResult, FieldIssue, JobEvent, StateCounts } from '../../../shared/model.js';
 import type { Clock, Logger } from '../logger.js';
 import { createControls } from './controls.js';
-import { createDashboardQueries, type JobTotals } from './dashboard-queries.js';
+import { createDashboardQueries, type DashboardQueries, type JobTotals } from './dashboard-queries.js';
 import { createDeliveredJobs } from './delivered-jobs.js';
 import type { EnqueueInput, IntakePort } from './intake-port.js';
 import { createIntakeRows, type Reexamined, type ReexaminedResult } from './intake-rows.js';
@@ -88,6 +88,9 @@ export interface Outbox extends Required<IntakePort> {
   oldestWaitingAt(): number | null;
   finishedBuckets(type: 'done' | 'failed', since: number, bucketMs: number): Map<number, number>;
   failuresByReason(limit: number): { reason: string; count: number }[];
+  oldestWaitingJob: DashboardQueries['oldestWaitingJob'];
+  finishedSince: DashboardQueries['finishedSince'];
+  failedJobBuckets: DashboardQueries['failedJobBuckets'];
 
   // Metrics side: a few rows read through indexes and trigger-kept totals, whatever the queue size.
   /** Jobs and their recordings' bytes per destination and state. */
@@ -257,6 +260,9 @@ export function openOutbox(options: OpenOutboxOptions): Outbox {
     failuresByReason: dashboard.failuresByReason,
     totals: dashboard.totals,
     oldestWaitingFor: dashboard.oldestWaitingFor,
+    oldestWaitingJob: dashboard.oldestWaitingJob,
+    finishedSince: dashboard.finishedSince,
+    failedJobBuckets: dashboard.failedJobBuckets,
 
     ...meta,
     lostCreates: (witnessed) => lostCreates(db, witnessed),

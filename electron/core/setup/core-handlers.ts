@@ -58,6 +58,7 @@ export function createCoreHandlers(options: CoreHandlersOptions): ContractHandle
       getDestination: destinations.get,
       clock,
       reexamine: (job) => intake().reexamine(job),
+      phoneRegions: () => settings.resolved().folders.flatMap((f) => (f.region ? [f.region] : [])),
     }),
     ...createDashboardHandlers({
       outbox,

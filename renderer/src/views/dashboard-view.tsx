@@ -5,7 +5,9 @@ import { jobStates } from '../../../shared/model.js';
 import { useServices } from '../app-services.js';
 import { ErrorState, LoadingState, Notice } from '../components/status-panel.js';
 import { SimpleTable } from '../components/simple-table.js';
-import { formatAge, formatTime, stateLabels } from '../format-values.js';
+import { timeLeft } from '../../../shared/status-summary.js';
+import { formatAge, formatBytes, formatTime, stateLabels } from '../format-values.js';
+import { routeHref } from '../routing.js';
 import { queueHash } from '../queue-url.js';
 import { emptyFilters } from '../stores/queue-store.js';
 import { ThroughputChart } from './throughput-chart.js';
@@ -73,11 +75,47 @@ export function DashboardView() {
           <p className="big-number">{backlog.toLocaleString()}</p>
           <p className="muted">jobs not yet delivered</p>
         </div>
-        <div className="card">
-          <h2>Oldest waiting</h2>
-          <p className="big-number">{formatAge(data.oldestWaitingAt)}</p>
+        <div className="card" data-testid="backlog-eta">
+          <h2>Time left</h2>
+          <p className="big-number">
+            {!data.backlog || data.backlog.jobs === 0
+              ? '—'
+              : data.backlog.etaSec === null
+                ? '?'
+                : timeLeft(data.backlog.etaSec).replace(/ left$/, '')}
+          </p>
           <p className="muted">
-            {data.oldestWaitingAt ? `since ${formatTime(data.oldestWaitingAt)}` : 'nothing is waiting'}
+            {!data.backlog || data.backlog.jobs === 0
+              ? 'nothing to send'
+              : data.backlog.etaSec === null
+                ? 'nothing delivered in the last 15 minutes to go by'
+                : `at ${data.backlog.perMinute.toFixed(data.backlog.perMinute < 10 ? 1 : 0)} calls a minute (last 15 minutes)`}
+          </p>
+        </div>
+        <div className="card" data-testid="oldest-waiting">
+          <h2>Oldest waiting</h2>
+          <p className="big-number">{formatAge(data.oldestWaiting?.at ?? data.oldestWaitingAt)}</p>
+          {data.oldestWaiting ? (
+            <a href={routeHref({ view: 'job', id: data.oldestWaiting.id })} className="break">
+              {data.oldestWaiting.fileName}
+            </a>
+          ) : null}
+          <p className="muted">
+            {data.oldestWaitingAt
+              ? `since ${formatTime(data.oldestWaiting?.at ?? data.oldestWaitingAt)}`
+              : 'nothing is waiting'}
+          </p>
+        </div>
+        <div className="card" data-testid="today-totals">
+          <h2>Today</h2>
+          <p className="big-number">{(data.today?.delivered ?? 0).toLocaleString()}</p>
+          <p className="muted">
+            delivered ({formatBytes(data.today?.bytes ?? 0)}) ·{' '}
+            {(data.today?.failed ?? 0) > 0 ? (
+              <a href={queueHash({ states: ['failed'] })}>{data.today!.failed.toLocaleString()} failed</a>
+            ) : (
+              '0 failed'
+            )}
           </p>
         </div>
         <div className="card">
@@ -212,7 +250,15 @@ export function DashboardView() {
             <SimpleTable columns={['Folder', 'Destination', 'Status', 'Files seen']}>
               {data.folders.map((f) => (
                 <tr key={f.path}>
-                  <td className="break">{f.path}</td>
+                  <td className="folder-path">
+                    {/* Break only after a path separator, never in the middle of a folder's name. */}
+                    {f.path.split(/(?<=[/\\])/).map((part, i) => (
+                      <span key={i}>
+                        {part}
+                        <wbr />
+                      </span>
+                    ))}
+                  </td>
                   <td>{f.destination}</td>
                   <td>
                     <span className={`badge ${f.available ? 'state-done' : 'state-failed'}`}>

@@ -160,7 +160,8 @@ describe('migration 5', () => {
     const db = new Database(':memory:');
     migrate(db, 4);
     db.prepare(insertJob).run('a', 'd1', 'sha1', 'a.wav', 'c1');
-    expect(migrate(db)).toEqual([5]);
+    // Up to 5 only: migration 6 (issue 14) came later.
+    expect(migrate(db, 5)).toEqual([5]);
     const insert = db.prepare(`INSERT INTO jobs (id, state, destination, sha256, path, file_name, size, mtime, call_id,
       recording, call, created_at, updated_at, duplicate_of) VALUES (?, 'queued', 'd1', ?, ?, ?, ?, 1, 'c', '{}', '{}', 1, 1, ?)`);
     // The same content again, as a duplicate row naming the first job: allowed.
@@ -171,6 +172,31 @@ describe('migration 5', () => {
     // The same non-empty content without a duplicate mark is still refused.
     expect(() => insert.run('c', 'sha1', 'c.wav', 'c.wav', 10, null)).toThrow(/UNIQUE/);
     expect((db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n).toBe(4);
+    db.close();
+  });
+});
+
+describe('migration 6', () => {
+  it('reads customer and agent from the call, searches them, and dates failures refused at intake', () => {
+    const db = new Database(':memory:');
+    migrate(db, 5);
+    const insert = db.prepare(`INSERT INTO jobs (id, state, destination, sha256, path, file_name, size, mtime, call_id,
+      phones, recording, call, created_at, updated_at) VALUES (?, ?, 'd1', ?, '/r/x.wav', ?, 10, 1, ?, '', '{}', ?, 7, 7)`);
+    insert.run('a', 'queued', 's1', 'a.wav', 'c1', JSON.stringify({ callId: 'c1', customerName: 'Asha Rao' }));
+    insert.run('f', 'failed', 's2', 'empty.wav', 'c2', JSON.stringify({ callId: 'c2', extensionId: '101' }));
+    expect(migrate(db)).toEqual([6]);
+    const find = (text: string) =>
+      (db.prepare('SELECT rowid FROM jobs_search WHERE jobs_search MATCH ?').all(`"${text}"`) as unknown[]).length;
+    // Existing rows are searchable by the customer's name, and rows keep in step with edits.
+    expect(find('asha')).toBe(1);
+    db.prepare(`UPDATE jobs SET call = ? WHERE id = 'a'`).run(JSON.stringify({ callId: 'c1', customerName: 'Bo Li' }));
+    expect(find('asha')).toBe(0);
+    expect(find('bo li')).toBe(1);
+    const row = (id: string) =>
+      db.prepare('SELECT customer_name, agent, finished_at FROM jobs WHERE id = ?').get(id) as Record<string, unknown>;
+    expect(row('a')).toEqual({ customer_name: 'Bo Li', agent: null, finished_at: null });
+    expect(row('f')).toEqual({ customer_name: null, agent: '101', finished_at: 7 });
+    expect(tables(db)).toEqual(expect.arrayContaining(['jobs_sort_customer', 'jobs_finished']));
     db.close();
   });
 });

@@ -8,11 +8,19 @@ import { migration002 } from './002-trigram-search.js';
 import { migration003 } from './003-state-counts.js';
 import { migration004 } from './004-destination-totals.js';
 import { migration005 } from './005-duplicate-rows.js';
+import { migration006 } from './006-queue-sort-and-people-search.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
+export const migrations: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+  migration006,
+];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;
 
