@@ -37,6 +37,10 @@ export interface EmulatedPlatform {
 
 export interface SandboxPlatform<K extends string = string> {
   kind: K;
+  /** The credentials it accepts (tests read them as `sandboxCredentials[kind]`). */
+  credentials: Record<string, unknown>;
+  /** Platform ids it knows, used as destination defaults (merged into `sandboxIds`). */
+  ids?: Record<string, string>;
   start(ctx: PlatformContext): EmulatedPlatform;
   /** A destination named after the kind that works against this emulation at `origin`. */
   destinationConfig(origin: string): DestinationConfig;

@@ -151,8 +151,9 @@ export function createAddCallsApi(options: { apiKey: string }) {
 /** Credentials the emulated add-calls accepts. */
 export const addCallsSandbox = { credentials: { apiKey: 'sandbox-add-calls-key-c7a9' } } as const;
 
-export const addCallsPlatform: SandboxPlatform<'add-calls'> = {
+export const addCallsPlatform = {
   kind: 'add-calls',
+  credentials: addCallsSandbox.credentials,
   start() {
     const api = createAddCallsApi(addCallsSandbox.credentials);
     return { routes: [{ prefix: '/add-calls', handle: api.handle }], calls: api.calls };
@@ -165,4 +166,4 @@ export const addCallsPlatform: SandboxPlatform<'add-calls'> = {
     defaults: {},
     enabled: true,
   }),
-};
+} satisfies SandboxPlatform<'add-calls'>;

@@ -83,8 +83,10 @@ export const agentCallsSandbox = {
   ids: { agentId: 'agent-123' },
 } as const;
 
-export const agentCallsPlatform: SandboxPlatform<'agent-calls'> = {
+export const agentCallsPlatform = {
   kind: 'agent-calls',
+  credentials: agentCallsSandbox.credentials,
+  ids: agentCallsSandbox.ids,
   start() {
     const api = createAgentCallsApi(agentCallsSandbox.credentials);
     return { routes: [{ prefix: '/agent-calls', handle: api.handle }], calls: api.calls };
@@ -97,4 +99,4 @@ export const agentCallsPlatform: SandboxPlatform<'agent-calls'> = {
     defaults: { agent_id: agentCallsSandbox.ids.agentId, call_type: 'PHONE_CALL' },
     enabled: true,
   }),
-};
+} satisfies SandboxPlatform<'agent-calls'>;

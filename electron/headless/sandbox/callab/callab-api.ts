@@ -106,8 +106,10 @@ export const callabSandbox = {
   ids: { callabCompanyId: '3c90c3cc-0d44-4b50-8888-8dd25736052a' },
 } as const;
 
-export const callabPlatform: SandboxPlatform<'callab'> = {
+export const callabPlatform = {
   kind: 'callab',
+  credentials: callabSandbox.credentials,
+  ids: callabSandbox.ids,
   start() {
     const api = createCallabApi(callabSandbox.credentials);
     return { routes: [{ prefix: '/callab', handle: api.handle }], calls: api.calls };
@@ -120,4 +122,4 @@ export const callabPlatform: SandboxPlatform<'callab'> = {
     defaults: { company_id: callabSandbox.ids.callabCompanyId, call_provider: 'callrelay' },
     enabled: true,
   }),
-};
+} satisfies SandboxPlatform<'callab'>;

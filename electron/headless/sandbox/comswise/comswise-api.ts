@@ -334,8 +334,9 @@ function amzDate(ms: number): string {
 /** Credentials the emulated comswise accepts. */
 export const comswiseSandbox = { credentials: { token: 'sandbox-comswise-token-7f3a' } } as const;
 
-export const comswisePlatform: SandboxPlatform<'comswise'> = {
+export const comswisePlatform = {
   kind: 'comswise',
+  credentials: comswiseSandbox.credentials,
   start(ctx) {
     const api = createComswiseApi({
       token: comswiseSandbox.credentials.token,
@@ -359,4 +360,4 @@ export const comswisePlatform: SandboxPlatform<'comswise'> = {
     defaults: {},
     enabled: true,
   }),
-};
+} satisfies SandboxPlatform<'comswise'>;

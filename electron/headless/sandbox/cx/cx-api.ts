@@ -64,8 +64,10 @@ export const cxSandbox = {
   ids: { cxAgentId: '123e4567-e89b-12d3-a456-426614174000', cxSkillId: '123e4567-e89b-12d3-a456-426614174001' },
 } as const;
 
-export const cxPlatform: SandboxPlatform<'cx'> = {
+export const cxPlatform = {
   kind: 'cx',
+  credentials: cxSandbox.credentials,
+  ids: cxSandbox.ids,
   start() {
     const api = createCxApi(cxSandbox.credentials);
     return { routes: [{ prefix: '/cx', handle: api.handle }], calls: api.calls };
@@ -78,4 +80,4 @@ export const cxPlatform: SandboxPlatform<'cx'> = {
     defaults: { agentId: cxSandbox.ids.cxAgentId, skillId: cxSandbox.ids.cxSkillId, channel: 'call' },
     enabled: true,
   }),
-};
+} satisfies SandboxPlatform<'cx'>;

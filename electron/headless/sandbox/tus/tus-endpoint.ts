@@ -59,8 +59,9 @@ export function createTusEndpoint(options: { directory: string; path: string; he
 /** The headers the tus endpoint requires on every request but OPTIONS. */
 export const tusSandbox = { credentials: { headers: { authorization: 'Bearer sandbox-tus-token-2d6b' } } } as const;
 
-export const tusPlatform: SandboxPlatform<'tus'> = {
+export const tusPlatform = {
   kind: 'tus',
+  credentials: tusSandbox.credentials,
   start(ctx) {
     const endpoint = createTusEndpoint({
       directory: path.join(ctx.dataDir, 'tus'),
@@ -82,4 +83,4 @@ export const tusPlatform: SandboxPlatform<'tus'> = {
     defaults: {},
     enabled: true,
   }),
-};
+} satisfies SandboxPlatform<'tus'>;
