@@ -23,7 +23,8 @@ import type { DeliveryContext, StepStore } from '../electron/core/destinations/d
 import { openThrottledBody } from '../electron/core/engine/throttled-body.js';
 import { createTokenBucket } from '../electron/core/engine/token-bucket.js';
 import { createNetwork } from '../electron/core/http/network.js';
-import { createSilentLogger, systemClock } from '../electron/core/logger.js';
+import { systemClock } from '../electron/core/clock.js';
+import { createSilentLogger } from '../electron/core/logger.js';
 import { startTinyproxy } from '../test/fixtures/tinyproxy.js';
 
 const run = promisify(execFile);

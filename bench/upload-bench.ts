@@ -29,7 +29,8 @@ import { createDestination } from '../electron/core/destinations/create-destinat
 import type { DeliveryContext, StepStore } from '../electron/core/destinations/destination.js';
 import { openThrottledBody } from '../electron/core/engine/throttled-body.js';
 import { createTokenBucket } from '../electron/core/engine/token-bucket.js';
-import { createSilentLogger, systemClock } from '../electron/core/logger.js';
+import { systemClock } from '../electron/core/clock.js';
+import { createSilentLogger } from '../electron/core/logger.js';
 
 const run = promisify(execFile);
 const quick = process.argv.includes('--quick');

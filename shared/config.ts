@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { secret, type DestinationKindSpec } from './destinations/destination-kind.js';
 import { destinationKindSpecs } from './destinations/kinds.js';
 import { CallDraft } from './model.js';
+import { noDestinationNamed } from './no-destination.js';
 
 const name = z
   .string()
@@ -281,7 +282,7 @@ export const Config = z
         ctx.addIssue({
           code: 'custom',
           path: ['folders', i, 'destination'],
-          message: `no destination named "${f.destination}"; define it under "destinations" or fix the name`,
+          message: noDestinationNamed(f.destination, '; define it under "destinations" or fix the name'),
         });
       }
     });

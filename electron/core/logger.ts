@@ -7,11 +7,8 @@ export interface Logger {
   child(bindings: Record<string, unknown>): Logger;
 }
 
-export interface Clock {
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
+/** Moved to clock.ts; kept here so imports written before the move still compile. */
+export { systemClock, type Clock } from './clock.js';
 
 export function createSilentLogger(): Logger {
   const noop = () => {};

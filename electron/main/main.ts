@@ -19,7 +19,7 @@ import {
 } from 'electron';
 import { createCore } from '../core/create-core.js';
 import { defaultDataDir } from '../core/config/default-paths.js';
-import { systemClock } from '../core/logger.js';
+import { systemClock } from '../core/clock.js';
 import { createAppLogger } from './app-logger.js';
 import { registerAppScheme, setupAppProtocol } from './app-protocol.js';
 import { dataDirOverride, resolveAppPaths } from './app-paths.js';

@@ -20,7 +20,8 @@ import { createDestination } from '../../electron/core/destinations/create-desti
 import { openThrottledBody } from '../../electron/core/engine/throttled-body.js';
 import { createTokenBucket } from '../../electron/core/engine/token-bucket.js';
 import { createNetwork } from '../../electron/core/http/network.js';
-import { createSilentLogger, systemClock, type Logger } from '../../electron/core/logger.js';
+import { systemClock } from '../../electron/core/clock.js';
+import { createSilentLogger, type Logger } from '../../electron/core/logger.js';
 import { startSandbox, type Sandbox } from '../../electron/headless/sandbox/sandbox.js';
 import { wavHeader, writeWav } from '../fixtures/audio/wav.js';
 import { startServe } from '../fixtures/serve-process.js';

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DestinationConfig } from '../../shared/config.js';
 import type { RecordingInfo } from '../../shared/model.js';
 import { createDestination } from '../../electron/core/destinations/create-destination.js';
-import { createSilentLogger, systemClock } from '../../electron/core/logger.js';
+import { systemClock } from '../../electron/core/clock.js';
+import { createSilentLogger } from '../../electron/core/logger.js';
 import { startSandbox, type Sandbox } from '../../electron/headless/sandbox/sandbox.js';
 import { makeContext, makeJob, memorySteps, someBytes, writeRecording } from '../unit/destinations/delivery-harness.js';
 

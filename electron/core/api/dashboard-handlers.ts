@@ -6,7 +6,7 @@ import { backlogEta, startOfDay } from './delivery-pace.js';
 import type { FolderStatus } from '../../../shared/contract.js';
 import type { ContractHandlers } from '../../../shared/contract-host.js';
 import type { Engine } from '../engine/engine.js';
-import type { Clock } from '../logger.js';
+import type { Clock } from '../clock.js';
 import type { Outbox } from '../outbox/outbox.js';
 
 export interface DashboardHandlerDeps {

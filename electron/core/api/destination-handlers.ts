@@ -9,6 +9,7 @@ import { HandlerError, type ContractHandlers } from '../../../shared/contract-ho
 import { sameOrigin } from '../config/settings-store.js';
 import type { SecretHandling } from '../secrets/secret-handling.js';
 import type { Destination } from '../destinations/destination.js';
+import { noDestinationNamed } from '../../../shared/no-destination.js';
 
 export interface DestinationHandlerDeps {
   getDestination(name: string): Destination | undefined;
@@ -89,7 +90,10 @@ export function createDestinationHandlers(
   function saved(name: string): Destination {
     const destination = deps.getDestination(name);
     if (!destination) {
-      throw new HandlerError('not-found', `No enabled destination named "${name}"; check the name in Settings.`);
+      throw new HandlerError(
+        'not-found',
+        noDestinationNamed(name, '; check the name in Settings.', { enabled: true, sentence: true }),
+      );
     }
     return destination;
   }

@@ -12,6 +12,7 @@ import { normaliseFields } from '../metadata/call-fields.js';
 import { readFileName } from '../metadata/describe-recording.js';
 import { createManifestCache, readSidecars } from '../metadata/sidecars.js';
 import { checkTimeZone } from '../metadata/zoned-time.js';
+import { noDestinationNamed } from '../../../shared/no-destination.js';
 
 export interface MetadataHandlerDeps {
   getDestination(name: string): Destination | undefined;
@@ -62,7 +63,7 @@ export function createMetadataHandlers(deps: MetadataHandlerDeps): Pick<Contract
       const destination = deps.getDestination(folder.destination);
       let error = reading.error;
       if (!destination) {
-        const note = `no destination named "${folder.destination}"; save the destination first to see what it requires`;
+        const note = noDestinationNamed(folder.destination, '; save the destination first to see what it requires');
         error = error ? `${error}; ${note}` : note;
       } else {
         for (const field of destination.fields.required) {

@@ -5,12 +5,13 @@ import { CallDraft, type JobDetail, type JobSummary } from '../../../shared/mode
 import { describeIssues } from '../../../shared/config.js';
 import type { Destination } from '../destinations/destination.js';
 import type { Engine } from '../engine/engine.js';
-import type { Clock } from '../logger.js';
+import type { Clock } from '../clock.js';
 import type { JobListRow, JobRecord, Outbox } from '../outbox/outbox.js';
 import type { Reexamination, ReexamineTarget } from '../watch/intake.js';
 import { retryJobs } from './file-retry.js';
 import { heldCounts, pausedBy } from './held-counts.js';
 import { exportQueue } from './queue-export.js';
+import { noDestinationNamed } from '../../../shared/no-destination.js';
 
 export interface QueueHandlerDeps {
   outbox: Outbox;
@@ -186,7 +187,7 @@ export function createQueueHandlers(deps: QueueHandlerDeps): QueueHandlers {
         : [
             {
               field: 'destination',
-              message: `No destination named "${job.destination}" is configured; add it in Settings`,
+              message: noDestinationNamed(job.destination, ' is configured; add it in Settings', { sentence: true }),
             },
           ];
       const updated = outbox.updateCall(id, merged.data, issues, queue);

@@ -3,7 +3,7 @@
 // destination health from memory, and index range counts (jobs_finished, events_type_at).
 import type { ContractHandlers } from '../../../shared/contract-host.js';
 import type { Engine } from '../engine/engine.js';
-import type { Clock } from '../logger.js';
+import type { Clock } from '../clock.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { backlogEta, startOfDay } from './delivery-pace.js';
 import { shownCounts } from './queue-handlers.js';

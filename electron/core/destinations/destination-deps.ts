@@ -2,7 +2,8 @@
 import type { Dispatcher } from 'undici';
 import type { DestinationConfig } from '../../../shared/config.js';
 import type { NetworkRoute } from '../http/network.js';
-import type { Clock, Logger } from '../logger.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 
 export interface DestinationDeps {
   logger: Logger;

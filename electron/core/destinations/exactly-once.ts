@@ -10,6 +10,7 @@
 // create takes the recover path first, and a kind that has none goes to review.
 import { PermanentError, ReviewError } from '../delivery-errors.js';
 import { requestOutcome } from '../http/http-client.js';
+import { CREATE_CALL_STEP, sentMarker } from '../step-names.js';
 import type { CreateWitness, DeliveryContext, StepStore } from './destination.js';
 
 export interface CreateOnceOptions<T> {
@@ -35,7 +36,7 @@ export interface SentMarker {
 
 export async function createOnce<T>(options: CreateOnceOptions<T>): Promise<T> {
   const { steps, step } = options;
-  const marker = `${step}:sent`;
+  const marker = sentMarker(step);
   const { witness } = options;
   const done = steps.get<T>(step);
   if (done !== undefined) {
@@ -94,7 +95,7 @@ export async function createOnce<T>(options: CreateOnceOptions<T>): Promise<T> {
   return result;
 }
 
-/** A delivery's one create request: `createOnce` under the step name "create-call". */
+/** A delivery's one create request: `createOnce` under the step name CREATE_CALL_STEP. */
 export function createCallOnce<T>(
   ctx: Pick<DeliveryContext, 'steps' | 'now' | 'witness'>,
   platform: string,
@@ -102,7 +103,7 @@ export function createCallOnce<T>(
 ): Promise<T> {
   return createOnce<T>({
     steps: ctx.steps,
-    step: 'create-call',
+    step: CREATE_CALL_STEP,
     now: ctx.now,
     platform,
     witness: ctx.witness,

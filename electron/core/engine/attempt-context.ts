@@ -5,7 +5,8 @@ import type { Readable } from 'node:stream';
 import type { JobState } from '../../../shared/model.js';
 import { LeaseLostError } from '../delivery-errors.js';
 import type { CreateWitness, DeliveryContext, StepStore } from '../destinations/destination.js';
-import type { Clock, Logger } from '../logger.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 import type { JobRecord, Outbox } from '../outbox/outbox.js';
 import type { RecoveryGuard } from '../outbox/outbox-recovery.js';
 

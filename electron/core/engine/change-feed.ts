@@ -3,7 +3,7 @@
 // a list to be cheaper than reloading the page.
 import type { QueueChanged } from '../../../shared/contract.js';
 import type { StateCounts } from '../../../shared/model.js';
-import type { Clock } from '../logger.js';
+import type { Clock } from '../clock.js';
 
 export interface ChangeFeedOptions {
   clock: Clock;

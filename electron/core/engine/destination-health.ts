@@ -6,7 +6,8 @@
 // engine's attempts, sleeps an unreachable destination's queue and probes it until it answers.
 import type { DestinationHealth } from '../../../shared/contract.js';
 import type { Destination } from '../destinations/destination.js';
-import type { Clock, Logger } from '../logger.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { probeDelayMs, type RetryBudget } from './retry-budget.js';
 

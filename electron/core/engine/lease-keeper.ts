@@ -2,7 +2,8 @@
 // sweep when their holder is gone (a crashed process on this host, or an attempt of ours that
 // ended without finishing). docs/ARCHITECTURE.md, "Steps, leases and resume".
 import { LeaseLostError } from '../delivery-errors.js';
-import type { Clock, Logger } from '../logger.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 import type { Outbox } from '../outbox/outbox.js';
 
 export interface LeaseKeeperOptions {

@@ -1,6 +1,6 @@
 // Transfer progress per running job: bytes, a speed over the last few seconds, and an ETA.
 import type { Progress } from '../../../shared/model.js';
-import type { Clock } from '../logger.js';
+import type { Clock } from '../clock.js';
 
 export interface ProgressTracker {
   begin(id: string, startByte: number, totalBytes: number): void;

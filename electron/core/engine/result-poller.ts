@@ -1,7 +1,8 @@
 // Results that come after delivery (summaries, transcripts): polled with a doubling delay until
 // they arrive or the job's poll window closes. Survives restarts: the window is in the job row.
 import type { Destination } from '../destinations/destination.js';
-import type { Clock, Logger } from '../logger.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 import type { Outbox } from '../outbox/outbox.js';
 
 export interface ResultPollerOptions {

@@ -7,7 +7,8 @@ import type { Readable } from 'node:stream';
 import type { JobState } from '../../../shared/model.js';
 import { LeaseLostError, RecordingChangedError, TransientError } from '../delivery-errors.js';
 import type { Destination } from '../destinations/destination.js';
-import type { Clock, Logger } from '../logger.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 import type { DeliveryObserver } from '../metrics/delivery-observer.js';
 import type { JobRecord, LeaseOutcome, LiveOutcome, Outbox } from '../outbox/outbox.js';
 import type { RecoveryGuard } from '../outbox/outbox-recovery.js';
@@ -22,6 +23,7 @@ import type { RetryBudget } from './retry-budget.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { openThrottledBody } from './throttled-body.js';
 import type { TokenBucket } from './token-bucket.js';
+import { noDestinationNamed } from '../../../shared/no-destination.js';
 
 export interface AttemptRunnerOptions {
   outbox: Outbox;
@@ -123,7 +125,9 @@ export function createAttemptRunner(options: AttemptRunnerOptions) {
           to: 'retry-wait',
           nextAttemptAt: clock.now() + policy.backoffMs(job.failures),
           failures: job.failures + 1,
-          lastError: `No destination named "${job.destination}" is configured or enabled; add it in Settings`,
+          lastError: noDestinationNamed(job.destination, ' is configured or enabled; add it in Settings', {
+            sentence: true,
+          }),
           uncountAttempt: true,
           event: { type: 'retry-wait', message: `Destination "${job.destination}" is not configured` },
         },

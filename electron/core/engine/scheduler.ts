@@ -4,7 +4,8 @@
 import type { Config } from '../../../shared/config.js';
 import type { Destination } from '../destinations/destination.js';
 import { isDiskFull, type DiskSpace } from '../health/disk-space.js';
-import type { Clock, Logger } from '../logger.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { RetryBudget } from './retry-budget.js';
 

@@ -5,7 +5,7 @@ import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { RecordingChangedError } from '../delivery-errors.js';
-import type { Clock } from '../logger.js';
+import type { Clock } from '../clock.js';
 import type { TokenBucket } from './token-bucket.js';
 
 // 256 KiB reads: per-read overhead is small in a plain Readable (64 KiB reads through an async

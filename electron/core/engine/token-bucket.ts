@@ -1,7 +1,7 @@
 // One token bucket shared by every transfer, so the configured bandwidth is the total, not per
 // upload. The rate follows a time-of-day schedule and can be changed while transfers run.
 import type { BandwidthConfig } from '../../../shared/config.js';
-import type { Clock } from '../logger.js';
+import type { Clock } from '../clock.js';
 
 /** Bytes per second at `at` (local time of this machine), or null for unlimited. */
 export function rateAt(config: BandwidthConfig, at: Date): number | null {

@@ -3,7 +3,8 @@
 // (N MB free)" until a write succeeds again, and waiters are woken as soon as space returns, so
 // intake and delivery resume by themselves.
 import fs from 'node:fs';
-import type { Clock, Logger } from '../logger.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 
 const FULL_CODES = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT']);
 

@@ -2,7 +2,7 @@
 // the change it describes. Repeated identical failures fold into one row (timeline-folding.ts).
 import type Database from 'better-sqlite3';
 import type { JobEvent } from '../../../shared/model.js';
-import type { Clock } from '../logger.js';
+import type { Clock } from '../clock.js';
 import { createTimelineFolding } from './timeline-folding.js';
 
 export interface EventInput {

@@ -3,6 +3,7 @@
 // on, unless its content turns out to be another job's.
 import { randomUUID } from 'node:crypto';
 import type { CallDraft, RecordingInfo } from '../../../shared/model.js';
+import { CREATE_CALL_STEP, LIVE_STOPPED_STEP } from '../step-names.js';
 import { guardSql, mayMove } from './job-states.js';
 import type { EventInput } from './job-events.js';
 import type { JobRecord } from './job-row.js';
@@ -11,8 +12,8 @@ import { callColumns, type IntakeWrites } from './intake-writes.js';
 import type { OutboxDb } from './outbox-db.js';
 import type { Lease } from './leases.js';
 
-/** Step committed when a live job gives up opening its call early. */
-export const LIVE_STOPPED_STEP = 'live-call-stopped';
+/** Step committed when a live job gives up opening its call early (its name lives in step-names.ts). */
+export { LIVE_STOPPED_STEP };
 
 /** How a live attempt (opening the call of a recording still being written) ended. */
 export interface LiveOutcome {
@@ -39,7 +40,7 @@ export interface LiveJobs {
 
 // Still to be opened: neither created nor given up, due, and not leased by a live holder.
 const OPENABLE = `state = 'waiting-file'
-    AND json_extract(steps, '$."create-call"') IS NULL AND json_extract(steps, '$."${LIVE_STOPPED_STEP}"') IS NULL
+    AND json_extract(steps, '$."${CREATE_CALL_STEP}"') IS NULL AND json_extract(steps, '$."${LIVE_STOPPED_STEP}"') IS NULL
     AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
     AND (lease_id IS NULL OR lease_expires_at <= @now)`;
 
@@ -143,7 +144,7 @@ export function createLiveJobs(ctx: OutboxDb, intake: IntakeWrites): LiveJobs {
       const r = completion.recording;
       const other = intake.findBySha(r.sha256, job.destination);
       if (other && other.id !== id) {
-        const opened = job.steps['create-call'] !== undefined;
+        const opened = job.steps[CREATE_CALL_STEP] !== undefined;
         const reason =
           `the finished recording is the same content as job ${other.id}, already taken for ${job.destination}; ` +
           `not uploaded again${opened ? ' (the call opened for it stays in progress there)' : ''}`;

@@ -2,7 +2,7 @@
 // timeline. The parts are plain functions over this handle; the transactions around them and
 // the change notices after them are outbox.ts's.
 import type Database from 'better-sqlite3';
-import type { Clock } from '../logger.js';
+import type { Clock } from '../clock.js';
 import type { JobEvents } from './job-events.js';
 import type { JobRecord } from './job-row.js';
 

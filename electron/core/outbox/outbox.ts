@@ -7,7 +7,8 @@
 // module per concern (open-database, job-row, intake-writes, intake-rows, live-jobs, leases,
 // scheduler-queries, delivered-jobs, controls, queue-queries, dashboard-queries, outbox-meta).
 import type { CallDraft, CallResult, FieldIssue, JobEvent, StateCounts } from '../../../shared/model.js';
-import type { Clock, Logger } from '../logger.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 import { createControls } from './controls.js';
 import { createDashboardQueries, type DashboardQueries, type JobTotals } from './dashboard-queries.js';
 import { createDeliveredJobs } from './delivered-jobs.js';

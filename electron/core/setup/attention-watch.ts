@@ -2,7 +2,7 @@
 // only when it changes, so the tray and notifications do not flicker with every job update.
 import type { EventPayload } from '../../../shared/contract.js';
 import type { Engine } from '../engine/engine.js';
-import type { Clock } from '../logger.js';
+import type { Clock } from '../clock.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { Settings } from './core-settings.js';
 

@@ -11,13 +11,15 @@ import { createQueueHandlers } from '../api/queue-handlers.js';
 import type { Engine } from '../engine/engine.js';
 import type { DiskSpace } from '../health/disk-space.js';
 import { diagnoseDestination } from '../http/network-doctor.js';
-import type { Clock, Logger } from '../logger.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { RecoveryGuard } from '../outbox/outbox-recovery.js';
 import type { SecretHandling } from '../secrets/secret-handling.js';
 import type { Settings } from './core-settings.js';
 import type { DestinationSet } from './destination-set.js';
 import type { FolderIntake } from './folder-intake.js';
+import { noDestinationNamed } from '../../../shared/no-destination.js';
 
 export interface CoreHandlersOptions {
   settings: Settings;
@@ -103,7 +105,10 @@ export function createCoreHandlers(options: CoreHandlersOptions): ContractHandle
     'app:about': () => options.about?.() ?? { version: options.version ?? 'unknown', host: 'headless', update: null },
     'files:enqueue': async ({ paths, destination }) => {
       if (!destinations.get(destination)) {
-        throw new HandlerError('bad-input', `No enabled destination named "${destination}"; choose one from Settings.`);
+        throw new HandlerError(
+          'bad-input',
+          noDestinationNamed(destination, '; choose one from Settings.', { enabled: true, sentence: true }),
+        );
       }
       const result = await intake().enqueuePaths(paths, destination);
       engine.wake();
@@ -116,7 +121,10 @@ export function createCoreHandlers(options: CoreHandlersOptions): ContractHandle
         (d) => d.enabled && destinations.getSendable(d.name) && (name === undefined || d.name === name),
       );
       if (name !== undefined && chosen.length === 0) {
-        throw new HandlerError('not-found', `No enabled destination named "${name}"; check the name in Settings.`);
+        throw new HandlerError(
+          'not-found',
+          noDestinationNamed(name, '; check the name in Settings.', { enabled: true, sentence: true }),
+        );
       }
       const report = await Promise.all(
         chosen.map((d) =>

@@ -6,7 +6,8 @@ import type { Config, DestinationConfig } from '../../../shared/config.js';
 import { createDestination } from '../destinations/create-destination.js';
 import type { Destination } from '../destinations/destination.js';
 import { resolvedProxySetting, type createNetwork } from '../http/network.js';
-import type { Clock, Logger } from '../logger.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 import type { Settings } from './core-settings.js';
 
 type Network = ReturnType<typeof createNetwork>;

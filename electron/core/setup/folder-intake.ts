@@ -3,7 +3,8 @@
 import path from 'node:path';
 import type { Destination } from '../destinations/destination.js';
 import type { DiskSpace } from '../health/disk-space.js';
-import type { Clock, Logger } from '../logger.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 import { createEnrichmentRegistry } from '../metadata/call-enrichment.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { createIntake } from '../watch/intake.js';

@@ -1,7 +1,8 @@
 // The outbox and its progress witness (docs/ARCHITECTURE.md, "a forgotten create is found, not
 // repeated"), opened together or not at all.
 import { outboxFile } from '../config/default-paths.js';
-import type { Clock, Logger } from '../logger.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 import { openOutbox, type Outbox } from '../outbox/outbox.js';
 import { createRecoveryGuard, type RecoveryGuard } from '../outbox/outbox-recovery.js';
 import { openProgressWitness, witnessFileFor } from '../outbox/progress-witness.js';

@@ -5,6 +5,7 @@ import type { FieldIssue } from '../../../shared/model.js';
 import type { Destination } from '../destinations/destination.js';
 import type { RecordingDescription } from '../metadata/describe-recording.js';
 import type { EnqueueInput } from '../outbox/intake-port.js';
+import { noDestinationNamed } from '../../../shared/no-destination.js';
 
 export type StateDecision = Pick<EnqueueInput, 'state' | 'reviewIssues' | 'reason'>;
 
@@ -28,7 +29,10 @@ export function decideState(
     validation = [
       {
         field: 'destination',
-        message: `no destination named "${destinationName}" is configured; add it in Settings or change the folder's destination`,
+        message: noDestinationNamed(
+          destinationName,
+          " is configured; add it in Settings or change the folder's destination",
+        ),
       },
     ];
   } else {

@@ -14,6 +14,7 @@ import type { ManifestCache } from '../metadata/sidecars.js';
 import type { EnqueueInput, IntakePort } from '../outbox/intake-port.js';
 import { decideState, withLiveStatus } from './decide-state.js';
 import { folderFor, type WatchedFolder } from './watched-folder.js';
+import { noDestinationNamed } from '../../../shared/no-destination.js';
 
 export type EnqueuePathsResult = ChannelOutput<'files:enqueue'>;
 
@@ -110,7 +111,7 @@ export function createDroppedFiles(options: DroppedFilesOptions): DroppedFiles {
           ...result,
           errors: paths.map((p) => ({
             path: p,
-            message: `no destination named "${destinationName}"; choose one that exists in Settings`,
+            message: noDestinationNamed(destinationName, '; choose one that exists in Settings'),
           })),
         };
       }

@@ -8,7 +8,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FolderConfig } from '../../../shared/config.js';
-import type { Clock, Logger } from '../logger.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 import { watchDirectories, type DirectoryEvents } from './directory-events.js';
 import { createPathFilter } from './path-filter.js';
 import { createStabilityGate, type StabilityGateOptions, type StableFile } from './stability-gate.js';

@@ -4,7 +4,8 @@
 // folder's quiet period and, on Windows, nobody holds it open for writing.
 import { open, stat } from 'node:fs/promises';
 import { sep } from 'node:path';
-import type { Clock, Logger } from '../logger.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 
 export interface StableFile {
   path: string;

@@ -4,7 +4,8 @@ import { HandlerError } from '../../../shared/contract-host.js';
 import { configFromDraft, createDestinationHandlers } from '../../../electron/core/api/destination-handlers.js';
 import { createDestination } from '../../../electron/core/destinations/create-destination.js';
 import type { Destination } from '../../../electron/core/destinations/destination.js';
-import { createSilentLogger, systemClock } from '../../../electron/core/logger.js';
+import { systemClock } from '../../../electron/core/clock.js';
+import { createSilentLogger } from '../../../electron/core/logger.js';
 import { startSandbox, type Sandbox } from '../../../electron/headless/sandbox/sandbox.js';
 
 let sandbox: Sandbox;

@@ -4,7 +4,8 @@ import { createContractDispatcher, type ContractHandlers } from '../../../shared
 import { createDashboardHandlers } from '../../../electron/core/api/dashboard-handlers.js';
 import { createQueueHandlers } from '../../../electron/core/api/queue-handlers.js';
 import { createEngine } from '../../../electron/core/engine/engine.js';
-import { createSilentLogger, systemClock } from '../../../electron/core/logger.js';
+import { systemClock } from '../../../electron/core/clock.js';
+import { createSilentLogger } from '../../../electron/core/logger.js';
 import { openOutbox } from '../../../electron/core/outbox/outbox.js';
 import { createFakeDestination } from '../../fixtures/destinations/fake-destination.js';
 import { enqueueInput, makeRecording, makeTempDir } from '../../fixtures/engine/recordings.js';

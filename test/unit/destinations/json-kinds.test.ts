@@ -8,7 +8,8 @@ import type { DestinationConfig } from '../../../shared/config.js';
 import type { CallDraft, RecordingInfo } from '../../../shared/model.js';
 import { createDestination } from '../../../electron/core/destinations/create-destination.js';
 import { PermanentError, ReviewError } from '../../../electron/core/delivery-errors.js';
-import { createSilentLogger, systemClock } from '../../../electron/core/logger.js';
+import { systemClock } from '../../../electron/core/clock.js';
+import { createSilentLogger } from '../../../electron/core/logger.js';
 import { sandboxIds, startSandbox, type Sandbox } from '../../../electron/headless/sandbox/sandbox.js';
 import { makeContext, makeJob, memorySteps, someBytes, underFaults, writeRecording } from './delivery-harness.js';
 

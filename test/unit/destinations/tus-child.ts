@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import { Transform } from 'node:stream';
 import { createDestination } from '../../../electron/core/destinations/create-destination.js';
 import type { StepStore } from '../../../electron/core/destinations/destination.js';
-import { createSilentLogger, systemClock } from '../../../electron/core/logger.js';
+import { systemClock } from '../../../electron/core/clock.js';
+import { createSilentLogger } from '../../../electron/core/logger.js';
 import { makeContext, makeJob } from './delivery-harness.js';
 
 const [configFile, recordingFile, stepsFile] = process.argv.slice(2) as [string, string, string];

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PermanentError } from '../../../electron/core/delivery-errors.js';
 import { createHttpClient, requestOutcome } from '../../../electron/core/http/http-client.js';
-import { systemClock } from '../../../electron/core/logger.js';
+import { systemClock } from '../../../electron/core/clock.js';
 import { createProgressTracker } from '../../../electron/core/engine/progress-tracker.js';
 import { REUSE_CHUNKS, openThrottledBody } from '../../../electron/core/engine/throttled-body.js';
 import { createTokenBucket } from '../../../electron/core/engine/token-bucket.js';

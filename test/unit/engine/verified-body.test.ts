@@ -4,7 +4,7 @@ import { createHash, randomBytes, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RecordingChangedError } from '../../../electron/core/delivery-errors.js';
-import { systemClock } from '../../../electron/core/logger.js';
+import { systemClock } from '../../../electron/core/clock.js';
 import { openThrottledBody } from '../../../electron/core/engine/throttled-body.js';
 import { createTokenBucket } from '../../../electron/core/engine/token-bucket.js';
 import { makeRecording, makeTempDir } from '../../fixtures/engine/recordings.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDiskSpace, isDiskFull } from '../../../electron/core/health/disk-space.js';
-import { createSilentLogger, systemClock } from '../../../electron/core/logger.js';
+import { systemClock } from '../../../electron/core/clock.js';
+import { createSilentLogger } from '../../../electron/core/logger.js';
 import { makeTempDir } from '../../fixtures/engine/recordings.js';
 
 describe('disk space', () => {

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSilentLogger, systemClock } from '../../../electron/core/logger.js';
+import { systemClock } from '../../../electron/core/clock.js';
+import { createSilentLogger } from '../../../electron/core/logger.js';
 import { openOutbox } from '../../../electron/core/outbox/outbox.js';
 import { createRecoveryGuard } from '../../../electron/core/outbox/outbox-recovery.js';
 import { openProgressWitness, readWitness } from '../../../electron/core/outbox/progress-witness.js';

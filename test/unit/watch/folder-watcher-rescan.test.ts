@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FolderConfig } from '../../../shared/config.js';
-import { createSilentLogger, systemClock } from '../../../electron/core/logger.js';
+import { systemClock } from '../../../electron/core/clock.js';
+import { createSilentLogger } from '../../../electron/core/logger.js';
 import { createFolderWatcher, type FolderWatcher } from '../../../electron/core/watch/folder-watcher.js';
 import { makeWav } from '../../fixtures/audio/wav.js';
 
