@@ -4,7 +4,7 @@
 // scrubs every known secret from replies and events for both hosts). Core events go to the window.
 import { channelNames, type ChannelName, type Envelope, eventNames, type EventName } from '../../shared/contract.js';
 import type { ContractDispatcher } from '../../shared/contract-host.js';
-import { MIN_SCRUBBED_LENGTH } from '../core/secrets/redacting-logger.js';
+import { MIN_SCRUBBED_LENGTH } from '../core/secrets/secret-scrubbing.js';
 import type { Logger } from '../core/logger.js';
 import { isAppUrl } from './trusted-url.js';
 

@@ -6,7 +6,7 @@ import { DestinationConfig, describeIssues } from '../../../shared/config.js';
 import type { ConnectionTest, DestinationInput } from '../../../shared/contract.js';
 import { kindSpec } from '../../../shared/destinations/kinds.js';
 import { HandlerError, type ContractHandlers } from '../../../shared/contract-host.js';
-import { sameOrigin } from '../config/settings-store.js';
+import { sameOrigin } from '../config/runtime-config.js';
 import type { SecretHandling } from '../secrets/secret-handling.js';
 import type { Destination } from '../destinations/destination.js';
 import { noDestinationNamed } from '../../../shared/no-destination.js';

@@ -4,11 +4,11 @@
 import type { Config } from '../../../shared/config.js';
 import { ConfigError } from '../config/load-config.js';
 import { defaultPolicySource, watchPolicy, type PolicySource } from '../config/policy-source.js';
-import { createSettingsStore } from '../config/settings-store.js';
+import { createRuntimeConfig, type RuntimeConfig } from '../config/runtime-config.js';
 import type { Logger } from '../logger.js';
 import type { SecretHandling } from '../secrets/secret-handling.js';
 
-export type Settings = ReturnType<typeof createSettingsStore>;
+export type Settings = RuntimeConfig;
 export type PolicyWatch = ReturnType<typeof watchPolicy>;
 
 export function setupSettings(options: {
@@ -31,7 +31,7 @@ export function setupSettings(options: {
     throw new ConfigError(`${atStart.error}\nFix the policy, then start CallRelay again.`, null);
   }
   try {
-    const settings = createSettingsStore({
+    const settings = createRuntimeConfig({
       file: options.file,
       secrets: options.secrets,
       initial: options.initialConfig,

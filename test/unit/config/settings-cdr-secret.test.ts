@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSettingsStore, maskedCdrAddress } from '../../../electron/core/config/settings-store.js';
+import { createRuntimeConfig, maskedCdrAddress } from '../../../electron/core/config/runtime-config.js';
 import { ownerOnlyFileCodec } from '../../../electron/core/secrets/secret-codec.js';
 import { createSecretHandling } from '../../../electron/core/secrets/secret-handling.js';
 
@@ -25,7 +25,7 @@ function store(env: Record<string, string> = { CDR_DSN: envDsn }) {
     }),
   );
   fs.mkdirSync(path.join(dir, 'sub'));
-  const settings = createSettingsStore({ file, secrets: createSecretHandling({ env, codec: ownerOnlyFileCodec }) });
+  const settings = createRuntimeConfig({ file, secrets: createSecretHandling({ env, codec: ownerOnlyFileCodec }) });
   return { settings, file, dir };
 }
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSettingsStore } from '../../../electron/core/config/settings-store.js';
+import { createRuntimeConfig } from '../../../electron/core/config/runtime-config.js';
 import {
   certificateProblem,
   describeCertificateProblem,
@@ -22,7 +22,7 @@ function storeWith(config: unknown, env: Record<string, string>) {
   fs.writeFileSync(file, JSON.stringify(config));
   return {
     file,
-    open: () => createSettingsStore({ file, secrets: createSecretHandling({ env, codec: ownerOnlyFileCodec }) }),
+    open: () => createRuntimeConfig({ file, secrets: createSecretHandling({ env, codec: ownerOnlyFileCodec }) }),
   };
 }
 

@@ -5,10 +5,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Config } from '../../../shared/config.js';
 import { channelNames, eventNames, type EventName } from '../../../shared/contract.js';
 import { createContractDispatcher, type ContractHandlers } from '../../../shared/contract-host.js';
-import { createSettingsStore } from '../../../electron/core/config/settings-store.js';
+import { createRuntimeConfig } from '../../../electron/core/config/runtime-config.js';
 import { createSilentLogger } from '../../../electron/core/logger.js';
 import { createSecretHandling } from '../../../electron/core/secrets/secret-handling.js';
-import { createSecretScrubber } from '../../../electron/core/secrets/redacting-logger.js';
+import { createSecretScrubber } from '../../../electron/core/secrets/secret-scrubbing.js';
 import { isTrustedSender, setupIpc, type WindowPort } from '../../../electron/main/ipc.js';
 import { createFakeIpcMain, FakeBrowserWindow, FakeFrame, FakeWebContents, invokeEvent } from './electron-mock.js';
 
@@ -154,7 +154,7 @@ describe('secrets never reach the renderer', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-ipc-'));
     tmpDirs.push(dir);
     const secrets = createSecretHandling({ env: { CX_PASSWORD: 'pw-from-env-0123456789' } });
-    const settings = createSettingsStore({
+    const settings = createRuntimeConfig({
       file: path.join(dir, 'config.json'),
       secrets,
       checkFolderPaths: false,

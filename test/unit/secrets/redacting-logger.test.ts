@@ -8,12 +8,8 @@ import type { DestinationConfig } from '../../../shared/config.js';
 import { createDestination } from '../../../electron/core/destinations/create-destination.js';
 import type { DeliveryContext, StepStore } from '../../../electron/core/destinations/destination.js';
 import type { Logger } from '../../../electron/core/logger.js';
-import {
-  createRedactingLogger,
-  REDACTED,
-  redactSecrets,
-  redactText,
-} from '../../../electron/core/secrets/redacting-logger.js';
+import { createRedactingLogger } from '../../../electron/core/secrets/redacting-logger.js';
+import { REDACTED, redactSecrets, redactText } from '../../../electron/core/secrets/secret-scrubbing.js';
 import { startSandbox, type Sandbox } from '../../../electron/headless/sandbox/sandbox.js';
 
 /** A pino logger at debug level whose every line lands in `lines`, wrapped like the hosts do. */

@@ -27,7 +27,7 @@ function refusedSave(error: unknown): HandlerError {
   return new HandlerError('bad-input', String(error));
 }
 
-export interface SettingsStore {
+export interface RuntimeConfig {
   /** The config as written (secrets as references). */
   raw(): Config;
   /** The config with every secret resolved, for building destinations. Never leaves the host. */
@@ -95,7 +95,7 @@ function collect(auth: Auth, into: string[]): void {
   }
 }
 
-export function createSettingsStore(options: {
+export function createRuntimeConfig(options: {
   file: string;
   secrets: SecretHandling;
   /** Demo and tests: start from this config instead of the file, still saving changes to it. */
@@ -103,7 +103,7 @@ export function createSettingsStore(options: {
   checkFolderPaths?: boolean;
   /** The machine's managed policy as it is now (policy-source.ts); none when left out. */
   policy?: () => PolicyState;
-}): SettingsStore {
+}): RuntimeConfig {
   const { file, secrets } = options;
   const policyState = (): PolicyState => options.policy?.() ?? { policy: null, source: '', error: null };
 

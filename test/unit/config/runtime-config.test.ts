@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HandlerError } from '../../../shared/contract-host.js';
-import { createSettingsStore } from '../../../electron/core/config/settings-store.js';
+import { createRuntimeConfig } from '../../../electron/core/config/runtime-config.js';
 import { ownerOnlyFileCodec } from '../../../electron/core/secrets/secret-codec.js';
 import { createSecretHandling } from '../../../electron/core/secrets/secret-handling.js';
 
@@ -18,7 +18,7 @@ function store(codec: typeof ownerOnlyFileCodec | null) {
       ],
     }),
   );
-  const settings = createSettingsStore({
+  const settings = createRuntimeConfig({
     file,
     secrets: createSecretHandling({ env: { T: 'token-from-the-environment' }, codec }),
   });
