@@ -28,6 +28,9 @@ const SIZES_MIB = (arg('sizes') ?? '1024,4096').split(',').map(Number);
 const COUNT = Number(arg('count') ?? 200);
 /** `--profile=DIR` writes a V8 CPU profile of each serve process there (open it in Chrome DevTools). */
 const PROFILE_DIR = arg('profile');
+/** `--node-flags="--trace-gc ..."` starts serve with these V8/Node flags; `--serve-log=FILE` keeps its output. */
+const NODE_FLAGS = (arg('node-flags') ?? '').split(' ').filter(Boolean);
+const SERVE_LOG = arg('serve-log');
 const SMALL = 5 * 1000 * 1000;
 const MiB = 1024 * 1024;
 const CONCURRENCY = 4;
@@ -62,8 +65,16 @@ function writeRecording(file: string, size: number): void {
   fs.closeSync(read);
 }
 
+/** CPU seconds (user + system, every thread) a process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
 interface SandboxChild {
   url: string;
+  pid: number;
   configs: DestinationConfig[];
   requests(): Promise<SandboxRequest[]>;
   stop(): void;
@@ -86,6 +97,7 @@ async function startSandbox(): Promise<SandboxChild> {
   const info = JSON.parse(line) as { url: string; configs: DestinationConfig[] };
   return {
     ...info,
+    pid: child.pid!,
     async requests() {
       const res = await fetch(`${info.url}/__sandbox/requests`);
       return ((await res.json()) as { requests: SandboxRequest[] }).requests;
@@ -121,6 +133,7 @@ async function startServe(sandbox: SandboxChild, label: string): Promise<Serve> 
     process.execPath,
     [
       ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+      ...NODE_FLAGS,
       'bin/callrelay.js',
       'serve',
       '--config',
@@ -138,6 +151,7 @@ async function startServe(sandbox: SandboxChild, label: string): Promise<Serve> 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 60_000);
     child.stdout!.on('data', (chunk: Buffer) => {
+      if (SERVE_LOG) fs.appendFileSync(SERVE_LOG, chunk);
       output += chunk.toString();
       const match = /CallRelay is running:\s+(https?:\/\/[^\s#]+)/.exec(output);
       if (match?.[1]) {
@@ -145,7 +159,10 @@ async function startServe(sandbox: SandboxChild, label: string): Promise<Serve> 
         resolve(match[1]);
       }
     });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => {
+      if (SERVE_LOG) fs.appendFileSync(SERVE_LOG, chunk);
+      output += chunk.toString();
+    });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
   });
   return {
@@ -189,15 +206,26 @@ function lastPut(requests: SandboxRequest[], bytes: number): SandboxRequest {
   return put;
 }
 
-async function curl(args: string[]): Promise<string> {
-  const { stdout } = await run('curl', ['-sS', '--fail-with-body', '-H', 'Expect:', ...args], {
-    maxBuffer: 16 * MiB,
-  });
+/** Runs curl; `cpu` gets the CPU seconds curl itself used (the shell's `times` for its child). */
+async function curl(args: string[], cpu?: (seconds: number) => void): Promise<string> {
+  const { stdout, stderr } = await run(
+    'bash',
+    ['-c', 'curl "$@"; code=$?; times >&2; exit $code', 'bash', '-sS', '--fail-with-body', '-H', 'Expect:', ...args],
+    { maxBuffer: 16 * MiB },
+  );
+  const children = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(stderr.trim());
+  if (cpu && children)
+    cpu(Number(children[1]) * 60 + Number(children[2]) + Number(children[3]) * 60 + Number(children[4]));
   return stdout;
 }
 
 /** curl's comswise delivery: request an upload URL, PUT the bytes, create the call. */
-async function curlDeliver(comswise: DestinationConfig, file: string, withCreate: boolean): Promise<void> {
+async function curlDeliver(
+  comswise: DestinationConfig,
+  file: string,
+  withCreate: boolean,
+  putCpu?: (seconds: number) => void,
+): Promise<void> {
   const auth = ['-H', `authorization: Bearer ${(comswise.auth as { token: string }).token}`];
   const json = ['-H', 'content-type: application/json'];
   const target = JSON.parse(
@@ -209,7 +237,7 @@ async function curlDeliver(comswise: DestinationConfig, file: string, withCreate
       `${comswise.baseUrl}/upload/request`,
     ]),
   ) as { uploadUrl: string; fileKey: string };
-  await curl(['-X', 'PUT', '-H', 'content-type: audio/wav', '-T', file, '-o', '/dev/null', target.uploadUrl]);
+  await curl(['-X', 'PUT', '-H', 'content-type: audio/wav', '-T', file, '-o', '/dev/null', target.uploadUrl], putCpu);
   if (!withCreate) return;
   const call = {
     callId: crypto.randomUUID(),
@@ -229,6 +257,33 @@ async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<voi
   );
 }
 
+/**
+ * CPU use of the given processes sampled every 50 ms, so the CPU spent inside a server-timed
+ * window (one PUT) can be read off afterwards.
+ */
+function sampleCpu(pids: Record<string, number>) {
+  const samples: { at: number; cpu: Record<string, number> }[] = [];
+  const take = () => {
+    const cpu: Record<string, number> = {};
+    for (const [name, pid] of Object.entries(pids)) cpu[name] = cpuSeconds(pid);
+    samples.push({ at: Date.now(), cpu });
+  };
+  take();
+  const timer = setInterval(take, 50);
+  const nearest = (at: number) => samples.reduce((a, b) => (Math.abs(b.at - at) < Math.abs(a.at - at) ? b : a));
+  return {
+    /** CPU seconds each process used during the request (from its arrival to its answer). */
+    during(request: SandboxRequest): Record<string, number> {
+      take();
+      const from = Date.parse(request.at);
+      const a = nearest(from).cpu;
+      const b = nearest(from + request.durationMs!).cpu;
+      return Object.fromEntries(Object.keys(pids).map((name) => [name, b[name]! - a[name]!]));
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
 /** One big recording through serve and through curl, `ROUNDS` times interleaved; server-timed PUTs. */
 async function bigCase(sandbox: SandboxChild, sizeMiB: number): Promise<void> {
   const size = sizeMiB * MiB;
@@ -239,6 +294,16 @@ async function bigCase(sandbox: SandboxChild, sizeMiB: number): Promise<void> {
   const ratios: number[] = [];
   const ours: number[] = [];
   const theirs: number[] = [];
+  const cpu = sampleCpu({ serve: serve.child.pid!, sandbox: sandbox.pid });
+  // CPU seconds per GiB moved, per round: serve and the sandbox during serve's PUT, curl and the
+  // sandbox during curl's. The machine's 2 cores carry both ends, so this is where time goes.
+  const cpuPerGiB = {
+    serve: [] as number[],
+    sandboxServe: [] as number[],
+    curl: [] as number[],
+    sandboxCurl: [] as number[],
+  };
+  const perGiB = (seconds: number) => seconds / (size / (1024 * MiB));
   try {
     for (let round = 0; round < ROUNDS; round++) {
       const staged = path.join(stage, `call-${sizeMiB}-${round}.wav`);
@@ -247,14 +312,22 @@ async function bigCase(sandbox: SandboxChild, sizeMiB: number): Promise<void> {
       const sides = round % 2 === 0 ? (['curl', 'serve'] as const) : (['serve', 'curl'] as const);
       for (const side of sides) {
         if (side === 'curl') {
-          await curlDeliver(comswise, staged, false);
-          theirs.push(lastPut(await sandbox.requests(), size).durationMs!);
+          let curlCpu = 0;
+          await curlDeliver(comswise, staged, false, (seconds) => (curlCpu = seconds));
+          const put = lastPut(await sandbox.requests(), size);
+          theirs.push(put.durationMs!);
+          cpuPerGiB.curl.push(perGiB(curlCpu));
+          cpuPerGiB.sandboxCurl.push(perGiB(cpu.during(put).sandbox!));
         } else {
           const before = await countCreates(sandbox);
           const dropped = path.join(serve.folder, path.basename(staged));
           fs.renameSync(staged, dropped);
           const requests = await waitForCreates(sandbox, before, 1, 10 * 60_000);
-          ours.push(lastPut(requests, size).durationMs!);
+          const put = lastPut(requests, size);
+          ours.push(put.durationMs!);
+          const used = cpu.during(put);
+          cpuPerGiB.serve.push(perGiB(used.serve!));
+          cpuPerGiB.sandboxServe.push(perGiB(used.sandbox!));
           fs.renameSync(dropped, staged);
         }
       }
@@ -270,7 +343,13 @@ async function bigCase(sandbox: SandboxChild, sizeMiB: number): Promise<void> {
         `(min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}); ` +
         `serve peak RSS ${serve.peakRssMb().toFixed(0)} MB`,
     );
+    const med = (values: number[]) => median(values).toFixed(2);
+    console.log(
+      `${sizeMiB} MiB CPU s/GiB during the PUT (median): serve ${med(cpuPerGiB.serve)} + sandbox ${med(cpuPerGiB.sandboxServe)}; ` +
+        `curl ${med(cpuPerGiB.curl)} + sandbox ${med(cpuPerGiB.sandboxCurl)}`,
+    );
   } finally {
+    cpu.stop();
     await serve.stop();
   }
 }
