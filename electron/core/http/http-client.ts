@@ -114,12 +114,17 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     // Streams go to undici as they are (no extra copy per chunk); their 'end' marks the last
     // byte handed over. Strings, bytes and iterables go through a generator that notes the same.
     let tracked: Readable | undefined;
+    // Called once the server has acknowledged the whole of a lent body: its buffers are free.
+    let release: (() => void) | null = null;
     if (source instanceof Readable) {
       source.once('end', () => {
         bodyDone = true;
       });
       const lend = (source as Readable & { [REUSE_CHUNKS]?: unknown })[REUSE_CHUNKS];
-      if (typeof lend === 'function') (lend as () => void)();
+      if (typeof lend === 'function') {
+        const given: unknown = (lend as () => unknown)();
+        if (typeof given === 'function') release = given as () => void;
+      }
       tracked = source;
     } else if (source !== undefined) {
       tracked = Readable.from(
@@ -177,6 +182,9 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     } catch (error) {
       throw classify(error, req, true);
     }
+    // A 2xx to a body whose last byte was handed over: the server has read it all, so no socket
+    // write can still be reading the lent buffers. On any other outcome they are not reused.
+    if (release && bodyDone && answer.statusCode >= 200 && answer.statusCode < 300) release();
     const responseHeaders = answer.headers;
     return {
       status: answer.statusCode,

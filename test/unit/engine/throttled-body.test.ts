@@ -175,6 +175,47 @@ describe('throttled body buffers', () => {
     expect(stalled).toBe(false);
   });
 
+  it('hands the buffers of a body the server acknowledged to the next body, never those of a failed request', async () => {
+    const { content, path, bucket } = fixture(3 * MiB + 5, null);
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.statusCode = req.url === '/refuse' ? 500 : 200;
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.push(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+    const client = createHttpClient();
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // The memory behind each chunk the body hands to the client, seen beside the client's reader.
+    const send = async (route: string) => {
+      const body = open(path, bucket);
+      const memory = new Set<ArrayBufferLike>();
+      body.pause();
+      body.on('data', (chunk: Buffer) => memory.add(chunk.buffer));
+      await client.send({
+        method: 'PUT',
+        url: `${base}${route}`,
+        headers: { 'content-length': String(content.length) },
+        body,
+      });
+      body.destroy();
+      return memory;
+    };
+    const shared = (a: Set<ArrayBufferLike>, b: Set<ArrayBufferLike>) => [...a].filter((m) => b.has(m)).length;
+
+    const refused = await send('/refuse');
+    const first = await send('/ok');
+    const second = await send('/ok');
+    // A refused request's socket may still have held its last chunks: none of them is reused.
+    expect(shared(refused, first)).toBe(0);
+    expect(shared(refused, second)).toBe(0);
+    expect(shared(first, second)).toBeGreaterThan(0);
+  });
   it('still reports a stall while lending its buffers', async () => {
     const { path, bucket } = fixture(4 * MiB, null);
     let counted = 0;
