@@ -45,3 +45,39 @@ export interface SandboxPlatform<K extends string = string> {
   /** A destination named after the kind that works against this emulation at `origin`. */
   destinationConfig(origin: string): DestinationConfig;
 }
+
+/**
+ * A platform served under /<kind> by one handler, whose sandbox destination is named after the
+ * kind, with the credentials the platform accepts and the given defaults.
+ */
+export function singleRoutePlatform<
+  const K extends string,
+  const C extends Record<string, unknown>,
+  const I extends Record<string, string> = Record<never, string>,
+>(spec: {
+  kind: K;
+  credentials: C;
+  ids?: I;
+  defaults?: Record<string, unknown>;
+  create(credentials: C): { handle(ex: Exchange): Promise<void>; calls(): Record<string, unknown>[] };
+}): SandboxPlatform<K> & { credentials: C; ids: I } {
+  return {
+    kind: spec.kind,
+    credentials: spec.credentials,
+    ids: spec.ids ?? ({} as I),
+    start() {
+      const api = spec.create(spec.credentials);
+      return { routes: [{ prefix: `/${spec.kind}`, handle: api.handle }], calls: api.calls };
+    },
+    // Checked against DestinationConfig by test/unit/destinations/kind-registry.test.ts.
+    destinationConfig: (origin) =>
+      ({
+        name: spec.kind,
+        kind: spec.kind,
+        baseUrl: `${origin}/${spec.kind}`,
+        auth: { ...spec.credentials },
+        defaults: spec.defaults ?? {},
+        enabled: true,
+      }) as unknown as DestinationConfig,
+  };
+}

@@ -30,6 +30,12 @@ describe('the destination kind registry', () => {
     expect(Object.keys(sandbox.calls())).toEqual(destinationKinds);
   });
 
+  it("the sandbox's destination configs are valid configs of their kind", () => {
+    for (const config of sandbox.destinationConfigs()) {
+      expect(DestinationConfig.parse(config), config.kind).toEqual(config);
+    }
+  });
+
   it("each kind's liveCalls capability is the client's openLiveCall", () => {
     const deps = { logger: createSilentLogger(), clock: systemClock };
     for (const config of sandbox.destinationConfigs()) {

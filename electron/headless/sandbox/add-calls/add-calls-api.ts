@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import busboy from 'busboy';
 import type { Exchange } from '../exchange.js';
 import { mask } from '../exchange.js';
-import type { SandboxPlatform } from '../sandbox-platform.js';
+import { singleRoutePlatform } from '../sandbox-platform.js';
 
 export const ADD_CALLS_MAX_BYTES = 500 * 1024 * 1024;
 const FORMATS = new Map([
@@ -148,22 +148,9 @@ export function createAddCallsApi(options: { apiKey: string }) {
   return { handle, calls: () => calls.map((c) => ({ ...c })) };
 }
 
-/** Credentials the emulated add-calls accepts. */
-export const addCallsSandbox = { credentials: { apiKey: 'sandbox-add-calls-key-c7a9' } } as const;
-
-export const addCallsPlatform = {
+/** What the emulation accepts, and a destination that works against it. */
+export const addCallsPlatform = singleRoutePlatform({
   kind: 'add-calls',
-  credentials: addCallsSandbox.credentials,
-  start() {
-    const api = createAddCallsApi(addCallsSandbox.credentials);
-    return { routes: [{ prefix: '/add-calls', handle: api.handle }], calls: api.calls };
-  },
-  destinationConfig: (origin) => ({
-    name: 'add-calls',
-    kind: 'add-calls',
-    baseUrl: `${origin}/add-calls`,
-    auth: { ...addCallsSandbox.credentials },
-    defaults: {},
-    enabled: true,
-  }),
-} satisfies SandboxPlatform<'add-calls'>;
+  credentials: { apiKey: 'sandbox-add-calls-key-c7a9' },
+  create: createAddCallsApi,
+});

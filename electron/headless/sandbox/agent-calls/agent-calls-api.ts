@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Exchange } from '../exchange.js';
 import { readCheckedBody } from '../platform-checks.js';
-import type { SandboxPlatform } from '../sandbox-platform.js';
+import { singleRoutePlatform } from '../sandbox-platform.js';
 
 const CreateCall = z
   .object({
@@ -77,26 +77,13 @@ export function createAgentCallsApi(options: { apiKey: string; apiSecret: string
   return { handle, calls: () => calls.map((c) => ({ ...c })) };
 }
 
-/** Credentials and platform ids the emulated agent-calls accepts. */
-export const agentCallsSandbox = {
-  credentials: { apiKey: 'sandbox-agent-key-55d0', apiSecret: 'sandbox-agent-secret-0b8e' },
-  ids: { agentId: 'agent-123' },
-} as const;
+/** What the emulation accepts, and a destination that works against it. */
+const ids = { agentId: 'agent-123' } as const;
 
-export const agentCallsPlatform = {
+export const agentCallsPlatform = singleRoutePlatform({
   kind: 'agent-calls',
-  credentials: agentCallsSandbox.credentials,
-  ids: agentCallsSandbox.ids,
-  start() {
-    const api = createAgentCallsApi(agentCallsSandbox.credentials);
-    return { routes: [{ prefix: '/agent-calls', handle: api.handle }], calls: api.calls };
-  },
-  destinationConfig: (origin) => ({
-    name: 'agent-calls',
-    kind: 'agent-calls',
-    baseUrl: `${origin}/agent-calls`,
-    auth: { ...agentCallsSandbox.credentials },
-    defaults: { agent_id: agentCallsSandbox.ids.agentId, call_type: 'PHONE_CALL' },
-    enabled: true,
-  }),
-} satisfies SandboxPlatform<'agent-calls'>;
+  credentials: { apiKey: 'sandbox-agent-key-55d0', apiSecret: 'sandbox-agent-secret-0b8e' },
+  ids,
+  defaults: { agent_id: ids.agentId, call_type: 'PHONE_CALL' },
+  create: createAgentCallsApi,
+});

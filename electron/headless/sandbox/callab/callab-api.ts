@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Exchange } from '../exchange.js';
 import { readCheckedBody, uuid } from '../platform-checks.js';
-import type { SandboxPlatform } from '../sandbox-platform.js';
+import { singleRoutePlatform } from '../sandbox-platform.js';
 
 const CreateCall = z
   .object({
@@ -100,26 +100,13 @@ export function createCallabApi(options: { token: string }) {
   return { handle, calls: () => calls.map((c) => ({ ...c })) };
 }
 
-/** Credentials and platform ids the emulated callab accepts. */
-export const callabSandbox = {
-  credentials: { token: 'sandbox-callab-token-91c2' },
-  ids: { callabCompanyId: '3c90c3cc-0d44-4b50-8888-8dd25736052a' },
-} as const;
+/** What the emulation accepts, and a destination that works against it. */
+const ids = { callabCompanyId: '3c90c3cc-0d44-4b50-8888-8dd25736052a' } as const;
 
-export const callabPlatform = {
+export const callabPlatform = singleRoutePlatform({
   kind: 'callab',
-  credentials: callabSandbox.credentials,
-  ids: callabSandbox.ids,
-  start() {
-    const api = createCallabApi(callabSandbox.credentials);
-    return { routes: [{ prefix: '/callab', handle: api.handle }], calls: api.calls };
-  },
-  destinationConfig: (origin) => ({
-    name: 'callab',
-    kind: 'callab',
-    baseUrl: `${origin}/callab`,
-    auth: { ...callabSandbox.credentials },
-    defaults: { company_id: callabSandbox.ids.callabCompanyId, call_provider: 'callrelay' },
-    enabled: true,
-  }),
-} satisfies SandboxPlatform<'callab'>;
+  credentials: { token: 'sandbox-callab-token-91c2' },
+  ids,
+  defaults: { company_id: ids.callabCompanyId, call_provider: 'callrelay' },
+  create: createCallabApi,
+});

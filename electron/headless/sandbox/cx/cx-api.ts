@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Exchange } from '../exchange.js';
 import { e164, readCheckedBody, uuid } from '../platform-checks.js';
-import type { SandboxPlatform } from '../sandbox-platform.js';
+import { singleRoutePlatform } from '../sandbox-platform.js';
 
 const CreateCall = z
   .object({
@@ -58,26 +58,16 @@ export function createCxApi(options: { username: string; password: string }) {
   return { handle, calls: () => calls.map((c) => ({ ...c })) };
 }
 
-/** Credentials and platform ids the emulated cx accepts. */
-export const cxSandbox = {
-  credentials: { username: 'sandbox-cx-user', password: 'sandbox-cx-password-4e1f' },
-  ids: { cxAgentId: '123e4567-e89b-12d3-a456-426614174000', cxSkillId: '123e4567-e89b-12d3-a456-426614174001' },
+/** What the emulation accepts, and a destination that works against it. */
+const ids = {
+  cxAgentId: '123e4567-e89b-12d3-a456-426614174000',
+  cxSkillId: '123e4567-e89b-12d3-a456-426614174001',
 } as const;
 
-export const cxPlatform = {
+export const cxPlatform = singleRoutePlatform({
   kind: 'cx',
-  credentials: cxSandbox.credentials,
-  ids: cxSandbox.ids,
-  start() {
-    const api = createCxApi(cxSandbox.credentials);
-    return { routes: [{ prefix: '/cx', handle: api.handle }], calls: api.calls };
-  },
-  destinationConfig: (origin) => ({
-    name: 'cx',
-    kind: 'cx',
-    baseUrl: `${origin}/cx`,
-    auth: { ...cxSandbox.credentials },
-    defaults: { agentId: cxSandbox.ids.cxAgentId, skillId: cxSandbox.ids.cxSkillId, channel: 'call' },
-    enabled: true,
-  }),
-} satisfies SandboxPlatform<'cx'>;
+  credentials: { username: 'sandbox-cx-user', password: 'sandbox-cx-password-4e1f' },
+  ids,
+  defaults: { agentId: ids.cxAgentId, skillId: ids.cxSkillId, channel: 'call' },
+  create: createCxApi,
+});
