@@ -51,9 +51,34 @@ function looksLikeText(head: Buffer): boolean {
   return printable / head.length > 0.95;
 }
 
-/** Walks a WAV's chunks; a data chunk that claims more bytes than the file has means a cut-off copy. */
-async function checkWavComplete(file: string, size: number): Promise<string | null> {
+interface WavCheck {
+  /** Why the file cannot be trusted as it is, or null. */
+  problem: string | null;
+  /** The codec named by the fmt chunk's subformat GUID when the format tag is WAVE_FORMAT_EXTENSIBLE. */
+  extensibleCodec: string | null;
+}
+
+const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
+// The subformat GUID is {code}-0000-0010-8000-00AA00389B71; the code is a plain format tag.
+const guidTail = Buffer.from('000000001000800000aa00389b71', 'hex');
+const subformatNames: Record<number, string> = { 1: 'PCM', 3: 'IEEE float', 6: 'A-law', 7: 'µ-law' };
+
+/** The codec of an extensible fmt chunk (music-metadata names it only "non-PCM (65534)"). */
+function extensibleCodec(fmt: Buffer): string | null {
+  if (fmt.length < 40 || fmt.readUInt16LE(0) !== WAVE_FORMAT_EXTENSIBLE) return null;
+  const guid = fmt.subarray(24, 40);
+  const code = guid.readUInt16LE(0);
+  if (guid.readUInt16LE(2) !== 0 || !guid.subarray(2).equals(guidTail)) return 'extensible, unknown subformat';
+  return subformatNames[code] ?? `format ${code}`;
+}
+
+/**
+ * Walks a WAV's chunks: a data chunk that claims more bytes than the file has means a cut-off
+ * copy; the fmt chunk on the way names an extensible file's real codec.
+ */
+async function checkWav(file: string, size: number): Promise<WavCheck> {
   const handle = await open(file, 'r');
+  let codec: string | null = null;
   try {
     let offset = 12;
     const header = Buffer.alloc(8);
@@ -62,18 +87,30 @@ async function checkWavComplete(file: string, size: number): Promise<string | nu
       if (bytesRead < 8) break;
       const id = header.toString('latin1', 0, 4);
       const length = header.readUInt32LE(4);
+      if (id === 'fmt ' && length >= 16 && length <= 256) {
+        const fmt = Buffer.alloc(length);
+        const read = await handle.read(fmt, 0, length, offset + 8);
+        codec = extensibleCodec(fmt.subarray(0, read.bytesRead));
+      }
       if (id === 'data') {
         // RF64 and streaming writers put 0 or 0xFFFFFFFF here and the real size elsewhere.
-        if (length === 0 || length === 0xffffffff) return null;
+        if (length === 0 || length === 0xffffffff) return { problem: null, extensibleCodec: codec };
         const available = size - (offset + 8);
         if (available < length) {
-          return `the WAV file is truncated: its header announces ${length} bytes of audio but only ${available} are there (an interrupted copy or a crashed recorder?); replace the file, or send it as it is from the review form`;
+          return {
+            problem: `the WAV file is truncated: its header announces ${length} bytes of audio but only ${available} are there (an interrupted copy or a crashed recorder?); replace the file, or send it as it is from the review form`,
+            extensibleCodec: codec,
+          };
         }
-        return null;
+        return { problem: null, extensibleCodec: codec };
       }
       offset += 8 + length + (length % 2);
     }
-    return 'the WAV file has no audio data chunk (an interrupted copy or a crashed recorder?); replace the file, or cancel the job';
+    return {
+      problem:
+        'the WAV file has no audio data chunk (an interrupted copy or a crashed recorder?); replace the file, or cancel the job',
+      extensibleCodec: codec,
+    };
   } finally {
     await handle.close();
   }
@@ -116,9 +153,12 @@ export async function probeAudio(file: string, sizeBytes: number): Promise<Probe
   if (contentType === 'audio/webm' && ext === '.mkv') contentType = 'audio/x-matroska';
   if (contentType === 'audio/ogg' && ext === '.opus') contentType = 'audio/ogg';
 
+  let wavCodec: string | null = null;
   if (contentType === 'audio/wav') {
-    const truncated = await checkWavComplete(file, sizeBytes);
-    if (truncated) return { probe: unknownProbe(contentType), problem: { state: 'needs-review', reason: truncated } };
+    const wav = await checkWav(file, sizeBytes);
+    if (wav.problem)
+      return { probe: unknownProbe(contentType), problem: { state: 'needs-review', reason: wav.problem } };
+    wavCodec = wav.extensibleCodec;
   }
   try {
     const { format } = await parseFile(file, { duration: true, skipCovers: true });
@@ -127,7 +167,7 @@ export async function probeAudio(file: string, sizeBytes: number): Promise<Probe
       durationSec: format.duration !== undefined && Number.isFinite(format.duration) ? format.duration : null,
       channels: format.numberOfChannels || null,
       sampleRate: format.sampleRate ? Math.round(format.sampleRate) : null,
-      codec: format.codec ?? null,
+      codec: wavCodec ?? format.codec ?? null,
     };
     if (probe.durationSec === null) {
       return {

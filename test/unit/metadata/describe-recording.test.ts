@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -202,6 +203,29 @@ describe('describeRecording', () => {
       const d = await describeRecording({ path: file, settings: {} });
       expect(d.problem, name).toBeNull();
       expect(d.recording).toMatchObject({ contentType, codec, durationSec: 1, channels: 1, sampleRate: 8000 });
+    }
+  });
+
+  it('names the codec of a WAVE_FORMAT_EXTENSIBLE file from its subformat GUID (sox writes one)', async () => {
+    // sox writes the extensible header for more than two channels or more than 16 bits.
+    const cases = [
+      { args: ['-b', '16', '-c', '3'], codec: 'PCM', channels: 3 },
+      { args: ['-b', '24', '-c', '1'], codec: 'PCM', channels: 1 },
+    ];
+    for (const { args, codec, channels } of cases) {
+      const file = path.join(dir, `extensible-${args.join('')}.wav`);
+      execFileSync('sox', ['-n', ...args, '-r', '8000', file, 'synth', '0.5', 'sine', '440']);
+      const bytes = readFileSync(file);
+      expect(bytes.readUInt16LE(20), 'sox wrote WAVE_FORMAT_EXTENSIBLE').toBe(0xfffe);
+      const d = await describeRecording({ path: file, settings: {} });
+      expect(d.problem, file).toBeNull();
+      expect(d.recording).toMatchObject({
+        contentType: 'audio/wav',
+        codec,
+        channels,
+        sampleRate: 8000,
+        durationSec: 0.5,
+      });
     }
   });
 
