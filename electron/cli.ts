@@ -222,6 +222,7 @@ async function serve(values: Values): Promise<void> {
       allowHosts,
       logger,
       metrics: () => core.scrapeMetrics(),
+      recordings: core.recordings,
     });
   } catch (error) {
     await metricsListener?.close();

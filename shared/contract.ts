@@ -300,6 +300,19 @@ export const AppAbout = z.object({
 });
 export type AppAbout = z.infer<typeof AppAbout>;
 
+/** Where a value the review form did not ask for comes from. */
+export const FilledFrom = z.enum(['destination', 'folder', 'recording', 'derived']);
+/**
+ * What a job in review lacks, by the rule the core itself applies to hold it (the destination's
+ * own check of the call as it would be sent), and what is already filled and by whom.
+ */
+export const ReviewCheck = z.object({
+  id: JobId,
+  missing: z.array(FieldIssue),
+  filled: z.array(z.object({ field: z.string(), value: z.string(), from: FilledFrom })),
+});
+export type ReviewCheck = z.infer<typeof ReviewCheck>;
+
 export const channels = {
   'queue:list': channel(
     QueueListInput,
@@ -330,6 +343,16 @@ export const channels = {
   'job:update-call': channel(
     z.object({ id: JobId, call: CallPatch, queue: z.boolean().default(true) }).strict(),
     z.object({ job: JobDetail, issues: z.array(FieldIssue) }),
+  ),
+  /** What each job in review lacks and what is filled for it (the inbox rows and the quick form). */
+  'review:check': channel(
+    z.object({ ids: z.array(JobId).min(1).max(500), call: CallPatch.optional() }).strict(),
+    z.object({ items: z.array(ReviewCheck) }),
+  ),
+  /** The recording's waveform, computed host-side from a bounded sample (never a full decode in the page). */
+  'job:waveform': channel(
+    z.object({ id: JobId, points: z.number().int().min(10).max(2000).default(600) }).strict(),
+    z.object({ peaks: z.array(z.number().min(0).max(1)).nullable() }),
   ),
   /** Queues files a person dropped on the window. */
   'files:enqueue': channel(

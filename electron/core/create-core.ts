@@ -9,6 +9,7 @@ import type { Config } from '../../shared/config.js';
 import type { AppAbout, EventName, EventPayload } from '../../shared/contract.js';
 import { createContractDispatcher, type ContractDispatcher } from '../../shared/contract-host.js';
 import { shownCounts } from './api/queue-handlers.js';
+import { createRecordingSource, type RecordingSource } from './api/recording-source.js';
 import { configFile as defaultConfigFile } from './config/default-paths.js';
 import { ConfigError } from './config/load-config.js';
 import { effectiveUpdates } from './config/managed-policy.js';
@@ -93,6 +94,8 @@ export interface Core {
   recovery(): RecoveryStatus;
   /** Whether the data folder's disk is full. */
   diskSpace(): DiskSpaceStatus;
+  /** Jobs' own recordings with range requests, for the hosts' audio routes. */
+  readonly recordings: RecordingSource;
   /** The update settings the managed policy gives (off when none); `settings:changed` follows a change. */
   updatePolicy(): ReturnType<typeof effectiveUpdates>;
 }
@@ -180,7 +183,10 @@ export function createCore(options: CreateCoreOptions): Core {
   engineRef = engine;
 
   let started = false;
+  // A job's own recording, for the players of both hosts: by job id only, checked against its hash.
+  const recordings = createRecordingSource({ recordingOf: (id) => outbox.getJob(id)?.recording ?? null });
   const handlers = createCoreHandlers({
+    recordings,
     settings,
     secrets,
     outbox,
@@ -283,5 +289,6 @@ export function createCore(options: CreateCoreOptions): Core {
     configFile: file,
     outboxFile: path.resolve(dbFile),
     scrapeMetrics: () => metrics.scrape(),
+    recordings,
   };
 }

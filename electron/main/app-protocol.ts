@@ -2,6 +2,8 @@
 // origin (no access to other local files), and every response carries the CSP.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { RecordingSource } from '../core/api/recording-source.js';
 import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js';
 import { APP_HOST, APP_SCHEME } from './trusted-url.js';
 
@@ -65,10 +67,41 @@ function respond(
   });
 }
 
+/** Where the page's player finds a job's recording: app://callrelay/recording/<job id>. */
+export const RECORDING_PREFIX = '/recording/';
+
+/**
+ * app://callrelay/recording/<job id>: the job's own recording (recording-source.ts checks it is
+ * still the job's bytes), with range requests for the player. Only a job id is taken: a query
+ * string, an encoded separator or anything that is not an id is refused.
+ */
+async function serveRecording(source: Pick<RecordingSource, 'open'>, request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  if (url.search !== '') return respond(400, 'The recording address takes a job id only, no parameters.');
+  const answer = await source.open(url.pathname.slice(RECORDING_PREFIX.length), {
+    range: request.headers.get('range') ?? undefined,
+    head: request.method === 'HEAD',
+  });
+  if (!answer.ok) {
+    const response = respond(answer.status, answer.message);
+    for (const [name, value] of Object.entries(answer.headers ?? {})) response.headers.set(name, value);
+    return response;
+  }
+  const body = answer.body ? (Readable.toWeb(answer.body) as ReadableStream<Uint8Array>) : null;
+  return new Response(body, { status: answer.status, headers: answer.headers });
+}
+
 /** The protocol handler itself, separate from Electron so it can be tested with plain Requests. */
-export function createAppProtocolHandler(rootDir: string): (request: Request) => Promise<Response> {
+export function createAppProtocolHandler(
+  rootDir: string,
+  recordings?: Pick<RecordingSource, 'open'>,
+): (request: Request) => Promise<Response> {
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return respond(405, 'Method not allowed');
+    if (recordings && new URL(request.url).pathname.startsWith(RECORDING_PREFIX)) {
+      if (new URL(request.url).host !== APP_HOST) return respond(404, 'Not found');
+      return serveRecording(recordings, request);
+    }
     const file = resolveAppFile(rootDir, request.url);
     if (!file) return respond(404, 'Not found');
     try {
@@ -91,10 +124,18 @@ export interface ProtocolPort {
 /** Must run before the app is ready. */
 export function registerAppScheme(protocol: Pick<ProtocolPort, 'registerSchemesAsPrivileged'>): void {
   protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+    {
+      scheme: APP_SCHEME,
+      // stream: the <audio> element reads recordings from this scheme with range requests.
+      privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true, stream: true },
+    },
   ]);
 }
 
-export function setupAppProtocol(protocol: Pick<ProtocolPort, 'handle'>, rootDir: string): void {
-  protocol.handle(APP_SCHEME, createAppProtocolHandler(rootDir));
+export function setupAppProtocol(
+  protocol: Pick<ProtocolPort, 'handle'>,
+  rootDir: string,
+  recordings?: Pick<RecordingSource, 'open'>,
+): void {
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(rootDir, recordings));
 }

@@ -146,7 +146,7 @@ async function onReady(): Promise<void> {
   const updates = app.isPackaged ? setupUpdates({ core, dataDir: paths.dataDir, logger }) : null;
   coreSecrets = () => core.secretValues();
 
-  setupAppProtocol(protocol, paths.rendererDir);
+  setupAppProtocol(protocol, paths.rendererDir, core.recordings);
 
   let shutdown: { isQuitting(): boolean } = { isQuitting: () => false };
   const windows = setupMainWindow({

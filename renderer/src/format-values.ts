@@ -77,6 +77,30 @@ export function formatTime(iso: string | null | undefined, timeZone?: string): s
   }
 }
 
+const secondFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A time with its seconds, for timelines where steps are seconds apart ("Dec 1, 2026, 7:16:05 PM"). */
+export function formatTimeWithSeconds(iso: string | null | undefined, timeZone?: string): string {
+  if (!iso) return '—';
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return iso;
+  const key = timeZone ?? '';
+  let format = secondFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(undefined, {
+      dateStyle: 'medium',
+      timeStyle: 'medium',
+      ...(timeZone ? { timeZone } : {}),
+    });
+    secondFormats.set(key, format);
+  }
+  try {
+    return format.format(when);
+  } catch {
+    return when.toISOString();
+  }
+}
+
 export function formatAge(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return '—';
   const at = new Date(iso).getTime();

@@ -73,6 +73,12 @@ export interface Destination {
   readonly fields: { required: string[]; optional: string[] };
   /** Checks the call against the platform's request schema before any request is sent. */
   validate(job: Pick<DeliveryJob, 'recording' | 'call'>): FieldIssue[];
+  /**
+   * Canonical fields the call leaves empty that the request would still carry, with the value and
+   * whether the destination's defaults or a rule (the remote party's number) gave it: the review
+   * form shows them as filled instead of asking for them.
+   */
+  filled?(job: Pick<DeliveryJob, 'recording' | 'call'>): Record<string, { value: string; from: 'destination' | 'derived' }>;
   /** Runs the remaining steps. Throws TransientError, PermanentError or ReviewError. */
   deliver(ctx: DeliveryContext): Promise<DeliveryOutcome>;
   /**

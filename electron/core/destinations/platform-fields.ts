@@ -19,6 +19,26 @@ export function overlay(defaults: Record<string, unknown>, values: Record<string
   return out;
 }
 
+/**
+ * The canonical fields a body carries although the call has no value for them: from the
+ * destination's defaults when the body holds the default's value, else derived by the mapping.
+ */
+export function filledFields(
+  defaults: Record<string, unknown>,
+  body: Record<string, unknown>,
+  fieldMap: FieldMap,
+  call: Record<string, unknown>,
+): Record<string, { value: string; from: 'destination' | 'derived' }> {
+  const filled: Record<string, { value: string; from: 'destination' | 'derived' }> = {};
+  for (const [platform, canonical] of Object.entries(fieldMap)) {
+    const own = call[canonical];
+    const value = body[platform];
+    if ((own !== undefined && own !== '') || (typeof value !== 'string' && typeof value !== 'number')) continue;
+    filled[canonical] = { value: String(value), from: defaults[platform] === value ? 'destination' : 'derived' };
+  }
+  return filled;
+}
+
 export function issuesFromZod(
   error: z.ZodError,
   fieldMap: FieldMap,

@@ -3,7 +3,7 @@
 // layer whose value reads cleanly wins, and a value that does not read is reported (with where it
 // came from) while the next layer's value is used instead, so one bad value never hides a good one.
 import type { CallDraft, FieldIssue } from '../../../shared/model.js';
-import { readPhoneNumber } from './phone-number.js';
+import { readPhoneNumber } from '../../../shared/phone-number.js';
 import { localToUtcMs, parseTimeValue, toIsoUtc, type LocalDateTime } from './zoned-time.js';
 
 export type FieldSource =

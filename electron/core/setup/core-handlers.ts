@@ -8,6 +8,8 @@ import { createDashboardHandlers } from '../api/dashboard-handlers.js';
 import { createDestinationHandlers } from '../api/destination-handlers.js';
 import { createMetadataHandlers } from '../api/metadata-handlers.js';
 import { createQueueHandlers } from '../api/queue-handlers.js';
+import type { RecordingSource } from '../api/recording-source.js';
+import { createReviewHandlers } from '../api/review-handlers.js';
 import type { Engine } from '../engine/engine.js';
 import type { DiskSpace } from '../health/disk-space.js';
 import { diagnoseDestination } from '../http/network-doctor.js';
@@ -22,6 +24,8 @@ import type { FolderIntake } from './folder-intake.js';
 import { noDestinationNamed } from '../../../shared/no-destination.js';
 
 export interface CoreHandlersOptions {
+  /** Jobs' own recordings (the waveform's peaks are read from them). */
+  recordings: RecordingSource;
   settings: Settings;
   secrets: SecretHandling;
   outbox: Outbox;
@@ -61,6 +65,13 @@ export function createCoreHandlers(options: CoreHandlersOptions): ContractHandle
       clock,
       reexamine: (job) => intake().reexamine(job),
       phoneRegions: () => settings.resolved().folders.flatMap((f) => (f.region ? [f.region] : [])),
+    }),
+    ...createReviewHandlers({
+      getJob: (id) => outbox.getJob(id),
+      getDestination: destinations.get,
+      folderDefaults: (folder) =>
+        settings.resolved().folders.find((f) => path.resolve(f.path) === path.resolve(folder))?.defaults,
+      recordings: options.recordings,
     }),
     ...createDashboardHandlers({
       outbox,

@@ -14,6 +14,8 @@ import { createRequestGuard, type AuthorizeOptions, type RequestGuard } from './
 
 export { CONTENT_SECURITY_POLICY };
 import { serveMetrics, type Scrape } from './metrics-route.js';
+import { serveRecording } from './recording-route.js';
+import type { RecordingSource } from '../../core/api/recording-source.js';
 
 export interface HttpHostOptions {
   dispatcher: ContractDispatcher;
@@ -30,6 +32,8 @@ export interface HttpHostOptions {
   logger: Logger;
   /** Serves GET /metrics (Prometheus text) behind the same token as the API. */
   metrics?: Scrape;
+  /** Serves GET /api/recording/<job id>: the job's own recording, with range requests. */
+  recordings?: Pick<RecordingSource, 'open'>;
 }
 
 /** A non-static route: the guard checks `access` before `handle` runs. */
@@ -271,6 +275,13 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       matches: (p) => p === '/metrics' && options.metrics !== undefined,
       access: () => ({ credentials: 'bearer', methods: ['GET', 'HEAD'] }),
       handle: (req, res) => serveMetrics(options.metrics!, req, res, logger),
+    },
+    {
+      // An <audio> element cannot send a header: the session cookie (HttpOnly, SameSite=Strict)
+      // the page got for its event stream lets it in, as it does /api/events.
+      matches: (p) => p.startsWith('/api/recording/') && options.recordings !== undefined,
+      access: () => ({ credentials: 'bearer-or-cookie', methods: ['GET', 'HEAD'] }),
+      handle: (req, res, p) => serveRecording(options.recordings!, req, res, p.slice('/api/recording/'.length)),
     },
     ...(options.extraRoutes ?? []),
     {

@@ -2,6 +2,7 @@
 // when its save queues it; "skip" moves on without saving.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ContractClient } from '../../../shared/contract-client.js';
+import type { ReviewCheck } from '../../../shared/contract.js';
 import type { JobSummary } from '../../../shared/model.js';
 import { describeError } from './describe-error.js';
 
@@ -11,7 +12,11 @@ export interface ReviewState {
   index: number;
   status: 'idle' | 'loading' | 'ready' | 'error';
   error: string | null;
+  /** What each listed job lacks and what is filled for it, as the host checks it (by job id). */
+  checks: Record<string, ReviewCheck>;
   load(): Promise<void>;
+  /** Asks the host again what one job lacks (after a save that left it in review). */
+  recheck(id: string): Promise<void>;
   current(): JobSummary | undefined;
   next(): void;
   previous(): void;
@@ -28,6 +33,7 @@ export function createReviewStore(client: ContractClient): ReviewStore {
     index: 0,
     status: 'idle',
     error: null,
+    checks: {},
     async load() {
       if (get().items.length === 0) set({ status: 'loading' });
       try {
@@ -41,8 +47,20 @@ export function createReviewStore(client: ContractClient): ReviewStore {
           status: 'ready',
           error: null,
         });
+        if (reply.items.length > 0) {
+          const checked = await client.call('review:check', { ids: reply.items.map((item) => item.id) });
+          set({ checks: Object.fromEntries(checked.items.map((c) => [c.id, c])) });
+        }
       } catch (error) {
         set({ status: get().items.length ? 'ready' : 'error', error: describeError(error) });
+      }
+    },
+    async recheck(id) {
+      try {
+        const checked = await client.call('review:check', { ids: [id] });
+        set({ checks: { ...get().checks, ...Object.fromEntries(checked.items.map((c) => [c.id, c])) } });
+      } catch {
+        // The row keeps its last answer; the form shows the save's own issues.
       }
     },
     current() {

@@ -1,20 +1,24 @@
 // One job: actions, the call form, the recording, what the platform sent back, and the timeline.
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
-import type { JobDetail } from '../../../shared/model.js';
+import type { ReviewCheck } from '../../../shared/contract.js';
+import { callFieldNames, type JobDetail } from '../../../shared/model.js';
 import { useServices } from '../app-services.js';
 import { ErrorState, LoadingState, Notice } from '../components/status-panel.js';
 import {
   formatBytes,
   formatDuration,
   formatTime,
+  formatTimeWithSeconds,
   pausedLabel,
   repeatLabel,
   resendLabel,
   stateLabels,
 } from '../format-values.js';
 import type { JobAction } from '../stores/job-store.js';
-import { CallForm } from './call-form.js';
+import { RecordingPlayer } from '../components/recording-player.js';
+import { TransferProgress } from '../components/transfer-progress.js';
+import { CallForm, fieldLabels } from './call-form.js';
 
 const actionsByState: Record<JobDetail['state'], JobAction[]> = {
   'waiting-file': ['cancel'],
@@ -72,6 +76,13 @@ export function useFolderTimeZone(folder: string | null): string | null {
   return view?.folders.find((f) => f.path === folder)?.timezone ?? null;
 }
 
+/** The folder's region, with which national phone numbers ("312 555 0002") are read. */
+export function useFolderRegion(folder: string | null): string | null {
+  const { settings } = useServices();
+  const view = useStore(settings, (s) => s.view);
+  return view?.folders.find((f) => f.path === folder)?.region ?? null;
+}
+
 /** A platform's URL becomes a link only when it is plain http(s): never javascript: or file:. */
 export function webLink(url: string): string | null {
   try {
@@ -80,6 +91,59 @@ export function webLink(url: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * A platform's text as text: React never parses it as HTML; control characters (a terminal's
+ * escape codes, NULs) are dropped so nothing but the words reaches the page.
+ */
+export function plainText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
+}
+
+/** A delivered call's details, as they were sent: changed only by sending again. */
+function DeliveredCall({ job }: { job: JobDetail }) {
+  const shown = callFieldNames.filter(
+    (f): f is keyof typeof fieldLabels => f !== 'extra' && job.call[f] !== undefined && job.call[f] !== '',
+  );
+  return (
+    <>
+      <p className="muted" data-testid="read-only-call">
+        Delivered calls are not edited here: <strong>Send again</strong> sends a new call, whose details you can change
+        before it goes.
+      </p>
+      <dl className="facts call-facts">
+        {shown.map((field) => (
+          <div key={field} className="fact-row">
+            <dt>{fieldLabels[field]}</dt>
+            <dd className="break">{String(job.call[field])}</dd>
+          </div>
+        ))}
+      </dl>
+    </>
+  );
+}
+
+/** What the host says a job in review lacks and what is filled for it. */
+function useReviewCheck(job: JobDetail | null): ReviewCheck | null {
+  const { client } = useServices();
+  const [check, setCheck] = useState<ReviewCheck | null>(null);
+  const id = job?.id;
+  const inReview = job?.state === 'needs-review';
+  useEffect(() => {
+    setCheck(null);
+    if (!id || !inReview) return;
+    let current = true;
+    client
+      .call('review:check', { ids: [id] })
+      .then((reply) => current && setCheck(reply.items[0] ?? null))
+      .catch(() => undefined);
+    return () => {
+      current = false;
+    };
+  }, [client, id, inReview]);
+  return check;
 }
 
 function ResultPanel({ job }: { job: JobDetail }) {
@@ -110,7 +174,9 @@ function ResultPanel({ job }: { job: JobDetail }) {
           {result.summary ? (
             <>
               <h3>Summary</h3>
-              <p className="result-summary">{result.summary}</p>
+              <p className="result-summary" data-testid="summary">
+                {plainText(result.summary)}
+              </p>
             </>
           ) : null}
           {result.transcriptUrl ? (
@@ -127,7 +193,9 @@ function ResultPanel({ job }: { job: JobDetail }) {
           {result.transcriptText ? (
             <>
               <h3>Transcript</h3>
-              <pre className="transcript">{result.transcriptText}</pre>
+              <pre className="transcript" data-testid="transcript">
+                {plainText(result.transcriptText)}
+              </pre>
             </>
           ) : null}
           {result.recordingUrl ? <p className="muted">Recording on the platform: {result.recordingUrl}</p> : null}
@@ -148,7 +216,17 @@ export function JobDetailView({ id }: { id: string }) {
   const saving = useStore(store, (s) => s.saving);
   const saveIssues = useStore(store, (s) => s.saveIssues);
   const timeZone = useFolderTimeZone(job?.folder ?? null);
+  const region = useFolderRegion(job?.folder ?? null);
+  const check = useReviewCheck(job);
   const [confirming, setConfirming] = useState<JobAction | null>(null);
+  const sending = job?.state === 'running';
+
+  // While a transfer runs the bar moves once a second, whether or not the host announces a change.
+  useEffect(() => {
+    if (!sending) return;
+    const timer = setInterval(() => void store.getState().reload(), 1000);
+    return () => clearInterval(timer);
+  }, [store, sending]);
 
   useEffect(() => {
     void store.getState().open(id);
@@ -237,6 +315,12 @@ export function JobDetailView({ id }: { id: string }) {
           {job.nextAttemptAt ? ` — next attempt ${formatTime(job.nextAttemptAt)}` : ''}
         </p>
       ) : null}
+      {job.progress && job.state === 'running' ? (
+        <section className="panel" aria-labelledby="sending-title">
+          <h2 id="sending-title">Sending</h2>
+          <TransferProgress job={job} />
+        </section>
+      ) : null}
       <div className="job-columns">
         <section className="panel" aria-labelledby="call-title">
           <h2 id="call-title">Call details</h2>
@@ -245,22 +329,29 @@ export function JobDetailView({ id }: { id: string }) {
             {schema ? ` (${schema.kind})` : ''}. Times are stored in UTC; the folder time zone is{' '}
             {timeZone ?? 'not set (UTC)'}.
           </p>
-          <CallForm
-            key={job.id}
-            job={job}
-            schema={schema}
-            hostIssues={issues}
-            timeZone={timeZone}
-            saving={saving}
-            primaryLabel={job.state === 'needs-review' ? 'Save and queue' : 'Save'}
-            secondary={job.state === 'needs-review' ? { label: 'Save without queueing', queue: false } : undefined}
-            onSave={(patch, queue) => store.getState().save(patch, queue)}
-          />
+          {job.state === 'done' ? (
+            <DeliveredCall job={job} />
+          ) : (
+            <CallForm
+              key={`${job.id}-${check ? 'checked' : 'unchecked'}`}
+              job={job}
+              schema={schema}
+              check={check}
+              region={region}
+              hostIssues={issues}
+              timeZone={timeZone}
+              saving={saving}
+              primaryLabel={job.state === 'needs-review' ? 'Save and queue' : 'Save'}
+              secondary={job.state === 'needs-review' ? { label: 'Save without queueing', queue: false } : undefined}
+              onSave={(patch, queue) => store.getState().save(patch, queue)}
+            />
+          )}
         </section>
         <div className="side-column">
           <ResultPanel job={job} />
           <section className="panel" aria-labelledby="recording-title">
             <h2 id="recording-title">Recording</h2>
+            <RecordingPlayer jobId={job.id} durationSec={job.recording.durationSec} />
             <dl className="facts">
               <dt>Path</dt>
               <dd className="break">{job.recording.path}</dd>
@@ -287,7 +378,7 @@ export function JobDetailView({ id }: { id: string }) {
           <ol className="timeline">
             {job.events.map((event) => (
               <li key={event.id}>
-                <time dateTime={event.at}>{formatTime(event.at)}</time>
+                <time dateTime={event.at}>{formatTimeWithSeconds(event.at)}</time>
                 <span className="event-type">{event.type}</span>
                 <span>
                   {event.message}

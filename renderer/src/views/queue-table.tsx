@@ -8,7 +8,8 @@ import { memo, useCallback, useEffect, useRef, type KeyboardEvent, type Ref } fr
 import type { QueueSort } from '../../../shared/contract.js';
 import { useStore } from 'zustand';
 import type { JobSummary } from '../../../shared/model.js';
-import { formatDuration, formatRate, formatTime, pausedLabel, resendLabel, stateLabels } from '../format-values.js';
+import { TransferProgress } from '../components/transfer-progress.js';
+import { formatTime, pausedLabel, resendLabel, stateLabels } from '../format-values.js';
 import { routeHref } from '../routing.js';
 import type { QueueOrder, QueueState, QueueStore } from '../stores/queue-store.js';
 
@@ -82,18 +83,7 @@ function SortHeader({
 }
 
 function ProgressCell({ job }: { job: JobSummary }) {
-  if (job.progress && job.progress.bytesTotal > 0) {
-    const percent = Math.min(100, Math.round((job.progress.bytesSent / job.progress.bytesTotal) * 100));
-    return (
-      <div className="progress-cell">
-        <progress max={100} value={percent} aria-label={`${job.fileName} sent ${percent}%`} />
-        <span>
-          {percent}% · {formatRate(job.progress.bytesPerSec)}
-          {job.progress.etaSec !== null ? ` · ${formatDuration(job.progress.etaSec)} left` : ''}
-        </span>
-      </div>
-    );
-  }
+  if (job.progress && job.progress.bytesTotal > 0) return <TransferProgress job={job} />;
   const paused = pausedLabel(job.pausedBy, job.destination);
   if (paused) return <span>{job.pausedBy === 'all' ? 'all sending paused' : `${job.destination} paused`}</span>;
   if (job.state === 'duplicate' && job.duplicateOf) {

@@ -5,8 +5,9 @@ import { useStore } from 'zustand';
 import { useServices } from '../app-services.js';
 import { EmptyState, ErrorState, LoadingState, Notice } from '../components/status-panel.js';
 import { formatTime } from '../format-values.js';
-import { CallForm } from './call-form.js';
-import { useFolderTimeZone } from './job-detail-view.js';
+import { RecordingPlayer } from '../components/recording-player.js';
+import { CallForm, lacksLabel } from './call-form.js';
+import { useFolderRegion, useFolderTimeZone } from './job-detail-view.js';
 
 export function ReviewView() {
   const { review, reviewJob } = useServices();
@@ -22,6 +23,10 @@ export function ReviewView() {
   const saving = useStore(reviewJob, (s) => s.saving);
   const saveIssues = useStore(reviewJob, (s) => s.saveIssues);
   const timeZone = useFolderTimeZone(job?.folder ?? null);
+  const region = useFolderRegion(job?.folder ?? null);
+  const checks = useStore(review, (s) => s.checks);
+  // The form opens again once the host's check is in: the cursor goes back to its first field.
+  const checked = Boolean(job && checks[job.id]);
   const formArea = useRef<HTMLDivElement>(null);
   const current = items[index];
 
@@ -42,7 +47,7 @@ export function ReviewView() {
       area?.querySelector<HTMLElement>('[aria-invalid="true"]') ??
       area?.querySelector<HTMLElement>('input, select, textarea');
     target?.focus();
-  }, [jobStatus, job?.id, job]);
+  }, [jobStatus, job?.id, job, checked]);
 
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
@@ -90,6 +95,11 @@ export function ReviewView() {
                   onClick={() => review.setState({ index: i })}
                 >
                   <span className="review-file">{item.fileName}</span>
+                  {checks[item.id] && lacksLabel(checks[item.id]!.missing) ? (
+                    <span className="review-lacks" data-testid="review-lacks">
+                      {lacksLabel(checks[item.id]!.missing)}
+                    </span>
+                  ) : null}
                   <small>{formatTime(item.callTime ?? item.createdAt)}</small>
                 </button>
               </li>
@@ -116,8 +126,11 @@ export function ReviewView() {
                 <kbd>→</kbd> skips.
               </p>
               <Notice message={jobError} tone="error" />
+              <RecordingPlayer jobId={job.id} durationSec={job.recording.durationSec} />
               <CallForm
-                key={job.id}
+                key={`${job.id}-${checks[job.id] ? 'checked' : 'unchecked'}`}
+                check={checks[job.id] ?? null}
+                region={region}
                 idPrefix="review"
                 job={job}
                 schema={schema}
@@ -128,6 +141,7 @@ export function ReviewView() {
                 onSave={async (patch, queue) => {
                   const issues = await reviewJob.getState().save(patch, queue);
                   if (issues && issues.length === 0) review.getState().resolve(job.id);
+                  else if (issues) void review.getState().recheck(job.id);
                   return issues;
                 }}
               />

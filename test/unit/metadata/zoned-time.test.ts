@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readPhoneNumber } from '../../../electron/core/metadata/phone-number.js';
+import { readPhoneNumber } from '../../../shared/phone-number.js';
 import { checkTimeZone, localToUtcMs, parseTimeValue, toIsoUtc } from '../../../electron/core/metadata/zoned-time.js';
 
 const at = (y: number, mo: number, d: number, h: number, mi: number, s = 0) => ({

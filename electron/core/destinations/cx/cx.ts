@@ -20,7 +20,7 @@ import type { DeliveryJob, Destination } from '../destination.js';
 import type { ConfigOf, DestinationDeps } from '../destination-deps.js';
 import { createdCallOutcome } from '../delivery-outcome.js';
 import { createCallOnce } from '../exactly-once.js';
-import { createBodyCheck, customerNumber, joinUrl, overlay, type FieldMap } from '../platform-fields.js';
+import { createBodyCheck, customerNumber, filledFields, joinUrl, overlay, type FieldMap } from '../platform-fields.js';
 import { explainRefusal } from '../refused-credentials.js';
 
 const fieldMap: FieldMap = {
@@ -62,10 +62,12 @@ export function createCxDestination(config: ConfigOf<'cx'>, deps: DestinationDep
   const headers = { authorization: `Basic ${basic}` };
   const url = joinUrl(config.baseUrl, 'api/v1/calls');
 
+  const defaults = { channel: 'call', ...config.defaults };
+
   function body(job: Pick<DeliveryJob, 'call'>): Record<string, unknown> {
     const { call } = job;
     return overlay(
-      { channel: 'call', ...config.defaults },
+      defaults,
       {
         agentId: call.agentId,
         channel: call.channel,
@@ -84,6 +86,7 @@ export function createCxDestination(config: ConfigOf<'cx'>, deps: DestinationDep
       optional: ['from', 'to', 'direction'],
     },
     validate: (job) => checkBody.issues(body(job)),
+    filled: (job) => filledFields(defaults, body(job), fieldMap, job.call),
     async deliver(ctx) {
       const request = checkBody.parse(body(ctx.job));
       const created = await createCallOnce<CreatedCall>(ctx, 'cx', {

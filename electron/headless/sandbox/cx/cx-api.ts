@@ -47,7 +47,8 @@ export function createCxApi(options: { username: string; password: string }) {
       skillId: body.data.skillId,
       customerName: body.data.customerName,
       channel: body.data.channel,
-      transcription: '',
+      // As the seed's example answer does: cx transcribes the call and returns the text at once.
+      transcription: `Agent: Hello, how can I help you?\nCustomer: Hi, this is ${body.data.customerName}, I am calling about my order.`,
       recordingUrl: '',
     };
     calls.push(call);

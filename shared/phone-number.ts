@@ -1,6 +1,7 @@
-// Phone numbers to E.164. Recorders write numbers every way (national, with spaces and brackets,
-// 00-prefixed); platforms want +<country><number>. Short all-digit values are PBX extensions,
-// not phone numbers, and are reported as such so the caller can file them as extensionId.
+// Phone numbers to E.164, one rule for the core (file names, sidecars, the PBX's records) and the
+// review form. Recorders write numbers every way (national, with spaces and brackets, 00-prefixed);
+// platforms want +<country><number>. Short all-digit values are PBX extensions, not phone numbers,
+// and are reported as such so the caller can file them as extensionId.
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 
 export type PhoneReading = { e164: string } | { extension: string } | { error: string };
