@@ -93,3 +93,48 @@ describe('app protocol handler', () => {
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-|https?:/);
   });
 });
+
+describe('app://callrelay/recording/<job id> (the desktop player)', () => {
+  const opened: { id: string; range: string | undefined }[] = [];
+  const bytes = Buffer.from('RIFF....WAVEfmt the recording bytes');
+  const recordings = {
+    async open(id: string, request: { range?: string | undefined; head?: boolean }) {
+      opened.push({ id, range: request.range });
+      if (id !== 'job-1') return { ok: false as const, status: 404 as const, message: `No job ${id}` };
+      const { Readable } = await import('node:stream');
+      return {
+        ok: true as const,
+        status: 206 as const,
+        headers: { 'content-type': 'audio/wav', 'accept-ranges': 'bytes', 'content-range': 'bytes 0-3/35' },
+        body: request.head ? null : Readable.from([bytes.subarray(0, 4)]),
+      };
+    },
+  };
+
+  it('hands the job id and the Range header to the recording source and streams its answer', async () => {
+    const handler = createAppProtocolHandler(root, recordings);
+    const response = await handler(new Request('app://callrelay/recording/job-1', { headers: { range: 'bytes=0-3' } }));
+    expect(response.status).toBe(206);
+    expect(response.headers.get('content-range')).toBe('bytes 0-3/35');
+    expect(response.headers.get('accept-ranges')).toBe('bytes');
+    expect(Buffer.from(await response.arrayBuffer()).toString()).toBe('RIFF');
+    expect(opened.at(-1)).toEqual({ id: 'job-1', range: 'bytes=0-3' });
+  });
+
+  it('takes nothing but a job id: parameters, other hosts and unknown ids are refused', async () => {
+    const handler = createAppProtocolHandler(root, recordings);
+    const before = opened.length;
+    expect((await handler(new Request('app://callrelay/recording/job-1?path=/etc/passwd'))).status).toBe(400);
+    expect((await handler(new Request('app://evil/recording/job-1'))).status).toBe(404);
+    expect(opened.length).toBe(before);
+    expect((await handler(new Request('app://callrelay/recording/job-2'))).status).toBe(404);
+    // ../ leaves the recording prefix: it is an app file lookup, and finds none.
+    expect((await handler(new Request('app://callrelay/recording/../secret.txt'))).status).toBe(404);
+    expect((await handler(new Request('app://callrelay/recording/job-1', { method: 'POST' }))).status).toBe(405);
+  });
+
+  it('without a recording source (the renderer alone) the prefix is just a missing file', async () => {
+    const handler = createAppProtocolHandler(root);
+    expect((await handler(new Request('app://callrelay/recording/job-1'))).status).toBe(404);
+  });
+});
