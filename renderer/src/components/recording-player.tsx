@@ -24,7 +24,9 @@ export function RecordingPlayer({ jobId, durationSec }: { jobId: string; duratio
   const { client, mode } = useServices();
   const audio = useRef<HTMLAudioElement>(null);
   const wave = useRef<HTMLDivElement>(null);
-  const [problem, setProblem] = useState<string | null>(null);
+  // Kept with the job it is about: the player of the next job starts clean.
+  const [trouble, setTrouble] = useState<{ jobId: string; message: string } | null>(null);
+  const problem = trouble?.jobId === jobId ? trouble.message : null;
 
   useEffect(() => {
     const media = audio.current;
@@ -32,7 +34,6 @@ export function RecordingPlayer({ jobId, durationSec }: { jobId: string; duratio
     if (!media || !container) return;
     let player: WaveSurfer | null = null;
     let cancelled = false;
-    setProblem(null);
     client
       .call('job:waveform', { id: jobId, points: POINTS })
       .then(({ peaks }) => {
@@ -54,7 +55,7 @@ export function RecordingPlayer({ jobId, durationSec }: { jobId: string; duratio
         });
       })
       .catch((error: unknown) => {
-        if (!cancelled) setProblem(error instanceof Error ? error.message : String(error));
+        if (!cancelled) setTrouble({ jobId, message: error instanceof Error ? error.message : String(error) });
       });
     return () => {
       cancelled = true;
@@ -74,9 +75,14 @@ export function RecordingPlayer({ jobId, durationSec }: { jobId: string; duratio
         aria-label="Play the recording"
         data-testid="recording-audio"
         onError={() =>
-          setProblem(
-            (p) =>
-              p ?? 'The recording cannot be played here (moved, replaced or in a format the browser does not play).',
+          setTrouble((t) =>
+            t?.jobId === jobId
+              ? t
+              : {
+                  jobId,
+                  message:
+                    'The recording cannot be played here (moved, replaced, or a format the browser does not play).',
+                },
           )
         }
       />

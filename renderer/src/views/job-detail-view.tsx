@@ -128,22 +128,22 @@ function DeliveredCall({ job }: { job: JobDetail }) {
 /** What the host says a job in review lacks and what is filled for it. */
 function useReviewCheck(job: JobDetail | null): ReviewCheck | null {
   const { client } = useServices();
-  const [check, setCheck] = useState<ReviewCheck | null>(null);
+  // Kept with the id it answers for, so another job's answer is never shown.
+  const [answer, setAnswer] = useState<ReviewCheck | null>(null);
   const id = job?.id;
   const inReview = job?.state === 'needs-review';
   useEffect(() => {
-    setCheck(null);
     if (!id || !inReview) return;
     let current = true;
     client
       .call('review:check', { ids: [id] })
-      .then((reply) => current && setCheck(reply.items[0] ?? null))
+      .then((reply) => current && setAnswer(reply.items[0] ?? null))
       .catch(() => undefined);
     return () => {
       current = false;
     };
   }, [client, id, inReview]);
-  return check;
+  return inReview && answer?.id === id ? answer : null;
 }
 
 function ResultPanel({ job }: { job: JobDetail }) {
