@@ -219,7 +219,7 @@ export function CallForm({
       if (reading && 'e164' in reading && reading.e164 !== value.trim()) {
         hint = (
           <>
-            Saved as <strong data-testid={`e164-${field}`}>{reading.e164}</strong>
+            Becomes <strong data-testid={`e164-${field}`}>{reading.e164}</strong>
           </>
         );
       } else {

@@ -1,6 +1,6 @@
 // The review inbox: one job at a time, keyboard first. Ctrl+Enter saves and moves to the next,
 // Alt+→ / Alt+← skip without saving.
-import { useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { useStore } from 'zustand';
 import { useServices } from '../app-services.js';
 import { EmptyState, ErrorState, LoadingState, Notice } from '../components/status-panel.js';
@@ -40,14 +40,16 @@ export function ReviewView() {
   }, [reviewJob, current?.id]);
 
   // Put the cursor where the work is: the first field with a problem, or the first field.
-  useEffect(() => {
-    if (jobStatus !== 'ready' || !job) return;
+  const focusWork = useCallback(() => {
     const area = formArea.current;
     const target =
-      area?.querySelector<HTMLElement>('[aria-invalid="true"]') ??
-      area?.querySelector<HTMLElement>('input, select, textarea');
+      area?.querySelector<HTMLElement>('form [aria-invalid="true"]') ??
+      area?.querySelector<HTMLElement>('form input, form select, form textarea');
     target?.focus();
-  }, [jobStatus, job?.id, job, checked]);
+  }, []);
+  useEffect(() => {
+    if (jobStatus === 'ready' && job) focusWork();
+  }, [jobStatus, job?.id, job, checked, focusWork]);
 
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
@@ -92,7 +94,8 @@ export function ReviewView() {
                   type="button"
                   className={i === index ? 'current' : undefined}
                   aria-current={i === index ? 'true' : undefined}
-                  onClick={() => review.setState({ index: i })}
+                  // Choosing the job already open takes the cursor back to its form.
+                  onClick={() => (i === index ? focusWork() : review.setState({ index: i }))}
                 >
                   <span className="review-file">{item.fileName}</span>
                   {checks[item.id] && lacksLabel(checks[item.id]!.missing) ? (
