@@ -3,7 +3,7 @@
 // per-state counts kept by triggers (migration 3).
 import type { QueueListInput } from '../../../shared/contract.js';
 import { emptyCounts, jobStates, type JobState, type StateCounts } from '../../../shared/model.js';
-import { readPhoneNumber } from '../metadata/phone-number.js';
+import { readPhoneNumber } from '../../../shared/phone-number.js';
 import { failureReasonSql } from './failure-reasons.js';
 import { listShape, type JobListRow } from './job-row.js';
 import type { OutboxDb } from './outbox-db.js';
