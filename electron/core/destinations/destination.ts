@@ -78,7 +78,9 @@ export interface Destination {
    * whether the destination's defaults or a rule (the remote party's number) gave it: the review
    * form shows them as filled instead of asking for them.
    */
-  filled?(job: Pick<DeliveryJob, 'recording' | 'call'>): Record<string, { value: string; from: 'destination' | 'derived' }>;
+  filled?(
+    job: Pick<DeliveryJob, 'recording' | 'call'>,
+  ): Record<string, { value: string; from: 'destination' | 'derived' }>;
   /** Runs the remaining steps. Throws TransientError, PermanentError or ReviewError. */
   deliver(ctx: DeliveryContext): Promise<DeliveryOutcome>;
   /**

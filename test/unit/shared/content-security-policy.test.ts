@@ -31,7 +31,7 @@ describe('the Content-Security-Policy', () => {
     );
   });
 
-  it('allows media from its own origin only, and of inline styles only wavesurfer.js\'s one stylesheet', () => {
+  it("allows media from its own origin only, and of inline styles only wavesurfer.js's one stylesheet", () => {
     const byName = Object.fromEntries(CONTENT_SECURITY_POLICY.split('; ').map((d) => [d.split(' ')[0], d]));
     expect(byName['media-src']).toBe("media-src 'self'");
     expect(byName['style-src']).toBe(`style-src 'self' '${WAVEFORM_STYLE_HASH}'`);

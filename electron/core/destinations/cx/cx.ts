@@ -66,16 +66,13 @@ export function createCxDestination(config: ConfigOf<'cx'>, deps: DestinationDep
 
   function body(job: Pick<DeliveryJob, 'call'>): Record<string, unknown> {
     const { call } = job;
-    return overlay(
-      defaults,
-      {
-        agentId: call.agentId,
-        channel: call.channel,
-        skillId: call.skillId,
-        customerName: call.customerName,
-        customerPhone: customerNumber(call),
-      },
-    );
+    return overlay(defaults, {
+      agentId: call.agentId,
+      channel: call.channel,
+      skillId: call.skillId,
+      customerName: call.customerName,
+      customerPhone: customerNumber(call),
+    });
   }
 
   return {
