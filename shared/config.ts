@@ -186,7 +186,10 @@ export const FolderConfig = z
     afterDelivery: AfterDelivery.default('leave'),
     /** Canonical call fields applied when nothing else supplies them, e.g. {"direction": "inbound"}. */
     defaults: CallDraft.omit({ callId: true }).partial().default({}),
-    /** comswise only: create the call in-progress as soon as a recording appears. */
+    /**
+     * Create the call in-progress as soon as a recording appears; for kinds with the liveCalls
+     * capability (shared/destinations/, today comswise).
+     */
     liveCalls: z.boolean().default(false),
     /**
      * Send files that are symlinks to somewhere outside this folder. Off: such a link becomes a

@@ -1,6 +1,7 @@
 // The sandbox: every platform of the seed documents emulated on one port, strict about auth and
 // bodies the way a real service is, with per-run faults and an inspection endpoint. Used by the
 // tests, by `callrelay serve --demo` and by `callrelay sandbox` for people trying an integration.
+// The platforms come from platforms.ts (one folder each, routes under /<kind>); the built-in ones:
 //
 //   /comswise/v1/…            comswise API           /comswise/storage/…   its presigned storage
 //   /add-calls/api/add-calls  add-calls              /callab/v1/calls      callab
