@@ -118,51 +118,41 @@ export function createEngine(options: EngineOptions): Engine {
   let stopped = false;
   let unsubscribe: (() => void) | null = null;
 
+  // What every part reads: the outbox, the time, the engine's logger.
+  const base = { outbox, clock, log };
   const health = createHealthMonitor({
-    outbox,
-    clock,
-    log,
+    ...base,
     tracker: createDestinationHealth({ budget, ...options.healthRules }),
     getDestination,
     isPaused: (name) => pausedDestinations.has(name),
-    ...(options.destinationNames ? { destinationNames: options.destinationNames } : {}),
-    ...(options.probe ? { probe: options.probe } : {}),
+    destinationNames: options.destinationNames,
+    probe: options.probe,
     onOnline: () => scheduler.schedule(),
   });
   const scheduler = createScheduler({
-    outbox,
-    clock,
-    log,
+    ...base,
     budget,
     getDestination,
     concurrency: () => concurrency,
-    ...(options.destinationConcurrency ? { destinationConcurrency: options.destinationConcurrency } : {}),
+    destinationConcurrency: options.destinationConcurrency,
     running,
     isPaused: () => paused,
     isDestinationPaused: (name) => pausedDestinations.has(name),
     isOnline: (name) => health.isOnline(name),
     startJob,
-    ...(options.diskSpace ? { diskSpace: options.diskSpace } : {}),
+    diskSpace: options.diskSpace,
   });
   const leases = createLeaseKeeper({
-    outbox,
-    clock,
-    log,
+    ...base,
     owner,
     leaseMs,
     running: () => running.keys(),
     onReclaimed: () => scheduler.schedule(),
   });
-  const results = createResultPoller({ outbox, clock, log, getDestination, ...options.resultPoll });
-  const hook = createDeliveredHook({
-    outbox,
-    log,
-    ...(options.onDelivered ? { onDelivered: options.onDelivered } : {}),
-  });
+  const results = createResultPoller({ ...base, getDestination, ...options.resultPoll });
+  const hook = createDeliveredHook({ outbox, log, onDelivered: options.onDelivered });
   const attempts = createAttemptRunner({
-    outbox,
-    clock,
-    log,
+    ...base,
     getDestination,
     policy: createRetryPolicy(options.retry),
     budget,
@@ -173,9 +163,9 @@ export function createEngine(options: EngineOptions): Engine {
     hook,
     results,
     stallTimeoutMs: options.stallTimeoutMs ?? 60_000,
-    ...(options.observer ? { observer: options.observer } : {}),
-    ...(options.recovery ? { recovery: options.recovery } : {}),
-    ...(options.onRecordingChanged ? { onRecordingChanged: options.onRecordingChanged } : {}),
+    observer: options.observer,
+    recovery: options.recovery,
+    onRecordingChanged: options.onRecordingChanged,
   });
 
   function startJob(id: string, live: boolean): boolean {
