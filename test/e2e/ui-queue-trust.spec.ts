@@ -151,7 +151,8 @@ test('a platform answering 503 for a minute is shown down, slowed, and delivered
     const health = page.locator('[data-testid="destination-health"][data-destination="comswise"]');
     await expect(health).toHaveAttribute('data-health', 'down', { timeout: 30_000 });
     console.log(`comswise shown down ${Date.now() - started} ms after the 503s began`);
-    await expect(page.getByTestId('topbar-health')).toContainText('comswise down');
+    // Issue 14: the top bar's status line words it "comswise is down since …" (was "comswise down").
+    await expect(page.getByTestId('status-line')).toContainText('comswise is down');
 
     await page.waitForTimeout(Math.max(0, 60_000 - (Date.now() - started)));
     const storm = (await sandboxRequests(request)).filter((r) => r.seq > before && r.kind === 'comswise');
