@@ -19,9 +19,10 @@ const keys = {
   reason: 'reason',
 } as const;
 
-/** The query part of a `#/queue?...` hash (empty for any other route). */
+/** The query part of a `#/queue?...` hash; null for any other route (no route at all is the queue). */
 function queryOf(hash: string): URLSearchParams | null {
   const route = hashWithoutToken(hash).replace(/^#\/?/, '');
+  if (route === '') return new URLSearchParams();
   if (!/^queue(\?|$)/.test(route)) return null;
   return new URLSearchParams(route.slice('queue'.length + 1));
 }

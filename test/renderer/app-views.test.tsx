@@ -130,7 +130,11 @@ describe('app views', () => {
   it('says what to do when the queue is empty', async () => {
     renderApp(createFakeHost({ jobs: [] }), '#/queue');
     expect(await screen.findByText('No recordings yet.')).toBeTruthy();
-    expect(screen.getByRole('link', { name: 'Open Settings' })).toBeTruthy();
+    // Issue 14: the fake host watches a folder, so the empty queue names it instead of sending the
+    // person to Settings to add one (was: a link "Open Settings").
+    expect((await screen.findByTestId('watching-note')).textContent).toContain('/recordings/comswise');
+    expect(screen.queryByText(/Add a watched folder/)).toBeNull();
+    expect(screen.getByRole('link', { name: 'See the folders on the dashboard' })).toBeTruthy();
   });
 
   it('review: fixes a job, saves and moves to the next one', async () => {
