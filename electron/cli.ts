@@ -13,7 +13,7 @@ import type { startSandbox } from './headless/sandbox/sandbox.js';
 // Every command imports what it needs when it runs (the build splits them into chunks), so
 // `--help`, `status` and `doctor` start without the engine, the UI host or the sandbox.
 const load = {
-  pino: () => import('pino'),
+  logger: () => import('./headless/cli-logger.js'),
   jobStates: () => import('../shared/job-states.js'),
   config: () => import('./core/config/load-config.js'),
   core: () => import('./core/create-core.js'),
@@ -54,7 +54,7 @@ Usage:
 
 Options:
   --data DIR      data folder (outbox, config); default ${defaultDataDir()}
-                  (--demo defaults to ./.callrelay-demo)
+                  (--demo defaults to ./callrelay-demo)
   --config FILE   config file; default DATA/config.json
   --host HOST     address to bind; anything but loopback requires --token
   --port N        port (0 picks a free one)
@@ -89,8 +89,9 @@ const options = {
 class UsageError extends Error {}
 
 async function createLogger(): Promise<Logger> {
-  const { default: pino } = await load.pino();
-  return pino({ level: process.env.LOG_LEVEL ?? 'info', base: undefined }, pino.destination(2)) as unknown as Logger;
+  const { createCliLogger } = await load.logger();
+  const { LOG_LEVEL: level, LOG_FORMAT: format } = process.env;
+  return createCliLogger({ level, format, tty: process.stderr.isTTY }) as unknown as Logger;
 }
 
 function parsePort(value: string | undefined, fallback: number, flag = '--port'): number {
@@ -165,7 +166,7 @@ function readToken(values: Record<string, string | boolean | string[] | undefine
 type Values = Record<string, string | boolean | string[] | undefined>;
 
 function serveDataDir(values: Values): string {
-  return path.resolve((values.data as string | undefined) ?? (values.demo ? '.callrelay-demo' : defaultDataDir()));
+  return path.resolve((values.data as string | undefined) ?? (values.demo ? 'callrelay-demo' : defaultDataDir()));
 }
 
 async function serve(values: Values): Promise<void> {
@@ -184,6 +185,7 @@ async function serve(values: Values): Promise<void> {
   const token = explicitToken ?? loadOrCreateToken(serveDataDir(values));
   let core: Core;
   let sandbox: Awaited<ReturnType<typeof startSandbox>> | null = null;
+  let demoLines: string[] = [];
 
   if (values.demo) {
     const dataDir = serveDataDir(values);
@@ -197,9 +199,12 @@ async function serve(values: Values): Promise<void> {
       logger,
       version: appVersion(),
     });
-    console.log(`Sandbox (emulated platforms): ${sandbox.url}`);
-    console.log(`Drop recordings into:         ${demo.recordings}`);
-    console.log(`  (calls for review:          ${demo.recordingsForReview})`);
+    // Printed after the sign-in URL: the app is what a person opens first.
+    demoLines = [
+      `Drop recordings into:         ${demo.recordings}`,
+      `  (calls for review:          ${demo.recordingsForReview})`,
+      `Sandbox (emulated platforms): ${sandbox.url}`,
+    ];
   } else {
     const dataDir = serveDataDir(values);
     core = createCore({ dataDir, configFile: values.config as string | undefined, logger, version: appVersion() });
@@ -243,6 +248,7 @@ async function serve(values: Values): Promise<void> {
   if (recovery.behind) console.error(`callrelay: WARNING: ${recovery.message}`);
   // The token rides in the fragment, which the browser never sends: it reaches no access log.
   console.log(`CallRelay is running:        ${hostServer.signInUrl}`);
+  for (const line of demoLines) console.log(line);
   if (metricsListener) console.log(`Metrics (loopback, no token): ${metricsListener.url}`);
   onSignals(async () => {
     await metricsListener?.close();

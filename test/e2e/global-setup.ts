@@ -24,7 +24,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /CallRelay is running:\s+(\S+)/.exec(output);
-      if (match?.[1]) {
+      // The demo's folder and sandbox lines come right after the sign-in URL.
+      if (match?.[1] && /Sandbox \(emulated platforms\):\s+\S+\n/.test(output)) {
         clearTimeout(timer);
         resolve(match[1]);
       }
@@ -43,6 +44,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.CALLRELAY_E2E_TOKEN = token;
   process.env.CALLRELAY_E2E_DATA = dataDir;
   process.env.CALLRELAY_E2E_SANDBOX = sandbox;
+  // What a person reads at start: the specs check that the app's address comes first.
+  process.env.CALLRELAY_E2E_STARTUP = output;
   return async () => {
     child.kill('SIGTERM');
     await new Promise((resolve) => {

@@ -107,6 +107,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', origin);
+    if (url.pathname === '/' && req.method === 'GET') {
+      // A person who opens the sandbox's address learns what it is and where to go instead.
+      return json(res, 200, {
+        sandbox: 'CallRelay sandbox: it plays the call-analytics platforms the demo delivers to.',
+        open: 'Open the "CallRelay is running" address that serve printed to use the app.',
+        platforms: [...new Set(routes.map((r) => r.kind))].map((kind) => ({
+          kind,
+          paths: routes.filter((r) => r.kind === kind).map((r) => r.prefix),
+        })),
+        inspect: { requests: '/__sandbox/requests', faults: '/__sandbox/faults' },
+      });
+    }
     if (url.pathname === '/__sandbox/requests' && req.method === 'GET') {
       return json(res, 200, { requests: log, calls: calls() });
     }

@@ -307,3 +307,13 @@ describe('sandbox: faults and inspection over HTTP', () => {
     }
   });
 });
+
+describe('sandbox: its own address', () => {
+  it('says what it is and where the app is, instead of "no route GET /" (issue 14)', async () => {
+    const { status, body } = await call('GET', '/');
+    expect(status).toBe(200);
+    expect(String(body.open)).toContain('CallRelay is running');
+    const kinds = (body.platforms as unknown as { kind: string }[]).map((p) => p.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['comswise', 'cx', 'tus']));
+  });
+});
