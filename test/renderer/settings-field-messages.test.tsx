@@ -172,21 +172,38 @@ describe('platform defaults as fields', () => {
     });
   });
 
-  it('edits a destination’s defaults as fields, not a JSON box, and saves the keys it kept', async () => {
+  it('edits cx’s defaults as fields from its spec, not a JSON box, and saves the keys cx does not name', async () => {
     const host = createFakeHost();
-    host.settings.destinations[1]!.defaults = { agentId: 'agent-7', call_group: 12, skillId: 'sk-1' };
+    const agent = '123e4567-e89b-12d3-a456-426614174000';
+    host.settings.destinations[1]!.defaults = { agentId: 'agent-7', call_group: 12, channel: 'call' };
     await renderSettings(host);
     fireEvent.click(screen.getByRole('button', { name: 'Edit destination cx' }));
     const form = screen.getByRole('form', { name: 'Edit cx' });
     expect(within(form).queryByLabelText(/JSON, optional/)).toBeNull();
     const group = within(form).getByRole('group', { name: 'Platform defaults' });
+    // Fields generated from cx's defaults schema: its enum is a list, its UUIDs say so.
+    const agentId = within(group).getByLabelText('Agent ID') as HTMLInputElement;
+    expect(agentId.value).toBe('agent-7');
+    const channel = within(group).getByLabelText('Channel') as HTMLSelectElement;
+    expect([...channel.options].map((o) => o.value)).toEqual(['', 'call', 'sms', 'whatsapp', 'webchat']);
+    expect(channel.value).toBe('call');
+    expect(within(group).getByLabelText('Skill ID')).toBeTruthy();
+    // A key cx does not name stays, as an other field.
     const names = within(group)
       .getAllByLabelText('Name on the platform')
       .map((i) => (i as HTMLInputElement).value);
-    expect(names).toEqual(expect.arrayContaining(['call_group']));
+    expect(names).toEqual(['call_group']);
+    // The stored agent id is not a UUID: Save shows why, by the field, and sends nothing.
+    fireEvent.click(within(form).getByRole('button', { name: 'Save destination' }));
+    expect(messageOf(agentId)?.text).toMatch(/Must be a UUID/);
+    expect(messageOf(agentId)?.besideField).toBe(true);
+    expect(host.calls.some((c) => c.channel === 'settings:update')).toBe(false);
+    fireEvent.change(agentId, { target: { value: agent } });
+    expect(messageOf(agentId)).toBeNull();
     fireEvent.click(within(group).getByRole('button', { name: 'Add a platform field' }));
-    const rows = within(group).getAllByLabelText('Name on the platform');
-    fireEvent.change(rows.at(-1)!, { target: { value: 'campaign' } });
+    fireEvent.change(within(group).getAllByLabelText('Name on the platform').at(-1)!, {
+      target: { value: 'campaign' },
+    });
     fireEvent.change(
       within(group)
         .getAllByLabelText(/^Value/)
@@ -200,6 +217,6 @@ describe('platform defaults as fields', () => {
         destinations: DestinationInput[];
       }
     ).destinations.find((d) => d.name === 'cx')!;
-    expect(sent.defaults).toEqual({ agentId: 'agent-7', call_group: 12, skillId: 'sk-1', campaign: 'spring' });
+    expect(sent.defaults).toEqual({ agentId: agent, channel: 'call', call_group: 12, campaign: 'spring' });
   });
 });

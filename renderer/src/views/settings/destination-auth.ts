@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ConnectionTest, DestinationView } from '../../../../shared/contract.js';
 import { DestinationConfig } from '../../../../shared/config.js';
 import type { DestinationKind } from '../../../../shared/model.js';
+import { kindSpec } from '../../../../shared/destinations/kinds.js';
 
 export interface AuthField {
   key: string;
@@ -15,9 +16,12 @@ export function optionFor(kind: DestinationKind) {
   return DestinationConfig.options.find((o) => o.shape.kind.value === kind) ?? DestinationConfig.options[0];
 }
 
-/** The kind's schema for its platform defaults: an object names the fields, a record leaves them open. */
+/**
+ * The kind's schema for its platform defaults (its spec in shared/destinations/): an object names
+ * the fields, a record (tus metadata) leaves them open.
+ */
 export function defaultsSchemaFor(kind: DestinationKind): z.ZodType {
-  return optionFor(kind).shape.defaults;
+  return kindSpec(kind)?.defaults ?? optionFor(kind).shape.defaults;
 }
 
 export function authFieldsFor(kind: DestinationKind): AuthField[] {
