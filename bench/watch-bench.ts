@@ -16,7 +16,7 @@ import { createSilentLogger } from '../electron/core/logger.js';
 import { createFolderWatcher } from '../electron/core/watch/folder-watcher.js';
 import { createIntake } from '../electron/core/watch/intake.js';
 import type { IntakePort } from '../electron/core/outbox/intake-port.js';
-import { createFakeDestination } from '../test/fixtures/audio/fake-destination.js';
+import { createFakeDestination } from '../test/fixtures/destinations/fake-destination.js';
 import { createMemoryPort } from '../test/fixtures/outbox/memory-port.js';
 import { makeWav, tinyWav } from '../test/fixtures/audio/wav.js';
 

@@ -3,7 +3,7 @@
 // a record the PBX writes 2 s after the file, a database that is down, and a file name crafted
 // to inject SQL. Last, the same through a real `callrelay serve` watching a folder, delivering to
 // the sandbox.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -15,10 +15,10 @@ import { describeRecording } from '../../electron/core/metadata/describe-recordi
 import { decideState } from '../../electron/core/watch/intake.js';
 import type { ChannelOutput } from '../../shared/contract.js';
 import type { CdrConfig } from '../../shared/config.js';
-import { createFakeDestination } from '../fixtures/audio/fake-destination.js';
+import { createFakeDestination } from '../fixtures/destinations/fake-destination.js';
 import { writeWav } from '../fixtures/audio/wav.js';
 import { mariadbMissing, startMariaDb, type TestMariaDb } from '../fixtures/mariadb.js';
-import { parseSignInUrl } from '../fixtures/serve-process.js';
+import { startServe, type ServeProcess } from '../fixtures/serve-process.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-cdr-'));
@@ -192,25 +192,11 @@ describe.skipIf(mariadbMissing !== null)('CDR from a real MariaDB', () => {
 
 describe.skipIf(mariadbMissing !== null)('CDR through callrelay serve', () => {
   let sandbox: Sandbox;
-  let serve: ChildProcess;
-  let url = '';
-  let token = '';
+  let serve: ServeProcess;
   let env: NodeJS.ProcessEnv = {};
   const configFile = path.join(tmp, 'serve', 'config.json');
   const up = path.join(tmp, 'serve', 'pbx');
   const down = path.join(tmp, 'serve', 'pbx-db-down');
-
-  async function call<T>(channel: string, input: unknown): Promise<T> {
-    // serve requires its token also on loopback; it prints it in the sign-in URL.
-    const res = await fetch(`${url}api/call/${channel}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify(input),
-    });
-    const envelope = (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
-    if (!envelope.ok) throw new Error(envelope.error?.message);
-    return envelope.value as T;
-  }
 
   beforeAll(async () => {
     sandbox = await startSandbox({ dataDir: path.join(tmp, 'sandbox'), resultDelayMs: 100 });
@@ -231,35 +217,11 @@ describe.skipIf(mariadbMissing !== null)('CDR through callrelay serve', () => {
       CDR_DSN: db.readerDsn,
       CDR_DOWN_DSN: `mysql://callrelay:x@127.0.0.1:${await closedPort()}/asteriskcdrdb`,
     };
-    serve = spawn(
-      process.execPath,
-      ['bin/callrelay.js', 'serve', '--config', configFile, '--data', path.join(tmp, 'serve', 'data'), '--port', '0'],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env },
-    );
-    let output = '';
-    const signInUrl = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 60_000);
-      serve.stdout!.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /CallRelay is running:\s+(\S+)/.exec(output);
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      });
-      serve.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      serve.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
-    });
-    ({ url, token } = parseSignInUrl(signInUrl));
+    serve = await startServe({ configFile, dataDir: path.join(tmp, 'serve', 'data'), env });
   }, 90_000);
 
   afterAll(async () => {
-    if (serve && serve.exitCode === null) {
-      const exited = new Promise((resolve) => serve.once('exit', resolve));
-      serve.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
-      if (serve.exitCode === null) serve.kill('SIGKILL');
-    }
+    await serve?.stop();
     await sandbox?.close();
   }, 30_000);
 
@@ -279,7 +241,7 @@ describe.skipIf(mariadbMissing !== null)('CDR through callrelay serve', () => {
       const deadline = Date.now() + 60_000;
       let page: ChannelOutput<'queue:list'> = { items: [], nextCursor: null, total: 0 };
       while (Date.now() < deadline) {
-        page = await call<ChannelOutput<'queue:list'>>('queue:list', {});
+        page = await serve.call<ChannelOutput<'queue:list'>>('queue:list', {});
         if (page.items.length === 2 && page.items.every((j) => j.state === 'done')) break;
         await new Promise((r) => setTimeout(r, 250));
       }
@@ -299,12 +261,12 @@ describe.skipIf(mariadbMissing !== null)('CDR through callrelay serve', () => {
       expect(plain).toMatchObject({ agent_id: 'agent-asha', metadata: { from: '+12125550199' } });
       expect(plain.metadata).not.toHaveProperty('disposition');
 
-      const detail = await call<ChannelOutput<'job:get'>>('job:get', {
+      const detail = await serve.call<ChannelOutput<'job:get'>>('job:get', {
         id: page.items.find((j) => j.fileName.startsWith('exten-'))!.id,
       });
       const created = detail.events.find((e) => e.type === 'created')!;
       expect(created.message).toMatch(/the CDR database 127\.0\.0\.1:\d+\/asteriskcdrdb could not be read/);
-      const withCdr = await call<ChannelOutput<'job:get'>>('job:get', {
+      const withCdr = await serve.call<ChannelOutput<'job:get'>>('job:get', {
         id: page.items.find((j) => j.fileName === '1709116200.301.wav')!.id,
       });
       expect(withCdr.call).toMatchObject({ customerName: 'Ada Lovelace', agentId: 'agent-asha' });

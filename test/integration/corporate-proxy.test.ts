@@ -109,7 +109,7 @@ describe.skipIf(!haveTinyproxy)('behind a real forward proxy (tinyproxy)', () =>
         const deadline = Date.now() + 90_000;
         let page: ChannelOutput<'queue:list'> = { items: [], nextCursor: null, total: 0 };
         while (Date.now() < deadline) {
-          page = (await serve.call<ChannelOutput<'queue:list'>>('queue:list', {})).value!;
+          page = await serve.call<ChannelOutput<'queue:list'>>('queue:list', {});
           if (page.items.length === destinationKinds.length && page.items.every((j) => j.state === 'done')) break;
           await new Promise((r) => setTimeout(r, 250));
         }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelOutput } from '../../shared/contract.js';
 import { startSandbox, type Sandbox } from '../../electron/headless/sandbox/sandbox.js';
 import { writeWav } from '../fixtures/audio/wav.js';
-import { pollUntil, startServe, type ServeProcess } from '../fixtures/serve/serve-process.js';
+import { pollUntil, startServe, type ServeProcess } from '../fixtures/serve-process.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-hostile-'));
 const inbox = path.join(tmp, 'inbox');

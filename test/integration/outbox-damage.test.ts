@@ -13,7 +13,7 @@ import type { ChannelOutput } from '../../shared/contract.js';
 import { inspectOutbox } from '../../electron/core/outbox/outbox-inspection.js';
 import { startSandbox, type Sandbox } from '../../electron/headless/sandbox/sandbox.js';
 import { writeWav } from '../fixtures/audio/wav.js';
-import { pollUntil, runCli, startServe, type ServeProcess } from '../fixtures/serve/serve-process.js';
+import { pollUntil, runCli, startServe, type ServeProcess } from '../fixtures/serve-process.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-outbox-damage-'));
 const dataDir = path.join(tmp, 'data');

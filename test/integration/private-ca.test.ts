@@ -223,7 +223,7 @@ describe.skipIf(!haveTools)('a platform behind a private CA', () => {
         const deadline = Date.now() + 60_000;
         let page: ChannelOutput<'queue:list'> = { items: [], nextCursor: null, total: 0 };
         while (Date.now() < deadline) {
-          page = (await serve.call<ChannelOutput<'queue:list'>>('queue:list', {})).value!;
+          page = await serve.call<ChannelOutput<'queue:list'>>('queue:list', {});
           if (page.items.length === 1 && page.items[0]!.state === 'done') break;
           await new Promise((r) => setTimeout(r, 250));
         }

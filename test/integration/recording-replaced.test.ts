@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelOutput } from '../../shared/contract.js';
 import { startSandbox, type Sandbox } from '../../electron/headless/sandbox/sandbox.js';
 import { makeWav } from '../fixtures/audio/wav.js';
-import { pollUntil, startServe, type ServeProcess } from '../fixtures/serve/serve-process.js';
+import { pollUntil, startServe, type ServeProcess } from '../fixtures/serve-process.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-replaced-'));
 const KINDS = ['comswise', 'add-calls', 'tus'] as const;

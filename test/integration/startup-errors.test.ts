@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../electron/headless/sandbox/sandbox.js';
-import { runCli, startServe } from '../fixtures/serve/serve-process.js';
+import { runCli, startServe } from '../fixtures/serve-process.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-startup-'));
 const configFile = path.join(tmp, 'config.json');

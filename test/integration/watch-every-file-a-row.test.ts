@@ -12,7 +12,7 @@ import { systemClock } from '../../electron/core/clock.js';
 import { createSilentLogger } from '../../electron/core/logger.js';
 import { openOutbox, type Outbox } from '../../electron/core/outbox/outbox.js';
 import { createIntake, type Intake } from '../../electron/core/watch/intake.js';
-import { createFakeDestination } from '../fixtures/audio/fake-destination.js';
+import { createFakeDestination } from '../fixtures/destinations/fake-destination.js';
 import { makeWav } from '../fixtures/audio/wav.js';
 
 let base = '';

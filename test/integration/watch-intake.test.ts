@@ -9,7 +9,7 @@ import { FolderConfig, type FolderConfig as FolderConfigType } from '../../share
 import { systemClock } from '../../electron/core/clock.js';
 import { createSilentLogger } from '../../electron/core/logger.js';
 import { createIntake, type Intake, type IntakeEvent } from '../../electron/core/watch/intake.js';
-import { createFakeDestination } from '../fixtures/audio/fake-destination.js';
+import { createFakeDestination } from '../fixtures/destinations/fake-destination.js';
 import { createMemoryPort } from '../fixtures/outbox/memory-port.js';
 import { makeWav, tinyWav } from '../fixtures/audio/wav.js';
 

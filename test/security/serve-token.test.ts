@@ -30,7 +30,7 @@ describe('the serve token', () => {
         body: '{}',
       });
       expect(denied.status).toBe(401);
-      expect((await first.call('queue:stats')).ok).toBe(true);
+      expect((await first.envelope('queue:stats')).ok).toBe(true);
     } finally {
       await first.stop();
     }
@@ -59,7 +59,7 @@ describe('the serve token', () => {
     try {
       expect(serve.token).toBe('an-explicit-token-of-enough-length');
       expect(fs.existsSync(path.join(data, 'serve-token'))).toBe(false);
-      expect((await serve.call('queue:stats')).ok).toBe(true);
+      expect((await serve.envelope('queue:stats')).ok).toBe(true);
     } finally {
       await serve.stop();
     }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createMetadataHandlers } from '../../../electron/core/api/metadata-handlers.js';
 import { createEnrichmentRegistry } from '../../../electron/core/metadata/call-enrichment.js';
 import { createContractDispatcher, type ContractHandlers } from '../../../shared/contract-host.js';
-import { createFakeDestination } from '../../fixtures/audio/fake-destination.js';
+import { createFakeDestination } from '../../fixtures/destinations/fake-destination.js';
 
 const destinations = { cx: createFakeDestination('cx', ['agentId', 'customerPhone', 'customerName', 'callId']) };
 const handlers = createMetadataHandlers({ getDestination: (n) => destinations[n as keyof typeof destinations] });

@@ -13,7 +13,7 @@ import {
 } from '../../../electron/core/metadata/describe-recording.js';
 import { decideState } from '../../../electron/core/watch/intake.js';
 import type { AgentDirectoryConfig } from '../../../shared/config.js';
-import { createFakeDestination } from '../../fixtures/audio/fake-destination.js';
+import { createFakeDestination } from '../../fixtures/destinations/fake-destination.js';
 import { makeWav } from '../../fixtures/audio/wav.js';
 
 let dir: string;

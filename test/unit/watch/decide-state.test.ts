@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Destination } from '../../../electron/core/destinations/destination.js';
 import type { RecordingDescription } from '../../../electron/core/metadata/describe-recording.js';
 import { decideState, inProgress, withLiveStatus } from '../../../electron/core/watch/decide-state.js';
-import { createFakeDestination } from '../../fixtures/audio/fake-destination.js';
+import { createFakeDestination } from '../../fixtures/destinations/fake-destination.js';
 
 function described(extra: Partial<RecordingDescription> = {}): RecordingDescription {
   return {
