@@ -1,22 +1,13 @@
 // Every file seen is a row: duplicates, empty files, send anyway, a retry that re-read its
 // recording, send as it is, and failures grouped by reason without the file name.
-import { afterEach, describe, expect, it } from 'vitest';
-import { createSilentLogger } from '../../../electron/core/logger.js';
-import { openOutbox, type Outbox } from '../../../electron/core/outbox/outbox.js';
+import { describe, expect, it } from 'vitest';
 import { enqueueInput, fakeRecording } from '../../fixtures/engine/recordings.js';
+import { memoryOutbox } from '../../fixtures/outbox/memory-outbox.js';
 
 let now = 1_700_000_000_000;
 const clock = { now: () => now };
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
 
-function memory(): Outbox {
-  const outbox = openOutbox({ file: ':memory:', clock, logger: createSilentLogger() });
-  cleanups.push(() => outbox.close());
-  return outbox;
-}
+const memory = () => memoryOutbox(clock);
 
 const EMPTY_SHA = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 

@@ -4,8 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LeaseLostError } from '../../../electron/core/delivery-errors.js';
 import { createSilentLogger } from '../../../electron/core/logger.js';
 import { provisionalSha256, type LiveJobInput } from '../../../electron/core/outbox/intake-port.js';
-import { LIVE_STOPPED_STEP, openOutbox, type Outbox } from '../../../electron/core/outbox/outbox.js';
+import { LIVE_STOPPED_STEP, openOutbox } from '../../../electron/core/outbox/outbox.js';
 import { enqueueInput, fakeRecording, makeTempDir } from '../../fixtures/engine/recordings.js';
+import { leaseFor, memoryOutbox } from '../../fixtures/outbox/memory-outbox.js';
 
 let now = 1_700_000_000_000;
 const clock = { now: () => now };
@@ -15,13 +16,9 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-function memory(): Outbox {
-  const outbox = openOutbox({ file: ':memory:', clock, logger });
-  cleanups.push(() => outbox.close());
-  return outbox;
-}
+const memory = () => memoryOutbox(clock);
 
-const lease = (id = 'lease-1', expiresAt = now + 60_000) => ({ leaseId: id, owner: 'host/1/abc', expiresAt });
+const lease = leaseFor(clock);
 
 function liveInput(n: number, extra: Partial<LiveJobInput> = {}): LiveJobInput {
   const rec = fakeRecording(n);

@@ -1,11 +1,11 @@
 // The outbox's state changes are guarded by job-states.ts itself, not by a copy of it: a
 // transition that is not in the table is refused by the outbox's own writes.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSilentLogger } from '../../../electron/core/logger.js';
 import { transitions } from '../../../electron/core/outbox/job-states.js';
-import { openOutbox, type LeaseOutcome, type Outbox } from '../../../electron/core/outbox/outbox.js';
+import type { LeaseOutcome } from '../../../electron/core/outbox/outbox.js';
 import type { JobState } from '../../../shared/model.js';
 import { enqueueInput, fakeRecording } from '../../fixtures/engine/recordings.js';
+import { leaseFor, memoryOutbox } from '../../fixtures/outbox/memory-outbox.js';
 
 const now = 1_700_000_000_000;
 const clock = { now: () => now };
@@ -14,13 +14,9 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-function memory(): Outbox {
-  const outbox = openOutbox({ file: ':memory:', clock, logger: createSilentLogger() });
-  cleanups.push(() => outbox.close());
-  return outbox;
-}
+const memory = () => memoryOutbox(clock);
 
-const lease = { leaseId: 'lease-1', owner: 'host/1/abc', expiresAt: now + 60_000 };
+const lease = leaseFor(clock)();
 
 describe('transition guards', () => {
   it('refuses a lease holder moving a running job to a state the table does not list', () => {
