@@ -13,6 +13,7 @@ import { createSilentLogger } from '../electron/core/logger.js';
 import { openOutbox } from '../electron/core/outbox/outbox.js';
 import { input } from './outbox-fixtures.js';
 import { buildCli } from '../scripts/build-cli.mjs';
+import { median } from './measure.js';
 
 const jobsArg = process.argv.find((a) => a.startsWith('--jobs='));
 const TOTAL = Number(jobsArg?.slice('--jobs='.length) ?? 100_000);
@@ -32,7 +33,6 @@ function timeRuns(args: string[]): number[] {
   return samples.sort((a, b) => a - b);
 }
 
-const median = (s: number[]) => s[Math.floor(s.length / 2)] ?? NaN;
 const p90 = (s: number[]) => s[Math.ceil(s.length * 0.9) - 1] ?? NaN;
 
 function main(): void {

@@ -1,35 +1,27 @@
-// Shared by the outbox benches: the generated jobs, the state mix of a long-running station, and
+// Shared by the outbox benches: the generated jobs (from the tests' recording builder), the state mix of a long-running station, and
 // the timing helpers, so every bench measures the same kind of outbox the same way.
-import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { EnqueueInput } from '../electron/core/outbox/intake-port.js';
+import { enqueueInput, fakeRecording, sha256Of } from '../test/fixtures/engine/recordings.js';
 
 export function input(n: number, prefix = 'job'): EnqueueInput {
-  const sha256 = createHash('sha256').update(`${prefix}-${n}`).digest('hex');
-  return {
-    recording: {
-      path: `/recordings/folder-${n % 5}/${prefix}-${n}.wav`,
-      fileName: `${prefix}-${n}.wav`,
-      sizeBytes: 100_000 + n,
-      mtimeMs: 1_700_000_000_000 + n,
-      sha256,
-      contentType: 'audio/wav',
-      durationSec: 60,
-      channels: 1,
-      sampleRate: 8000,
-      codec: 'pcm',
+  const fileName = `${prefix}-${n}.wav`;
+  const folder = `/recordings/folder-${n % 5}`;
+  const sha256 = sha256Of(`${prefix}-${n}`);
+  const recording = fakeRecording(n, { path: `${folder}/${fileName}`, fileName, sizeBytes: 100_000 + n, sha256 });
+  return enqueueInput(
+    { ...recording, durationSec: 60 },
+    {
+      call: {
+        callId: `cr-${sha256.slice(0, 24)}`,
+        from: `+1555${String(n).padStart(7, '0')}`,
+        to: '+15550009999',
+        startTime: new Date(Date.UTC(2025, 0, 1) + n * 60_000).toISOString(),
+      },
+      destination: `dest-${n % 3}`,
+      folder,
     },
-    call: {
-      callId: `cr-${sha256.slice(0, 24)}`,
-      from: `+1555${String(n).padStart(7, '0')}`,
-      to: '+15550009999',
-      startTime: new Date(Date.UTC(2025, 0, 1) + n * 60_000).toISOString(),
-    },
-    destination: `dest-${n % 3}`,
-    folder: `/recordings/folder-${n % 5}`,
-    state: 'queued',
-    reviewIssues: [],
-  };
+  );
 }
 
 export function stats(samples: number[]) {

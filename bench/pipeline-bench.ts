@@ -19,6 +19,7 @@ import { promisify } from 'node:util';
 import type { DestinationConfig } from '../shared/config.js';
 import type { SandboxRequest } from '../electron/headless/sandbox/exchange.js';
 import { wavHeader } from '../test/fixtures/audio/wav.js';
+import { median, pool } from './measure.js';
 
 const run = promisify(execFile);
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? null;
@@ -37,12 +38,6 @@ const CONCURRENCY = 4;
 const TOKEN = crypto.randomBytes(24).toString('hex');
 const root = path.resolve(import.meta.dirname, '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-pipeline-bench-'));
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -246,15 +241,6 @@ async function curlDeliver(
     recordingUrl: target.fileKey,
   };
   await curl([...auth, ...json, '-d', JSON.stringify(call), '-o', '/dev/null', `${comswise.baseUrl}/calls/create`]);
-}
-
-async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
 }
 
 /**

@@ -10,22 +10,19 @@
 // Figures (1 GiB, 3 rounds, 2 shared cores at load average ~14, so noisy): proxied/direct
 // throughput CallRelay 1.06 best / 1.25 median, curl 0.59 / 0.72; CallRelay via proxy 1.99× curl
 // via proxy (best).
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import type { DestinationConfig } from '../shared/config.js';
 import type { RecordingInfo } from '../shared/model.js';
 import { createDestination } from '../electron/core/destinations/create-destination.js';
-import type { DeliveryContext, StepStore } from '../electron/core/destinations/destination.js';
-import { openThrottledBody } from '../electron/core/engine/throttled-body.js';
-import { createTokenBucket } from '../electron/core/engine/token-bucket.js';
 import { createNetwork } from '../electron/core/http/network.js';
 import { systemClock } from '../electron/core/clock.js';
 import { createSilentLogger } from '../electron/core/logger.js';
 import { startTinyproxy } from '../test/fixtures/tinyproxy.js';
+import { benchContext, startSandboxChild, stepsWith } from './bench-delivery.js';
+import { median } from './measure.js';
 
 const run = promisify(execFile);
 const quick = process.argv.includes('--quick');
@@ -35,65 +32,8 @@ const SIZE = quick ? 256 * MiB : 1024 * MiB;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-proxy-bench-'));
 const shm = fs.existsSync('/dev/shm') ? fs.mkdtempSync('/dev/shm/callrelay-proxy-bench-') : null;
 
-async function startChildSandbox(): Promise<{ configs: DestinationConfig[]; stop(): void }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(import.meta.dirname, 'upload-sandbox-child.ts'), path.join(shm ?? tmp, 'sandbox')],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`sandbox exited early (${code})`)));
-  });
-  return { ...(JSON.parse(line) as { configs: DestinationConfig[] }), stop: () => child.kill('SIGTERM') };
-}
-
-const unlimited = createTokenBucket({ config: { defaultBytesPerSec: null, schedule: [] }, clock: systemClock });
-
-function context(recording: RecordingInfo, steps: StepStore): DeliveryContext {
-  return {
-    job: {
-      id: recording.fileName,
-      destination: 'bench',
-      recording,
-      call: { callId: `bench-${recording.fileName}`, startTime: '2025-01-01T00:00:00Z', groupingId: 'bench' },
-    },
-    steps,
-    signal: new AbortController().signal,
-    log: createSilentLogger(),
-    now: () => Date.now(),
-    // The engine's own body, as the app sends it: bucket (unlimited here) and stall watchdog.
-    openBody: (start = 0) =>
-      openThrottledBody({
-        path: recording.path,
-        start,
-        bucket: unlimited,
-        clock: systemClock,
-        signal: new AbortController().signal,
-        stallTimeoutMs: 60_000,
-        onBytes: () => {},
-        onStall: () => {},
-      }),
-  };
-}
-
-function stepsWith(entries: Record<string, unknown>): StepStore {
-  const data = new Map(Object.entries(entries));
-  return {
-    get: <T>(s: string) => data.get(s) as T | undefined,
-    commit: (s, v) => void data.set(s, v),
-    clear: (s) => void data.delete(s),
-  };
-}
-
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
 async function main(): Promise<void> {
-  const sandbox = await startChildSandbox();
+  const sandbox = await startSandboxChild(path.join(shm ?? tmp, 'sandbox'));
   const proxy = await startTinyproxy();
   const comswise = sandbox.configs.find((c) => c.kind === 'comswise')!;
   const token = (comswise.auth as { token: string }).token;
@@ -135,7 +75,7 @@ async function main(): Promise<void> {
       'create-call': { remoteId: 'bench', status: null },
     });
     const t = performance.now();
-    await dest.deliver(context(recording, steps));
+    await dest.deliver(benchContext(recording, steps));
     return performance.now() - t;
   }
   async function curl(viaProxy: boolean): Promise<number> {

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chromium } from '@playwright/test';
 import { Config } from '../shared/config.js';
 import { createCore } from '../electron/core/create-core.js';
@@ -17,6 +17,7 @@ import { openOutbox } from '../electron/core/outbox/outbox.js';
 import type { EnqueueInput } from '../electron/core/outbox/intake-port.js';
 import { startHttpHost } from '../electron/headless/serve/http-host.js';
 import { chromiumLaunchOptions } from '../test/fixtures/chromium.js';
+import { enqueueInput, fakeRecording, sha256Of } from '../test/fixtures/engine/recordings.js';
 
 const jobCount = Number(process.argv[2] ?? 100_000);
 const staticDir = path.resolve('dist/renderer');
@@ -32,33 +33,29 @@ function seed(dataDir: string) {
   for (let from = 0; from < jobCount; from += 5000) {
     const batch: EnqueueInput[] = [];
     for (let i = from; i < Math.min(jobCount, from + 5000); i++) {
-      const sha256 = createHash('sha256').update(`bench-${i}`).digest('hex');
       const fileName = `bench-${String(i).padStart(6, '0')}.wav`;
-      batch.push({
-        recording: {
-          path: `/bench/${fileName}`,
-          fileName,
-          sizeBytes: 100_000 + i,
-          mtimeMs: base + i * 1000,
-          sha256,
-          contentType: 'audio/wav',
-          durationSec: 30,
-          channels: 1,
-          sampleRate: 8000,
-          codec: 'pcm',
-        },
-        call: {
-          callId: `bench-${i}`,
-          from: '+15550001111',
-          to: '+15550002222',
-          startTime: new Date(base + i * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-        },
-        // needs-review: the engine leaves these alone, so the bench measures the UI, not deliveries.
-        destination: 'bench',
-        folder: null,
-        state: 'needs-review',
-        reviewIssues: [{ field: 'customerName', message: 'bench' }],
+      const recording = fakeRecording(i, {
+        path: `/bench/${fileName}`,
+        fileName,
+        sizeBytes: 100_000 + i,
+        mtimeMs: base + i * 1000,
+        sha256: sha256Of(`bench-${i}`),
       });
+      batch.push(
+        enqueueInput(recording, {
+          call: {
+            callId: `bench-${i}`,
+            from: '+15550001111',
+            to: '+15550002222',
+            startTime: new Date(base + i * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          },
+          // needs-review: the engine leaves these alone, so the bench measures the UI, not deliveries.
+          destination: 'bench',
+          folder: null,
+          state: 'needs-review',
+          reviewIssues: [{ field: 'customerName', message: 'bench' }],
+        }),
+      );
     }
     outbox.enqueueMany(batch);
   }

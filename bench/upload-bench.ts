@@ -16,21 +16,19 @@
 //   peak RSS 146–154 MB for the 1 GiB file; 165–200 MB for 500 × 5 MB at c4, where this process
 //   alone already sits at 150–165 MB (curl's rounds); 500 × 5 MB ratios 1.01–1.47.
 //   Before the engine body lent its buffers (fresh 1 MiB per read): 0.78 / 0.77, 0.96–0.99 s/GiB.
-import { spawn, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import type { DestinationConfig } from '../shared/config.js';
 import type { RecordingInfo } from '../shared/model.js';
 import { createDestination } from '../electron/core/destinations/create-destination.js';
-import type { DeliveryContext, StepStore } from '../electron/core/destinations/destination.js';
-import { openThrottledBody } from '../electron/core/engine/throttled-body.js';
-import { createTokenBucket } from '../electron/core/engine/token-bucket.js';
 import { systemClock } from '../electron/core/clock.js';
 import { createSilentLogger } from '../electron/core/logger.js';
+import { benchContext, engineBody, startSandboxChild, stepsWith } from './bench-delivery.js';
+import { median, pool } from './measure.js';
 
 const run = promisify(execFile);
 const quick = process.argv.includes('--quick');
@@ -60,22 +58,6 @@ const resetPeak = () => {
   peak = process.memoryUsage().rss;
 };
 
-async function startChildSandbox(): Promise<{ url: string; configs: DestinationConfig[]; stop(): void }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(import.meta.dirname, 'upload-sandbox-child.ts'), dataDir],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`sandbox exited early (${code})`)));
-  });
-  const info = JSON.parse(line) as { url: string; configs: DestinationConfig[] };
-  return { ...info, stop: () => child.kill('SIGTERM') };
-}
-
 function sparse(file: string, size: number): void {
   fs.writeFileSync(file, '');
   fs.truncateSync(file, size);
@@ -103,66 +85,14 @@ function recordingOf(file: string, size: number, sha256: string): RecordingInfo 
   };
 }
 
-function stepsWith(entries: Record<string, unknown>): StepStore {
-  const data = new Map(Object.entries(entries));
-  return {
-    get: <T>(s: string) => data.get(s) as T | undefined,
-    commit: (s, v) => void data.set(s, v),
-    clear: (s) => void data.delete(s),
-  };
-}
-
 type BodyKind = 'file' | 'engine';
-// The engine's own body (token bucket unlimited, stall watchdog on), as the app sends it.
-const unlimited = createTokenBucket({ config: { defaultBytesPerSec: null, schedule: [] }, clock: systemClock });
-
-function openBody(recording: RecordingInfo, kind: BodyKind, start: number) {
+function openBody(recording: RecordingInfo, kind: BodyKind, start: number): Readable {
   if (kind === 'file') return fs.createReadStream(recording.path, { start, highWaterMark: READ_CHUNK });
-  return openThrottledBody({
-    path: recording.path,
-    start,
-    bucket: unlimited,
-    clock: systemClock,
-    signal: new AbortController().signal,
-    stallTimeoutMs: 60_000,
-    onBytes: () => {},
-    onStall: () => {},
-  });
-}
-
-function context(recording: RecordingInfo, steps: StepStore, body: BodyKind): DeliveryContext {
-  return {
-    job: {
-      id: recording.fileName,
-      destination: 'bench',
-      recording,
-      call: { callId: `bench-${recording.fileName}`, startTime: '2025-01-01T00:00:00Z', groupingId: 'bench' },
-    },
-    steps,
-    signal: new AbortController().signal,
-    log: createSilentLogger(),
-    now: () => Date.now(),
-    openBody: (start = 0) => openBody(recording, body, start),
-  };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
+  return engineBody(recording.path, start);
 }
 
 async function main(): Promise<void> {
-  const sandbox = await startChildSandbox();
+  const sandbox = await startSandboxChild(dataDir);
   const comswise = sandbox.configs.find((c) => c.kind === 'comswise')!;
   const tus = sandbox.configs.find((c) => c.kind === 'tus')!;
   const token = (comswise.auth as { token: string }).token;
@@ -219,13 +149,13 @@ async function main(): Promise<void> {
       'create-call': { remoteId: 'bench', status: null },
     });
     const t = performance.now();
-    await comswiseDest.deliver(context(rec, steps, body));
+    await comswiseDest.deliver(benchContext(rec, steps, (start) => openBody(rec, body, start)));
     return performance.now() - t;
   }
   async function tusOurs(rec: RecordingInfo, body: BodyKind): Promise<number> {
     const steps = stepsWith({ 'tus-upload': { uploadUrl: await tusUpload(rec.sizeBytes) } });
     const t = performance.now();
-    await tusDest.deliver(context(rec, steps, body));
+    await tusDest.deliver(benchContext(rec, steps, (start) => openBody(rec, body, start)));
     return performance.now() - t;
   }
 
