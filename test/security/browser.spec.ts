@@ -91,8 +91,8 @@ test('signed in from the printed URL, the UI works end to end with its event str
 test('a page on a second local origin cannot change or read anything, signed-in cookie or not', async ({ page }) => {
   await page.goto(site.serve.signInUrl);
   await expect(page.getByRole('searchbox', { name: 'Search' })).toBeVisible();
-  const before = await site.serve.call<SettingsView>('settings:get');
-  const stats = await site.serve.call<{ paused: boolean }>('queue:stats');
+  const before = await site.serve.envelope<SettingsView>('settings:get');
+  const stats = await site.serve.envelope<{ paused: boolean }>('queue:stats');
 
   const evil = await page.context().newPage();
   await evil.goto(attackerUrl);
@@ -109,12 +109,12 @@ test('a page on a second local origin cannot change or read anything, signed-in 
     return { leaked: w.leaked ?? null, streamOpened: !!w.streamOpened, streamRead: !!w.streamRead, results: w.results };
   });
 
-  const after = await site.serve.call<SettingsView>('settings:get');
+  const after = await site.serve.envelope<SettingsView>('settings:get');
   const changed = JSON.stringify(after.value) !== JSON.stringify(before.value);
   tally.record('no-cors text/plain and form POSTs of settings:update, and a text/plain form', changed);
   tally.record('a cross-origin read of settings:get', seen.leaked !== null && seen.leaked.includes('destinations'));
   tally.record('an EventSource with credentials from another origin', seen.streamOpened || seen.streamRead);
-  const statsAfter = await site.serve.call<{ paused: boolean }>('queue:stats');
+  const statsAfter = await site.serve.envelope<{ paused: boolean }>('queue:stats');
   tally.record('a no-cors engine:pause', statsAfter.value!.paused !== stats.value!.paused);
 
   expect(after.value).toEqual(before.value);

@@ -39,7 +39,7 @@ const hostOf = () => new URL(site.serve.url).host;
 const bearer = () => `Bearer ${site.serve.token}`;
 
 async function baseUrl(): Promise<string> {
-  const view = await site.serve.call<SettingsView>('settings:get');
+  const view = await site.serve.envelope<SettingsView>('settings:get');
   return view.value!.destinations[0]!.baseUrl;
 }
 
@@ -275,14 +275,14 @@ describe('requests a web page or another local user can make', () => {
     tally.record('an unknown channel', /"ok":true/.test(unknown.body));
     expect.soft(/"ok":false/.test(unknown.body)).toBe(true);
 
-    const before = await site.serve.call<SettingsView>('settings:get');
+    const before = await site.serve.envelope<SettingsView>('settings:get');
     const poisoned = await raw(site.serve.url, {
       method: 'POST',
       path: '/api/call/settings:update',
       headers,
       body: '{"__proto__":{"awaitingSecrets":true,"baseUrl":"http://evil.example/"},"concurrency":{"global":9,"perDestination":3}}',
     });
-    const after = await site.serve.call<SettingsView>('settings:get');
+    const after = await site.serve.envelope<SettingsView>('settings:get');
     const through = poisoned.status === 200 || JSON.stringify(after.value) !== JSON.stringify(before.value);
     tally.record('a __proto__ body', through);
     expect.soft(poisoned.status).toBe(400);
@@ -305,7 +305,7 @@ describe('requests a web page or another local user can make', () => {
       expect.soft(status, `${label}: ${reply.slice(0, 80)}`).toBeGreaterThanOrEqual(400);
     }
     expect.soft(site.serve.child.exitCode).toBeNull();
-    expect.soft((await site.serve.call('queue:stats')).ok).toBe(true);
+    expect.soft((await site.serve.envelope('queue:stats')).ok).toBe(true);
   });
 });
 
@@ -313,7 +313,7 @@ describe('a secret belongs to the origin it was entered for', () => {
   it('moving the destination elsewhere (with the token) sends the attacker nothing, and the form tells why', async () => {
     const before = attacker.requests.length;
     // A draft test against another address never gets the stored token.
-    const test = await site.serve.call('destination:test', {
+    const test = await site.serve.envelope('destination:test', {
       name: 'main',
       draft: { name: 'main', kind: 'comswise', baseUrl: attacker.url, auth: {} },
     });
@@ -324,7 +324,7 @@ describe('a secret belongs to the origin it was entered for', () => {
     expect.soft(test.ok).toBe(false);
     expect.soft(test.error?.message).toMatch(/enter the token again for it/);
 
-    const moved = await site.serve.call<SettingsView>('settings:update', JSON.parse(hijack()));
+    const moved = await site.serve.envelope<SettingsView>('settings:update', JSON.parse(hijack()));
     expect.soft(moved.ok).toBe(true);
     expect.soft(moved.value!.destinations[0]).toMatchObject({
       baseUrl: attacker.url,
@@ -332,13 +332,13 @@ describe('a secret belongs to the origin it was entered for', () => {
       auth: { token: { set: false } },
     });
     expect.soft(fs.readFileSync(site.configFile, 'utf8')).not.toContain(site.comswiseToken);
-    const saved = await site.serve.call('destination:test', { name: 'main' });
+    const saved = await site.serve.envelope('destination:test', { name: 'main' });
     expect.soft(saved.error?.message).toMatch(/enter the token again for the new address/);
 
     writeWav(path.join(site.recordings, 'after-the-move.wav'), { seconds: 1, frequency: 610 });
     await waitFor(
       async () => {
-        const list = await site.serve.call<{ items: { fileName: string; state: string }[] }>('queue:list', {});
+        const list = await site.serve.envelope<{ items: { fileName: string; state: string }[] }>('queue:list', {});
         return list.value!.items.some((i) => i.fileName === 'after-the-move.wav');
       },
       'the recording to be queued',
@@ -347,12 +347,15 @@ describe('a secret belongs to the origin it was entered for', () => {
     );
     // Give the engine time in which it would have sent it.
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    const list = await site.serve.call<{ items: { id: string; fileName: string; state: string }[] }>('queue:list', {});
+    const list = await site.serve.envelope<{ items: { id: string; fileName: string; state: string }[] }>(
+      'queue:list',
+      {},
+    );
     const job = list.value!.items.find((i) => i.fileName === 'after-the-move.wav') as unknown as {
       id: string;
       state: string;
     };
-    const detail = await site.serve.call('job:get', { id: job.id });
+    const detail = await site.serve.envelope('job:get', { id: job.id });
     expect.soft(job.state, JSON.stringify(detail).slice(0, 1500)).toBe('queued');
     const leaked = attacker.requests
       .slice(before)

@@ -24,14 +24,14 @@ afterAll(async () => {
 async function jobOf(fileName: string, states: string[]): Promise<Item & { reason: string }> {
   const item = await waitFor(
     async (): Promise<Item | undefined> => {
-      const list = await site.serve.call<{ items: Item[] }>('queue:list', { limit: 1000 });
+      const list = await site.serve.envelope<{ items: Item[] }>('queue:list', { limit: 1000 });
       return list.value!.items.find((i) => i.fileName === fileName && states.includes(i.state));
     },
     `${fileName} in ${states.join('/')}`,
     45_000,
     200,
   );
-  const detail = await site.serve.call<{ lastError: string | null; events: { message: string }[] }>('job:get', {
+  const detail = await site.serve.envelope<{ lastError: string | null; events: { message: string }[] }>('job:get', {
     id: item!.id,
   });
   return { ...item!, reason: JSON.stringify(detail.value) };
@@ -60,7 +60,7 @@ describe('a symlink in a watched folder', () => {
       expect(job.reason).not.toContain(site.comswiseToken);
     }
     // Never read: no hash of the target's content reached the outbox.
-    const detail = await site.serve.call('queue:list', { limit: 1000 });
+    const detail = await site.serve.envelope('queue:list', { limit: 1000 });
     expect(JSON.stringify(detail)).not.toContain(site.comswiseToken);
     expect(uploadsOf('linked-out.wav')).toBe(0);
   }, 90_000);
@@ -72,9 +72,9 @@ describe('a symlink in a watched folder', () => {
     fs.symlinkSync(path.join(inner, 'kept.wav'), path.join(site.recordings, 'linked-in.wav'));
     expect((await jobOf('linked-in.wav', ['done'])).state).toBe('done');
 
-    const view = await site.serve.call<SettingsView>('settings:get');
+    const view = await site.serve.envelope<SettingsView>('settings:get');
     const folders = view.value!.folders.map((f) => ({ ...f, followSymlinks: true }));
-    expect((await site.serve.call('settings:update', { folders })).ok).toBe(true);
+    expect((await site.serve.envelope('settings:update', { folders })).ok).toBe(true);
     const allowed = path.join(site.dir, 'elsewhere', 'allowed.wav');
     writeWav(allowed, { seconds: 1, frequency: 930 });
     fs.symlinkSync(allowed, path.join(site.recordings, 'linked-allowed.wav'));
