@@ -1,12 +1,13 @@
 // A managed policy the way a site server gets one: `callrelay serve` started with
 // CALLRELAY_POLICY_FILE beside the person's own config, read and changed through the HTTP
 // contract, and the policy file edited on disk while it runs.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SettingsView } from '../../shared/contract.js';
+import { startServe, type ServeProcess } from '../fixtures/serve-process.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-policy-'));
@@ -14,9 +15,7 @@ const policyFile = path.join(tmp, 'policy.json');
 const configFile = path.join(tmp, 'config.json');
 const TOKEN = 'policy-test-token';
 const SITE_SECRET = 'site-secret-value-7781';
-let serve: ChildProcess;
-let url = '';
-let output = '';
+let serve: ServeProcess;
 
 const enforcedDestination = {
   name: 'central',
@@ -31,17 +30,7 @@ function writePolicy(policy: unknown): void {
   fs.renameSync(`${policyFile}.tmp`, policyFile);
 }
 
-async function call<T>(
-  channel: string,
-  input: unknown,
-): Promise<{ ok: boolean; value?: T; error?: { message: string } }> {
-  const res = await fetch(`${url}api/call/${channel}`, {
-    method: 'POST',
-    body: JSON.stringify(input),
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-  });
-  return (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
-}
+const call = <T>(channel: string, input: unknown) => serve.envelope<T>(channel, input);
 
 async function settings(): Promise<SettingsView> {
   const reply = await call<SettingsView>('settings:get', {});
@@ -76,48 +65,14 @@ beforeAll(async () => {
     { mode: 0o600 },
   );
   writePolicy(basePolicy);
-  serve = spawn(
-    process.execPath,
-    [
-      'bin/callrelay.js',
-      'serve',
-      '--config',
-      configFile,
-      '--data',
-      path.join(tmp, 'data'),
-      '--port',
-      '0',
-      '--token',
-      TOKEN,
-    ],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LOG_LEVEL: 'info', CALLRELAY_POLICY_FILE: policyFile, SITE_TOKEN: SITE_SECRET },
-    },
+  serve = await startServe(
+    ['--config', configFile, '--data', path.join(tmp, 'data'), '--port', '0', '--token', TOKEN],
+    { env: { LOG_LEVEL: 'info', CALLRELAY_POLICY_FILE: policyFile, SITE_TOKEN: SITE_SECRET } },
   );
-  url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 60_000);
-    serve.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /CallRelay is running:\s+(http:\/\/[^\s#]+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    serve.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    serve.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
-  });
 }, 90_000);
 
 afterAll(async () => {
-  if (serve && serve.exitCode === null) {
-    const exited = new Promise((resolve) => serve.once('exit', resolve));
-    serve.kill('SIGTERM');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
-    if (serve.exitCode === null) serve.kill('SIGKILL');
-  }
+  await serve?.stop();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -188,7 +143,7 @@ describe('a managed policy through a real callrelay serve', () => {
     expect(s.concurrency.global).toBe(3);
     expect(s.destinations.map((d) => d.name)).toEqual(['central']);
     expect(s.policy?.locked).toContain('destinations');
-    expect(output).toContain(policyFile);
+    expect(serve.output()).toContain(policyFile);
     writePolicy({ ...basePolicy, enforced: { ...basePolicy.enforced, concurrency: { global: 3 } } });
     await until(settings, (v) => v.policy?.error === null, 'the repaired policy');
   });
