@@ -1,6 +1,6 @@
 // Live jobs: a waiting-file job made when a recording appears, opened under a lease while it
 // stays waiting-file, and completed (or failed as a duplicate) when the file is final.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { LeaseLostError } from '../../../electron/core/delivery-errors.js';
 import { createSilentLogger } from '../../../electron/core/logger.js';
 import { provisionalSha256, type LiveJobInput } from '../../../electron/core/outbox/intake-port.js';
@@ -11,10 +11,6 @@ import { leaseFor, memoryOutbox } from '../../fixtures/outbox/memory-outbox.js';
 let now = 1_700_000_000_000;
 const clock = { now: () => now };
 const logger = createSilentLogger();
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
 
 const memory = () => memoryOutbox(clock);
 
@@ -63,13 +59,13 @@ describe('outbox live jobs', () => {
 
   it('is found again by a second outbox on the same database (a restart)', () => {
     const temp = makeTempDir('callrelay-live-');
-    cleanups.push(temp.remove);
+    onTestFinished(temp.remove);
     const file = `${temp.dir}/outbox.db`;
     const a = openOutbox({ file, clock, logger });
     const { id } = a.openLiveJob(liveInput(1));
     a.close();
     const b = openOutbox({ file, clock, logger });
-    cleanups.push(() => b.close());
+    onTestFinished(() => b.close());
     expect(b.openLiveJob(liveInput(1))).toEqual({ id, created: false });
     expect(b.findLiveJob(fakeRecording(1).path, 'dest')).toEqual({ id });
     expect(b.counts()['waiting-file']).toBe(1);

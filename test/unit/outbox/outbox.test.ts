@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { LeaseLostError } from '../../../electron/core/delivery-errors.js';
 import { createSilentLogger } from '../../../electron/core/logger.js';
 import { openOutbox, OutboxOpenError, setAsideOutbox, type Outbox } from '../../../electron/core/outbox/outbox.js';
@@ -11,10 +11,6 @@ import { leaseFor, memoryOutbox } from '../../fixtures/outbox/memory-outbox.js';
 let now = 1_700_000_000_000;
 const clock = { now: () => now };
 const logger = createSilentLogger();
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
 
 const memory = () => memoryOutbox(clock);
 
@@ -164,7 +160,7 @@ describe('outbox leases and steps', () => {
 
   it('keeps committed steps and transitions across a reopen of the file', () => {
     const tmp = makeTempDir();
-    cleanups.push(tmp.remove);
+    onTestFinished(tmp.remove);
     const file = join(tmp.dir, 'outbox.db');
     let outbox = openOutbox({ file, clock, logger });
     const { id } = outbox.enqueue(enqueueInput(fakeRecording(1)));
@@ -249,7 +245,7 @@ describe('outbox controls', () => {
 describe('opening the outbox', () => {
   it('refuses a file that is not a database, names it, and leaves it untouched', () => {
     const tmp = makeTempDir();
-    cleanups.push(tmp.remove);
+    onTestFinished(tmp.remove);
     const file = join(tmp.dir, 'outbox.db');
     writeFileSync(file, 'this is not a database, but it is somebody’s data'.repeat(200));
     const before = readFileSync(file);
@@ -273,7 +269,7 @@ describe('opening the outbox', () => {
 
   it('refuses a database that fails integrity_check', () => {
     const tmp = makeTempDir();
-    cleanups.push(tmp.remove);
+    onTestFinished(tmp.remove);
     const file = join(tmp.dir, 'outbox.db');
     const outbox = openOutbox({ file, clock, logger });
     for (let i = 0; i < 300; i++) outbox.enqueue(enqueueInput(fakeRecording(i)));
@@ -294,7 +290,7 @@ describe('opening the outbox', () => {
 
   it('uses WAL with synchronous=FULL', () => {
     const tmp = makeTempDir();
-    cleanups.push(tmp.remove);
+    onTestFinished(tmp.remove);
     const file = join(tmp.dir, 'outbox.db');
     openOutbox({ file, clock, logger }).close();
     const raw = new Database(file);

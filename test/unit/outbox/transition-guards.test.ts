@@ -1,6 +1,6 @@
 // The outbox's state changes are guarded by job-states.ts itself, not by a copy of it: a
 // transition that is not in the table is refused by the outbox's own writes.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { transitions } from '../../../electron/core/outbox/job-states.js';
 import type { LeaseOutcome } from '../../../electron/core/outbox/outbox.js';
 import type { JobState } from '../../../shared/model.js';
@@ -9,10 +9,6 @@ import { leaseFor, memoryOutbox } from '../../fixtures/outbox/memory-outbox.js';
 
 const now = 1_700_000_000_000;
 const clock = { now: () => now };
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
 
 const memory = () => memoryOutbox(clock);
 
@@ -41,7 +37,7 @@ describe('transition guards', () => {
     const table = transitions as Record<JobState, readonly JobState[]>;
     const listed = table.paused;
     table.paused = listed.filter((s) => s !== 'queued');
-    cleanups.push(() => (table.paused = listed));
+    onTestFinished(() => (table.paused = listed));
     const outbox = memory();
     const { id } = outbox.enqueue(enqueueInput(fakeRecording(1)));
     expect(outbox.pause([id])).toBe(1);
