@@ -45,7 +45,7 @@ const bearer = () => ({ authorization: `Bearer ${serve.token}` });
 
 async function waitForJob(name: string): Promise<string> {
   for (let i = 0; i < 120; i++) {
-    const page = await serve.call<ChannelOutput<'queue:list'>>('queue:list', { search: name });
+    const page = await serve.envelope<ChannelOutput<'queue:list'>>('queue:list', { search: name });
     const job = page.value?.items.find((j) => j.fileName === name && j.state !== 'waiting-file');
     if (job) return job.id;
     await new Promise((r) => setTimeout(r, 500));

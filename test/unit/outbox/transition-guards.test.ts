@@ -37,7 +37,9 @@ describe('transition guards', () => {
     const table = transitions as Record<JobState, readonly JobState[]>;
     const listed = table.paused;
     table.paused = listed.filter((s) => s !== 'queued');
-    onTestFinished(() => (table.paused = listed));
+    onTestFinished(() => {
+      table.paused = listed;
+    });
     const outbox = memory();
     const { id } = outbox.enqueue(enqueueInput(fakeRecording(1)));
     expect(outbox.pause([id])).toBe(1);
