@@ -2,6 +2,7 @@
 // step store that commits each output under the lease, the exactly-once witness, the abort
 // signal, a logger and the body opener (a live call has no final bytes to open yet).
 import type { Readable } from 'node:stream';
+import { stepEventText } from '../step-words.js';
 import type { JobState } from '../../../shared/model.js';
 import { LeaseLostError } from '../delivery-errors.js';
 import type { CreateWitness, DeliveryContext, StepStore } from '../destinations/destination.js';
@@ -66,7 +67,7 @@ function leasedSteps(outbox: Outbox, job: JobRecord, runner: Runner, leaseLost: 
     commit(name, output) {
       holdLease();
       const next = { ...steps, [name]: output === undefined ? null : output };
-      outbox.commitSteps(job.id, runner.leaseId, next, name, `Step ${name} done`);
+      outbox.commitSteps(job.id, runner.leaseId, next, name, stepEventText(name, 'done'));
       steps = next;
       current = name;
     },
@@ -75,7 +76,7 @@ function leasedSteps(outbox: Outbox, job: JobRecord, runner: Runner, leaseLost: 
       if (!(name in steps)) return;
       const next = { ...steps };
       delete next[name];
-      outbox.commitSteps(job.id, runner.leaseId, next, current, `Step ${name} will run again`);
+      outbox.commitSteps(job.id, runner.leaseId, next, current, stepEventText(name, 'again'));
       steps = next;
     },
   };

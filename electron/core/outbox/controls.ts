@@ -109,7 +109,7 @@ export function createControls(ctx: OutboxDb, intake: IntakeWrites): Controls {
           folder: job.folder,
           state: 'queued',
           reviewIssues: [],
-          reason: `resend ${n} of ${job.resendOf ?? job.id}, on purpose`,
+          reason: `sent again on purpose (resend ${n} of this recording)`,
           resendOf: job.resendOf ?? job.id,
           resendNo: n,
         });
