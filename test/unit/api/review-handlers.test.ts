@@ -6,7 +6,8 @@ import { checkCall, createReviewHandlers } from '../../../electron/core/api/revi
 import type { RecordingSource } from '../../../electron/core/api/recording-source.js';
 import { createDestination } from '../../../electron/core/destinations/create-destination.js';
 import { decideState } from '../../../electron/core/watch/intake.js';
-import { createSilentLogger, systemClock } from '../../../electron/core/logger.js';
+import { systemClock } from '../../../electron/core/clock.js';
+import { createSilentLogger } from '../../../electron/core/logger.js';
 import type { JobRecord } from '../../../electron/core/outbox/outbox.js';
 import { DestinationConfig } from '../../../shared/config.js';
 import type { RecordingInfo } from '../../../shared/model.js';

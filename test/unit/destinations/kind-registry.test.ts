@@ -3,7 +3,8 @@
 // capabilities and defaults schema agree with its client and its emulation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { destinationClients, createDestination } from '../../../electron/core/destinations/create-destination.js';
-import { createSilentLogger, systemClock } from '../../../electron/core/logger.js';
+import { systemClock } from '../../../electron/core/clock.js';
+import { createSilentLogger } from '../../../electron/core/logger.js';
 import { SandboxFaults } from '../../../electron/headless/sandbox/faults.js';
 import { sandboxPlatforms } from '../../../electron/headless/sandbox/platforms.js';
 import { startSandbox, type Sandbox } from '../../../electron/headless/sandbox/sandbox.js';
