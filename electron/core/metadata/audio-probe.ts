@@ -3,7 +3,7 @@
 // audio signatures and a WAV's declared sizes against the bytes on disk before trusting it.
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { parseFile } from 'music-metadata';
+import { parseBuffer, parseFile } from 'music-metadata';
 
 export interface AudioProbe {
   contentType: string;
@@ -56,7 +56,12 @@ interface WavCheck {
   problem: string | null;
   /** The codec named by the fmt chunk's subformat GUID when the format tag is WAVE_FORMAT_EXTENSIBLE. */
   extensibleCodec: string | null;
+  /** A plain PCM file's figures, read from its header (see checkWav). */
+  pcm: { channels: number; sampleRate: number; durationSec: number } | null;
 }
+
+/** Reads `length` bytes at `position` into `into`; resolves with how many were there. */
+type ReadAt = (into: Buffer, length: number, position: number) => Promise<number>;
 
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 // The subformat GUID is {code}-0000-0010-8000-00AA00389B71; the code is a plain format tag.
@@ -74,49 +79,94 @@ function extensibleCodec(fmt: Buffer): string | null {
 
 /**
  * Walks a WAV's chunks: a data chunk that claims more bytes than the file has means a cut-off
- * copy; the fmt chunk on the way names an extensible file's real codec.
+ * copy; the fmt chunk on the way names an extensible file's real codec. A plain PCM file (RIFF,
+ * format tag 1, "fmt " before "data", no "fact") is described from its header here, as
+ * music-metadata would (samples = data bytes / block align, over the sample rate): set up for
+ * every file, the tag parser was a large share of the intake's time on short recordings.
  */
-async function checkWav(file: string, size: number): Promise<WavCheck> {
-  const handle = await open(file, 'r');
+async function checkWav(readAt: ReadAt, size: number, riff: boolean): Promise<WavCheck> {
   let codec: string | null = null;
-  try {
-    let offset = 12;
-    const header = Buffer.alloc(8);
-    while (offset + 8 <= size) {
-      const { bytesRead } = await handle.read(header, 0, 8, offset);
-      if (bytesRead < 8) break;
-      const id = header.toString('latin1', 0, 4);
-      const length = header.readUInt32LE(4);
-      if (id === 'fmt ' && length >= 16 && length <= 256) {
-        const fmt = Buffer.alloc(length);
-        const read = await handle.read(fmt, 0, length, offset + 8);
-        codec = extensibleCodec(fmt.subarray(0, read.bytesRead));
+  let format: { tag: number; channels: number; sampleRate: number; blockAlign: number } | null = null;
+  let fact = false;
+  let offset = 12;
+  const header = Buffer.alloc(8);
+  while (offset + 8 <= size) {
+    const bytesRead = await readAt(header, 8, offset);
+    if (bytesRead < 8) break;
+    const id = header.toString('latin1', 0, 4);
+    const length = header.readUInt32LE(4);
+    if (id === 'fmt ' && length >= 16 && length <= 256) {
+      const fmt = Buffer.alloc(length);
+      const read = await readAt(fmt, length, offset + 8);
+      codec = extensibleCodec(fmt.subarray(0, read));
+      if (read >= 16) {
+        format = {
+          tag: fmt.readUInt16LE(0),
+          channels: fmt.readUInt16LE(2),
+          sampleRate: fmt.readUInt32LE(4),
+          blockAlign: fmt.readUInt16LE(12),
+        };
       }
-      if (id === 'data') {
-        // RF64 and streaming writers put 0 or 0xFFFFFFFF here and the real size elsewhere.
-        if (length === 0 || length === 0xffffffff) return { problem: null, extensibleCodec: codec };
-        const available = size - (offset + 8);
-        if (available < length) {
-          return {
-            problem: `the WAV file is truncated: its header announces ${length} bytes of audio but only ${available} are there (an interrupted copy or a crashed recorder?); replace the file, or send it as it is from the review form`,
-            extensibleCodec: codec,
-          };
-        }
-        return { problem: null, extensibleCodec: codec };
-      }
-      offset += 8 + length + (length % 2);
     }
-    return {
-      problem:
-        'the WAV file has no audio data chunk (an interrupted copy or a crashed recorder?); replace the file, or cancel the job',
-      extensibleCodec: codec,
-    };
+    if (id === 'fact') fact = true;
+    if (id === 'data') {
+      // RF64 and streaming writers put 0 or 0xFFFFFFFF here and the real size elsewhere.
+      if (length === 0 || length === 0xffffffff) return { problem: null, extensibleCodec: codec, pcm: null };
+      const available = size - (offset + 8);
+      if (available < length) {
+        return {
+          problem: `the WAV file is truncated: its header announces ${length} bytes of audio but only ${available} are there (an interrupted copy or a crashed recorder?); replace the file, or send it as it is from the review form`,
+          extensibleCodec: codec,
+          pcm: null,
+        };
+      }
+      const plain = riff && !fact && format?.tag === 1 && format.blockAlign > 0 && format.sampleRate > 0;
+      return {
+        problem: null,
+        extensibleCodec: codec,
+        pcm:
+          plain && format
+            ? {
+                channels: format.channels,
+                sampleRate: format.sampleRate,
+                durationSec: length / format.blockAlign / format.sampleRate,
+              }
+            : null,
+      };
+    }
+    offset += 8 + length + (length % 2);
+  }
+  return {
+    problem:
+      'the WAV file has no audio data chunk (an interrupted copy or a crashed recorder?); replace the file, or cancel the job',
+    extensibleCodec: codec,
+    pcm: null,
+  };
+}
+
+async function withFile<T>(file: string, use: (readAt: ReadAt) => Promise<T>): Promise<T> {
+  const handle = await open(file, 'r');
+  try {
+    return await use(async (into, length, position) => (await handle.read(into, 0, length, position)).bytesRead);
   } finally {
     await handle.close();
   }
 }
 
-export async function probeAudio(file: string, sizeBytes: number): Promise<ProbeResult> {
+/** Reads from the bytes in memory (a small file read whole). */
+function bytesReader(bytes: Uint8Array): ReadAt {
+  return (into, length, position) => {
+    const part = bytes.subarray(position, position + length);
+    into.set(part);
+    return Promise.resolve(part.length);
+  };
+}
+
+/**
+ * `bytes`, when given, are the whole file (content-hash.ts, readSmallFile): everything is read
+ * from them and the file is not opened again.
+ */
+export async function probeAudio(file: string, sizeBytes: number, bytes?: Uint8Array): Promise<ProbeResult> {
   const ext = path.extname(file).toLowerCase();
   if (sizeBytes === 0) {
     return {
@@ -129,13 +179,9 @@ export async function probeAudio(file: string, sizeBytes: number): Promise<Probe
     };
   }
   const head = Buffer.alloc(16);
-  const handle = await open(file, 'r');
-  let bytesRead: number;
-  try {
-    ({ bytesRead } = await handle.read(head, 0, head.length, 0));
-  } finally {
-    await handle.close();
-  }
+  const bytesRead = bytes
+    ? await bytesReader(bytes)(head, head.length, 0)
+    : await withFile(file, (readAt) => readAt(head, head.length, 0));
   const first = head.subarray(0, bytesRead);
   const signature = bytesRead >= 12 ? signatures.find((s) => s.test(first)) : undefined;
   if (!signature) {
@@ -155,13 +201,27 @@ export async function probeAudio(file: string, sizeBytes: number): Promise<Probe
 
   let wavCodec: string | null = null;
   if (contentType === 'audio/wav') {
-    const wav = await checkWav(file, sizeBytes);
+    const riff = ascii(first, 0, 'RIFF');
+    const wav = bytes
+      ? await checkWav(bytesReader(bytes), sizeBytes, riff)
+      : await withFile(file, (readAt) => checkWav(readAt, sizeBytes, riff));
     if (wav.problem)
       return { probe: unknownProbe(contentType), problem: { state: 'needs-review', reason: wav.problem } };
+    if (wav.pcm) {
+      const { channels, sampleRate, durationSec } = wav.pcm;
+      return {
+        probe: { contentType, durationSec, channels: channels || null, sampleRate, codec: 'PCM' },
+        problem: null,
+      };
+    }
     wavCodec = wav.extensibleCodec;
   }
   try {
-    const { format } = await parseFile(file, { duration: true, skipCovers: true });
+    const options = { duration: true, skipCovers: true };
+    // The file's name picks the parser either way, as parseFile does.
+    const { format } = bytes
+      ? await parseBuffer(bytes, { path: file, size: bytes.length }, options)
+      : await parseFile(file, options);
     const probe: AudioProbe = {
       contentType,
       durationSec: format.duration !== undefined && Number.isFinite(format.duration) ? format.duration : null,

@@ -42,3 +42,35 @@ export async function sha256File(file: string, sizeHint?: number): Promise<strin
   }
   return hash.digest('hex');
 }
+
+/**
+ * Files up to this size are read once, whole, and hashed and probed from that one buffer: for a
+ * backlog of short recordings the cost is the number of file operations, not the bytes (opening
+ * the file three times for the hash, the probe and the tags was most of the intake's time). The
+ * buffer lives only while one recording is described, and the intake describes a few at a time.
+ */
+export const WHOLE_READ_MAX_BYTES = 1024 * 1024;
+
+/** The file's bytes when it is small enough to hold (see above), else null. */
+export async function readSmallFile(file: string, sizeBytes: number): Promise<Buffer | null> {
+  if (sizeBytes > WHOLE_READ_MAX_BYTES) return null;
+  const handle = await open(file, 'r');
+  try {
+    // One byte more than expected tells a file that grew since it was stated: it is hashed the
+    // streamed way, and the intake's check after describing sees the change and waits anew.
+    const buffer = Buffer.allocUnsafe(sizeBytes + 1);
+    let filled = 0;
+    while (filled < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return filled > sizeBytes ? null : buffer.subarray(0, filled);
+  } finally {
+    await handle.close();
+  }
+}
+
+export function sha256Bytes(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

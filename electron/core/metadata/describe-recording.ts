@@ -8,7 +8,7 @@ import { CallDraft, type CallPatch, type FieldIssue, type RecordingInfo } from '
 import { probeAudio, type ProbeProblem } from './audio-probe.js';
 import { enrichLayers, type CallEnrichment } from './call-enrichment.js';
 import { normaliseFields, type FieldLayer, type FieldSource, type RawValue } from './call-fields.js';
-import { sha256File } from './content-hash.js';
+import { readSmallFile, sha256Bytes, sha256File } from './content-hash.js';
 import { resolveTemplate } from './presets.js';
 import { implausibleTime } from './plausible-time.js';
 import { createManifestCache, readSidecars, type ManifestCache } from './sidecars.js';
@@ -143,8 +143,9 @@ export async function describeRecording(input: DescribeInput): Promise<Recording
     const s = await stat(file);
     info = { sizeBytes: s.size, mtimeMs: s.mtimeMs };
   }
-  const sha256 = await sha256File(file, info.sizeBytes);
-  const { probe, problem: probeProblem } = await probeAudio(file, info.sizeBytes);
+  const bytes = await readSmallFile(file, info.sizeBytes);
+  const sha256 = bytes ? sha256Bytes(bytes) : await sha256File(file, info.sizeBytes);
+  const { probe, problem: probeProblem } = await probeAudio(file, info.sizeBytes, bytes ?? undefined);
   const named = readFileName(file, input.settings);
   const sidecars = await readSidecars(file, input.manifests ?? fallbackManifests);
   const form = formLayer(input.form);

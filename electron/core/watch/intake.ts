@@ -120,7 +120,9 @@ export function createIntake(options: IntakeOptions): Intake {
   const work = createWorkQueue<WatchItem>({
     concurrency: options.concurrency ?? 8,
     keyOf: (item) => item.file.path,
-    run: (item) => handleWatched(item),
+    // Files decided and waiting for their batch's commit: bounded, so memory stays flat.
+    maxHeld: 1000,
+    run: (item, release) => handleWatched(item, release),
     // The same file is being handled; it is looked at again afterwards through the gate.
     onBusy: (item) => item.folder.watcher?.recheck(item.file.path),
   });
@@ -135,7 +137,7 @@ export function createIntake(options: IntakeOptions): Intake {
     options.onHandled?.({ kind: 'duplicate', path: input.recording.path, jobId: row?.id ?? null, of });
   }
 
-  async function handleWatched({ folder, file }: WatchItem): Promise<void> {
+  async function handleWatched({ folder, file }: WatchItem, release: () => void): Promise<void> {
     try {
       await live.opened(file.path);
       if (port.hasSeenFile(file.path, file.sizeBytes, file.mtimeMs)) {
@@ -201,6 +203,8 @@ export function createIntake(options: IntakeOptions): Intake {
         recordDuplicate(input, existing.id);
         return;
       }
+      // Read and decided: the next file is read while this one waits for its batch to commit.
+      release();
       const { id, created } = await commits.enqueue(input);
       diskFullTries.delete(file.path);
       options.diskSpace?.reportWritten();
@@ -295,6 +299,7 @@ export function createIntake(options: IntakeOptions): Intake {
     async close() {
       closed = true;
       const working = work.close();
+      commits.flush();
       const opening = live.close();
       await Promise.all(folders.map((f) => f.watcher?.close()));
       await opening;

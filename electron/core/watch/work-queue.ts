@@ -1,11 +1,17 @@
 // The intake's work queue: finished files wait here to be described, a bounded number at once,
 // and one path is never handled twice at the same time (the second sighting is handed back).
+// A run may give its slot back before it ends (`release`): a described file waiting for its
+// batch to commit holds no disk reader, so the next files are read meanwhile and a batch can
+// grow past the number read at once. Those waiting runs are bounded too (`maxHeld`), so memory
+// stays flat however many files wait in the queue.
 export interface WorkQueueOptions<T> {
-  /** Items handled at once. */
+  /** Items run at once before they release their slot. */
   concurrency: number;
+  /** Runs that released their slot but have not ended yet; default unbounded. */
+  maxHeld?: number;
   /** Items with the same key are never run at the same time. */
   keyOf(item: T): string;
-  run(item: T): Promise<void>;
+  run(item: T, release: () => void): Promise<void>;
   /** An item whose key is being run already: it is not queued, the caller looks again later. */
   onBusy(item: T): void;
 }
@@ -27,13 +33,15 @@ export function createWorkQueue<T>(options: WorkQueueOptions<T>): WorkQueue<T> {
   let head = 0;
   const running = new Set<string>();
   let active = 0;
+  let held = 0;
+  const maxHeld = options.maxHeld ?? Infinity;
   let closed = false;
   let waiters: (() => void)[] = [];
 
   const waiting = () => items.length - head;
 
   function notify(): void {
-    if (active !== 0 || waiting() !== 0) return;
+    if (active !== 0 || held !== 0 || waiting() !== 0) return;
     const w = waiters;
     waiters = [];
     for (const resolve of w) resolve();
@@ -54,7 +62,7 @@ export function createWorkQueue<T>(options: WorkQueueOptions<T>): WorkQueue<T> {
   }
 
   function pump(): void {
-    while (!closed && active < options.concurrency && waiting() > 0) {
+    while (!closed && active < options.concurrency && held < maxHeld && waiting() > 0) {
       const item = take();
       const key = options.keyOf(item);
       if (running.has(key)) {
@@ -63,8 +71,17 @@ export function createWorkQueue<T>(options: WorkQueueOptions<T>): WorkQueue<T> {
       }
       active += 1;
       running.add(key);
-      void options.run(item).finally(() => {
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
         active -= 1;
+        held += 1;
+        pump();
+      };
+      void options.run(item, release).finally(() => {
+        if (released) held -= 1;
+        else active -= 1;
         running.delete(key);
         pump();
         notify();
@@ -81,14 +98,14 @@ export function createWorkQueue<T>(options: WorkQueueOptions<T>): WorkQueue<T> {
     },
     waiting,
     drained() {
-      if (active === 0 && waiting() === 0) return Promise.resolve();
+      if (active === 0 && held === 0 && waiting() === 0) return Promise.resolve();
       return new Promise<void>((resolve) => waiters.push(resolve));
     },
     async close() {
       closed = true;
       items = [];
       head = 0;
-      if (active > 0) await new Promise<void>((resolve) => waiters.push(resolve));
+      if (active > 0 || held > 0) await new Promise<void>((resolve) => waiters.push(resolve));
     },
   };
 }
