@@ -176,7 +176,9 @@ async function closedPort(): Promise<number> {
 }
 
 async function phaseServe(dir: string) {
-  const repo = path.resolve(path.dirname(self), '..');
+  // --serve-root runs another checkout's serve (built with `npm run build:cli`), e.g. the code
+  // before a change, for a before/after pair in one run.
+  const repo = args['serve-root'] ? path.resolve(String(args['serve-root'])) : path.resolve(path.dirname(self), '..');
   const work = path.join(root, `serve-${process.pid}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
@@ -301,14 +303,14 @@ async function main() {
   makeTree(tree, files);
   const count = readdirSync(tree).filter((d) => d.startsWith('d')).length;
   console.log(`${count} directories ready`);
-  const runPhase = (name: string) => {
+  const runPhase = (name: string, extra: string[] = []) => {
     const out = execFileSync(
       process.execPath,
-      [...process.execArgv, self, ...process.argv.slice(2), `--phase=${name}`],
+      [...process.execArgv, self, ...process.argv.slice(2), ...extra, `--phase=${name}`],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
     );
     const result = JSON.parse(out.trim().split('\n').pop() as string);
-    console.log(name.padEnd(8), JSON.stringify(result));
+    console.log(name.padEnd(8), extra.join(' '), JSON.stringify(result));
     return result;
   };
   execFileSync(process.execPath, ['scripts/build-cli.mjs'], { cwd: path.resolve(path.dirname(self), '..') });
@@ -317,6 +319,7 @@ async function main() {
   const watchResult = args.watch === 'false' ? null : runPhase('watch');
   const intakeResult = args.lean === 'true' ? runPhase('intake') : null;
   const serveResult = args.serve === 'false' ? null : runPhase('serve');
+  const beforeResult = args.before ? runPhase('serve', [`--serve-root=${String(args.before)}`]) : null;
   console.log('\nsummary');
   if (latency) {
     console.log(
@@ -338,6 +341,11 @@ async function main() {
   if (serveResult) {
     console.log(
       `  full intake through \`callrelay serve\` (hash + probe + durable enqueue) of ${files} files: ${serveResult.ms} ms from spawn (listening after ${serveResult.listeningMs} ms), ${serveResult.perSecond} files/s without the ${quietMs} ms quiet period, ${(serveResult.msMinusQuiet / walkResult.ms).toFixed(1)}× the walk; serve's peak RSS ${serveResult.peakRssMb} MB (goal ≥ 2,000 files/s, < 250 MB)`,
+    );
+  }
+  if (serveResult && beforeResult) {
+    console.log(
+      `  the same through ${String(args.before)}: ${beforeResult.perSecond} files/s, ${(beforeResult.msMinusQuiet / walkResult.ms).toFixed(1)}× the walk, peak RSS ${beforeResult.peakRssMb} MB; this checkout is ${(beforeResult.msMinusQuiet / serveResult.msMinusQuiet).toFixed(2)}× as fast`,
     );
   }
 }
