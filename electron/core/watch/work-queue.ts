@@ -7,7 +7,10 @@
 export interface WorkQueueOptions<T> {
   /** Items run at once before they release their slot. */
   concurrency: number;
-  /** Runs that released their slot but have not ended yet; default unbounded. */
+  /**
+   * No item starts while this many runs have released their slot but not ended (those being run
+   * may still join them: at most maxHeld + concurrency); default unbounded.
+   */
   maxHeld?: number;
   /** Items with the same key are never run at the same time. */
   keyOf(item: T): string;
