@@ -188,7 +188,6 @@ export function createIntake(options: IntakeOptions): Intake {
         described.recording.sizeBytes > 0
           ? port.findBySha(described.recording.sha256, folder.config.destination)
           : null;
-      folder.filesSeen += 1;
       const destination = getDestination(folder.config.destination);
       const description = withLiveStatus(described, folder.config, destination);
       const decision = decideState(description, folder.config.destination, destination, folder.config.review);
@@ -201,11 +200,15 @@ export function createIntake(options: IntakeOptions): Intake {
       };
       if (existing) {
         recordDuplicate(input, existing.id);
+        folder.filesSeen += 1;
         return;
       }
       // Read and decided: the next file is read while this one waits for its batch to commit.
       release();
       const { id, created } = await commits.enqueue(input);
+      // Counted once its batch committed, as the queue will show it (and not twice when a failed
+      // commit is retried).
+      folder.filesSeen += 1;
       diskFullTries.delete(file.path);
       options.diskSpace?.reportWritten();
       if (folder.lastError?.startsWith(path.basename(file.path))) folder.lastError = null;
