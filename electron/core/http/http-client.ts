@@ -1,22 +1,17 @@
-// The one HTTP layer every destination uses. It turns every way a request can go wrong into the
-// delivery errors the engine acts on, and remembers for each failure whether the request could
-// have reached the server: that is what exactly-once recovery needs to know ("was the create
-// call possibly received?"), and only the transport can tell.
+// The one HTTP layer every destination uses: sends a request (bodies streamed, never buffered),
+// reads the answer, and turns every failure into the delivery error the engine acts on, marked
+// with how far the request got (request-failures.ts).
 import { Readable } from 'node:stream';
 import { request as undiciRequest, type Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { DeliveryError, PermanentError, TransientError, errorFromStatus } from '../delivery-errors.js';
+import { DeliveryError, errorFromStatus } from '../delivery-errors.js';
+import { describeUrl, parseJson, readText, serverMessage } from './http-answer.js';
 import type { NetworkRoute } from './network.js';
-import {
-  certificateProblem,
-  CONNECT_CODES,
-  describeCertificateProblem,
-  describeProxyProblem,
-  NetworkPathError,
-  proxyProblem,
-} from './network-errors.js';
 import type { ProxyDecision } from './proxy-decision.js';
-import { inspectCertificate } from './tls-probe.js';
+import { classify, explainNetwork, markAnswered, routeError, unreadableBody } from './request-failures.js';
+
+export { describeUrl, parseJson, serverMessage } from './http-answer.js';
+export { errorStatus, requestOutcome, type RequestOutcome } from './request-failures.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
@@ -45,33 +40,11 @@ export interface HttpResponse {
 }
 
 /**
- * Where a failed request got to. `not-sent`: the server cannot have acted on it (connection
- * refused, or the body failed before its last byte was handed to the socket). `answered`: the
- * server replied with an error status. `unknown`: the whole request may have gone out and no
- * answer came back. Kernel socket buffers hold a few MB, so a cut near the end of a body reads as
- * `unknown`: the error is on the safe side, never the other way.
- */
-export type RequestOutcome = 'not-sent' | 'answered' | 'unknown';
-
-const outcomes = new WeakMap<object, RequestOutcome>();
-
-/**
  * A body stream may offer to lend its read buffers (the engine's recording body does). Accepted
  * only for a stream handed to undici as it is: undici writes each chunk to the socket and waits
  * for 'drain' before taking another, so no chunk is held once a few more have been read.
  */
 const REUSE_CHUNKS = Symbol.for('callrelay.body.reuse-chunks');
-
-/** How far a request that threw got; `unknown` for errors this layer did not raise. */
-export function requestOutcome(error: unknown): RequestOutcome {
-  return (typeof error === 'object' && error !== null && outcomes.get(error)) || 'unknown';
-}
-
-/** The HTTP status behind an error raised for a non-2xx answer, or null. */
-export function errorStatus(error: unknown): number | null {
-  return (typeof error === 'object' && error !== null && statuses.get(error)) || null;
-}
-const statuses = new WeakMap<object, number>();
 
 export interface HttpClient {
   /** Sends the request and returns whatever the server answered, any status. */
@@ -174,7 +147,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           throw unreadableBody(readFailure, req);
         }
       }
-      throw (await explainNetwork(error, req, decision)) ?? classify(error, req, bodyDone);
+      throw (await explainNetwork(error, req, decision, options.route)) ?? classify(error, req, bodyDone);
     }
     let text: string;
     try {
@@ -198,109 +171,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     };
   }
 
-  function classify(error: unknown, req: HttpRequest, bodyDone: boolean): Error {
-    const where = `${req.method} ${describeUrl(req.url)}`;
-    if (req.signal?.aborted) {
-      const reason: unknown = req.signal.reason;
-      return reason instanceof Error ? reason : new DeliveryError(`${where} was cancelled`, { cause: error });
-    }
-    // A stalled or failed source stream (openBody) already carries the right error.
-    if (error instanceof DeliveryError) {
-      outcomes.set(error, 'not-sent');
-      return error;
-    }
-    const code = errorCode(error);
-    const detail = error instanceof Error ? error.message : String(error);
-    let result: TransientError;
-    if (code && CONNECT_CODES.has(code)) {
-      result = new TransientError(`${where}: cannot reach the server (${code}). Check the address and the network.`, {
-        unreachable: true,
-        cause: error,
-      });
-      outcomes.set(result, 'not-sent');
-      return result;
-    }
-    if (code === 'UND_ERR_HEADERS_TIMEOUT') {
-      result = new TransientError(`${where}: the server did not answer in time`, { cause: error });
-    } else if (code === 'UND_ERR_BODY_TIMEOUT') {
-      result = new TransientError(`${where}: the server stopped sending its answer`, { cause: error });
-    } else {
-      // A reset after connecting is not "unreachable": the server was there a moment ago.
-      result = new TransientError(`${where}: connection failed (${code ?? detail})`, { cause: error });
-    }
-    outcomes.set(result, bodyDone ? 'unknown' : 'not-sent');
-    return result;
-  }
-
-  /**
-   * The way to the server failed before any request went out: a certificate we do not trust, a
-   * proxy that is down or wants credentials. Said as what it is, with the fix, not "unreachable".
-   */
-  async function explainNetwork(
-    error: unknown,
-    req: HttpRequest,
-    decision: ProxyDecision | null,
-  ): Promise<NetworkPathError | null> {
-    if (req.signal?.aborted || error instanceof DeliveryError) return null;
-    const url = new URL(req.url);
-    const code = errorCode(error);
-    const detail = error instanceof Error ? error.message : String(error);
-    let message: string | null = null;
-    const proxy = proxyProblem(decision, code, detail);
-    const tlsProblem = certificateProblem(code);
-    if (proxy) {
-      message = describeProxyProblem(decision!, url.host, proxy);
-    } else if (tlsProblem) {
-      const route = options.route;
-      const inspection =
-        route && url.protocol === 'https:' && tlsProblem !== 'handshake'
-          ? await inspectCertificate(url, {
-              proxy: decision?.kind === 'proxy' ? decision.proxy : null,
-              proxyAuthorization: decision?.credentials
-                ? `Basic ${Buffer.from(`${decision.credentials.username}:${decision.credentials.password}`).toString('base64')}`
-                : undefined,
-              ca: safeTrust(route),
-            })
-          : null;
-      message = describeCertificateProblem(url.host, tlsProblem, code!, inspection);
-    }
-    if (!message) return null;
-    const result = new NetworkPathError(message, { cause: error });
-    outcomes.set(result, 'not-sent');
-    return result;
-  }
-
-  function routeError(error: unknown, req: HttpRequest): Error {
-    const result = new NetworkPathError(
-      `${req.method} ${describeUrl(req.url)}: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    );
-    outcomes.set(result, 'not-sent');
-    return result;
-  }
-
-  /** The body's own source failed (the file, not the network): say so, not "connection failed". */
-  function unreadableBody(failure: Error, req: HttpRequest): Error {
-    const code = errorCode(failure);
-    const error =
-      code === 'ENOENT'
-        ? new PermanentError(`The recording file is gone (${failure.message}); it cannot be sent.`, { cause: failure })
-        : new TransientError(
-            `Could not read the recording while sending it to ${describeUrl(req.url)}: ${failure.message}`,
-            {
-              cause: failure,
-            },
-          );
-    outcomes.set(error, 'not-sent');
-    return error;
-  }
-
   async function expectOk(req: HttpRequest): Promise<HttpResponse> {
     const res = await send(req);
     if (res.status >= 200 && res.status < 300) return res;
     const error = errorFromStatus(res.status, serverMessage(res.text), res.header('retry-after'), now());
-    outcomes.set(error, 'answered');
-    statuses.set(error, res.status);
+    markAnswered(error, res.status);
     throw error;
   }
 
@@ -310,117 +185,4 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   }
 
   return { send, expectOk, json };
-}
-
-/** Parses a 2xx answer; an answer in another shape is a platform change a person must look at. */
-export function parseJson<S extends z.ZodType>(res: HttpResponse, schema: S, where: string): z.output<S> {
-  let value: unknown;
-  try {
-    value = res.text === '' ? null : JSON.parse(res.text);
-  } catch {
-    throw new PermanentError(
-      `${where}: the server answered ${res.status} with a body that is not JSON: ${snippet(res.text)}`,
-      {
-        status: res.status,
-      },
-    );
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-    throw new PermanentError(`${where}: unexpected answer from the server (${issues}): ${snippet(res.text)}`, {
-      status: res.status,
-    });
-  }
-  return parsed.data;
-}
-
-/**
- * The server's own words from an error body: `detail` (FastAPI, also a list of {msg, loc}),
- * `message`, `error` (a string or {message}), else the raw text, shortened.
- */
-export function serverMessage(text: string): string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return snippet(text);
-  }
-  if (typeof value !== 'object' || value === null) return snippet(text);
-  const record = value as Record<string, unknown>;
-  const parts: string[] = [];
-  for (const key of ['detail', 'message', 'error'] as const) {
-    const item = describeValue(record[key]);
-    if (item && !parts.includes(item)) parts.push(item);
-  }
-  return parts.length > 0 ? parts.join(' — ') : snippet(text);
-}
-
-function describeValue(value: unknown): string | null {
-  if (value == null) return null;
-  if (typeof value === 'string') return value.trim() || null;
-  if (Array.isArray(value)) {
-    const items = value.map((v) => {
-      if (typeof v === 'object' && v !== null) {
-        const o = v as Record<string, unknown>;
-        const loc = Array.isArray(o.loc) ? o.loc.join('.') : typeof o.path === 'string' ? o.path : null;
-        const msg = typeof o.msg === 'string' ? o.msg : typeof o.message === 'string' ? o.message : JSON.stringify(o);
-        return loc ? `${loc}: ${msg}` : msg;
-      }
-      return String(v);
-    });
-    return items.join('; ') || null;
-  }
-  if (typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    if (typeof o.message === 'string') return o.message;
-    return JSON.stringify(value).slice(0, 300);
-  }
-  return String(value);
-}
-
-function snippet(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  if (oneLine === '') return 'empty answer';
-  return oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine;
-}
-
-/** The URL without its query string: presigned URLs carry signatures that must not be logged. */
-export function describeUrl(url: string | URL): string {
-  const u = typeof url === 'string' ? new URL(url) : url;
-  return `${u.origin}${u.pathname}`;
-}
-
-function safeTrust(route: NetworkRoute): string[] | undefined {
-  try {
-    return route.trust().ca;
-  } catch {
-    return undefined;
-  }
-}
-
-function errorCode(error: unknown): string | null {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
-    const next = (current as { cause?: unknown }).cause;
-    if (next === undefined) return typeof code === 'string' ? code : null;
-    current = next;
-  }
-  return null;
-}
-
-async function readText(stream: AsyncIterable<Uint8Array> & { dump?: () => Promise<void> }, max: number) {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    size += chunk.byteLength;
-    if (size > max) {
-      // Keep what fits; the rest is drained so the connection can be reused.
-      continue;
-    }
-    chunks.push(Buffer.from(chunk));
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
