@@ -54,7 +54,7 @@ export function dataDirOf(values: Values): string {
   return path.resolve((values.data as string | undefined) ?? defaultDataDir());
 }
 
-/** serve's data folder: --demo keeps its own, ./.callrelay-demo. */
+/** serve's data folder: --demo keeps its own, ./callrelay-demo. */
 export function serveDataDir(values: Values): string {
   return path.resolve((values.data as string | undefined) ?? (values.demo ? 'callrelay-demo' : defaultDataDir()));
 }
