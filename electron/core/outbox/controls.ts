@@ -127,9 +127,11 @@ export function createControls(ctx: OutboxDb, intake: IntakeWrites): Controls {
       // A running job belongs to its lease holder; a person's edit waits until it is not.
       if (current.state === 'running') return current;
       // A job still waiting for its file keeps waiting: queueing it would send a half-written recording.
+      // A duplicate's content was already sent by another job: saving its details must not queue
+      // it, or the same recording goes out twice; only Send anyway (a resend) sends it.
       const target: JobState =
-        current.state === 'waiting-file'
-          ? 'waiting-file'
+        current.state === 'waiting-file' || current.state === 'duplicate'
+          ? current.state
           : issues.length > 0
             ? 'needs-review'
             : queue

@@ -53,6 +53,16 @@ describe('duplicate rows', () => {
     expect(job.call.callId).toBe(`${outbox.getJob(first)!.call.callId}-resend-1`);
     expect(outbox.events(id).at(-1)!.message).toMatch(/resend 1 of/);
   });
+
+  it('keeps a duplicate a duplicate when its details are saved and queued: only Send anyway sends it', () => {
+    const outbox = memory();
+    const first = outbox.enqueue(enqueueInput(fakeRecording(1))).id;
+    const { id } = outbox.recordDuplicate(enqueueInput(fakeRecording(1, { path: '/r/copy.wav' })), first);
+    const call = { ...outbox.getJob(id)!.call, customerName: 'Asha Rao' };
+    expect(outbox.updateCall(id, call, [], true)).toMatchObject({ state: 'duplicate', duplicateOf: first });
+    expect(outbox.getJob(id)!.call.customerName).toBe('Asha Rao');
+    expect(outbox.counts()).toMatchObject({ queued: 1, duplicate: 1 });
+  });
 });
 
 describe('a retry that re-read its recording', () => {
