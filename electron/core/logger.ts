@@ -7,9 +7,6 @@ export interface Logger {
   child(bindings: Record<string, unknown>): Logger;
 }
 
-/** Moved to clock.ts; kept here so imports written before the move still compile. */
-export { systemClock, type Clock } from './clock.js';
-
 export function createSilentLogger(): Logger {
   const noop = () => {};
   const logger: Logger = { debug: noop, info: noop, warn: noop, error: noop, child: () => logger };

@@ -7,7 +7,10 @@ export const CREATE_CALL_STEP = 'create-call';
 /** Committed when a live job gives up opening its call early. */
 export const LIVE_STOPPED_STEP = 'live-call-stopped';
 
-export type StepName = typeof CREATE_CALL_STEP | typeof LIVE_STOPPED_STEP;
+/** A tus upload's URL and offset, committed once the server created it (see destinations/tus). */
+export const TUS_UPLOAD_STEP = 'tus-upload';
+
+export type StepName = typeof CREATE_CALL_STEP | typeof LIVE_STOPPED_STEP | typeof TUS_UPLOAD_STEP;
 
 /** The marker committed before a create request leaves, for the step that records its answer. */
 export function sentMarker(step: string): string {

@@ -1,12 +1,12 @@
 // What a person reads in a job's timeline when a step is committed: the step names are ids for
 // the code (step-names.ts, each destination's own), these are their words. One place, so a new
 // step that has no words yet still reads as a sentence.
-import { CREATE_CALL_STEP, LIVE_STOPPED_STEP, sentMarker } from './step-names.js';
+import { CREATE_CALL_STEP, LIVE_STOPPED_STEP, TUS_UPLOAD_STEP, sentMarker } from './step-names.js';
 
 const done: Record<string, string> = {
   'upload-url': 'Upload address received from the platform',
   upload: 'Recording uploaded',
-  'tus-upload': 'Upload started on the server',
+  [TUS_UPLOAD_STEP]: 'Upload started on the server',
   'tus-offset': 'Part of the recording uploaded',
   'tus-done': 'Recording uploaded',
   [sentMarker(CREATE_CALL_STEP)]: 'Call sent to the platform; waiting for its answer',

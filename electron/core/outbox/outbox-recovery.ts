@@ -8,13 +8,13 @@
 import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import { CREATE_CALL_STEP, sentMarker } from '../step-names.js';
+import { CREATE_CALL_STEP, TUS_UPLOAD_STEP, sentMarker } from '../step-names.js';
 import type { ProgressWitness, WitnessEntry } from './progress-witness.js';
 
 /** Jobs whose create the outbox knows about: committed, or at least marked as sent. */
 const KNOWN_CREATES_SQL = `SELECT destination, call_id AS callId FROM jobs
   WHERE json_type(steps, '$."${CREATE_CALL_STEP}"') IS NOT NULL OR json_type(steps, '$."${sentMarker(CREATE_CALL_STEP)}"') IS NOT NULL
-     OR json_type(steps, '$."tus-upload"') IS NOT NULL`;
+     OR json_type(steps, '$."${TUS_UPLOAD_STEP}"') IS NOT NULL`;
 
 export const RECOVERY_META_KEY = 'outbox.recovery';
 

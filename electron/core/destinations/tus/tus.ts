@@ -24,6 +24,7 @@ import { probeBase } from '../connection-test.js';
 import type { DeliveryContext, Destination } from '../destination.js';
 import type { ConfigOf, DestinationDeps } from '../destination-deps.js';
 import { isoNow, joinUrl } from '../platform-fields.js';
+import { TUS_UPLOAD_STEP } from '../../step-names.js';
 import type { ConnectionTest } from '../../../../shared/contract.js';
 
 const TUS = { 'tus-resumable': '1.0.0' };
@@ -114,7 +115,7 @@ export function createTusDestination(config: ConfigOf<'tus'>, deps: DestinationD
     // The witness keeps the URL outside the outbox: an outbox that loses this step later still
     // finds the upload (and finishes it, or sees it finished) instead of sending the file twice.
     ctx.witness?.recordSent(upload.uploadUrl);
-    ctx.steps.commit('tus-upload', upload);
+    ctx.steps.commit(TUS_UPLOAD_STEP, upload);
     ctx.witness?.accounted();
     return upload;
   }
@@ -128,7 +129,7 @@ export function createTusDestination(config: ConfigOf<'tus'>, deps: DestinationD
       'the outbox lost this upload; its witness knows it, so it is resumed, not made again',
     );
     const upload = { uploadUrl: url };
-    ctx.steps.commit('tus-upload', upload);
+    ctx.steps.commit(TUS_UPLOAD_STEP, upload);
     ctx.witness?.accounted();
     return upload;
   }
@@ -156,7 +157,7 @@ export function createTusDestination(config: ConfigOf<'tus'>, deps: DestinationD
 
   async function upload(ctx: DeliveryContext): Promise<TusUpload> {
     const size = ctx.job.recording.sizeBytes;
-    let current = ctx.steps.get<TusUpload>('tus-upload') ?? witnessedUpload(ctx) ?? (await create(ctx));
+    let current = ctx.steps.get<TusUpload>(TUS_UPLOAD_STEP) ?? witnessedUpload(ctx) ?? (await create(ctx));
     let conflicts = 0;
     // The offset the last PATCH answer confirmed; null means ask the server (HEAD).
     let confirmed: number | null = null;
@@ -168,7 +169,7 @@ export function createTusDestination(config: ConfigOf<'tus'>, deps: DestinationD
           throw new TransientError('The tus server forgot an upload it had just created; will try again later');
         }
         ctx.log.info({ uploadUrl: current.uploadUrl }, 'the tus server no longer knows the upload; starting a new one');
-        ctx.steps.clear('tus-upload');
+        ctx.steps.clear(TUS_UPLOAD_STEP);
         ctx.steps.clear('tus-offset');
         current = await create(ctx);
         offset = 0;
