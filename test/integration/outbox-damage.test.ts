@@ -13,6 +13,7 @@ import type { ChannelOutput } from '../../shared/contract.js';
 import { inspectOutbox } from '../../electron/core/outbox/outbox-inspection.js';
 import { startSandbox, type Sandbox } from '../../electron/headless/sandbox/sandbox.js';
 import { writeWav } from '../fixtures/audio/wav.js';
+import { folderPerDestination } from '../fixtures/folder-per-destination.js';
 import { pollUntil, runCli, startServe, type ServeProcess } from '../fixtures/serve-process.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-outbox-damage-'));
@@ -74,17 +75,9 @@ async function settled(s: ServeProcess, expected = 2 * PER_KIND): Promise<Page['
 beforeAll(async () => {
   sandbox = await startSandbox({ dataDir: path.join(tmp, 'sandbox'), resultDelayMs: 60_000 });
   const configs = sandbox.destinationConfigs().filter((c) => c.kind === 'comswise' || c.kind === 'agent-calls');
-  const folders = configs.map((c) => {
-    const dir = path.join(tmp, 'recordings', c.kind);
-    fs.mkdirSync(dir, { recursive: true });
-    return {
-      path: dir,
-      destination: c.name,
-      quietPeriodMs: 200,
-      region: 'US',
-      defaults: c.kind === 'comswise' ? { groupingId: 'ticket-1', direction: 'inbound' } : { direction: 'inbound' },
-    };
-  });
+  const folders = folderPerDestination(path.join(tmp, 'recordings'), configs, (kind) =>
+    kind === 'comswise' ? { groupingId: 'ticket-1', direction: 'inbound' } : { direction: 'inbound' },
+  );
   for (const [k, kind] of ['comswise', 'agent-calls'].entries()) {
     for (let i = 0; i < PER_KIND; i++) {
       writeWav(path.join(tmp, 'recordings', kind, `${kind}-${String(i).padStart(2, '0')}.wav`), {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelOutput } from '../../shared/contract.js';
 import { startSandbox, type Sandbox } from '../../electron/headless/sandbox/sandbox.js';
 import { makeWav } from '../fixtures/audio/wav.js';
+import { folderPerDestination } from '../fixtures/folder-per-destination.js';
 import { pollUntil, startServe, type ServeProcess } from '../fixtures/serve-process.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'callrelay-replaced-'));
@@ -35,20 +36,11 @@ function received(kind: Kind): string[] {
 beforeAll(async () => {
   sandbox = await startSandbox({ dataDir: path.join(tmp, 'sandbox'), resultDelayMs: 60_000 });
   const configs = sandbox.destinationConfigs().filter((c) => (KINDS as readonly string[]).includes(c.kind));
-  const folders = configs.map((c) => {
-    const dir = path.join(tmp, 'recordings', c.kind);
-    fs.mkdirSync(dir, { recursive: true });
-    return {
-      path: dir,
-      destination: c.name,
-      quietPeriodMs: 200,
-      region: 'US',
-      defaults:
-        c.kind === 'comswise'
-          ? { groupingId: 'ticket-1', direction: 'inbound', startTime: '2025-03-01T10:00:00Z' }
-          : { customerName: 'Acme' },
-    };
-  });
+  const folders = folderPerDestination(path.join(tmp, 'recordings'), configs, (kind) =>
+    kind === 'comswise'
+      ? { groupingId: 'ticket-1', direction: 'inbound', startTime: '2025-03-01T10:00:00Z' }
+      : { customerName: 'Acme' },
+  );
   const configFile = path.join(tmp, 'config.json');
   fs.writeFileSync(configFile, JSON.stringify({ destinations: configs, folders }), { mode: 0o600 });
   serve = await startServe({ configFile, dataDir: path.join(tmp, 'data') });

@@ -2,33 +2,15 @@
 // Issue 14: validation next to its field, never before the person typed; a refused save names
 // the field where it is; platform defaults as fields generated from the kind's schema, with the
 // keys the schema does not name kept.
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createContractClient } from '../../shared/contract-client.js';
 import type { DestinationInput } from '../../shared/contract.js';
-import { createAppServices, ServicesContext, type AppServices } from '../../renderer/src/app-services.js';
 import { draftOf, fieldsFromSchema, labelOf, readDraft } from '../../renderer/src/views/settings/defaults-fields.js';
-import { SettingsView } from '../../renderer/src/views/settings/settings-view.js';
-import { createFakeHost, type FakeHost } from './fixtures/fake-host.js';
+import { createFakeHost } from './fixtures/fake-host.js';
+import { disposeSettings, renderSettings } from './fixtures/render-settings.js';
 
-let services: AppServices | null = null;
-afterEach(() => {
-  cleanup();
-  services?.dispose();
-  services = null;
-});
-
-async function renderSettings(host: FakeHost = createFakeHost()) {
-  services = createAppServices(createContractClient(host.transport), 'browser');
-  render(
-    <ServicesContext.Provider value={services}>
-      <SettingsView />
-    </ServicesContext.Provider>,
-  );
-  await screen.findByRole('heading', { name: 'Settings' });
-  return host;
-}
+afterEach(disposeSettings);
 
 /** The message a field points at (aria-describedby), or null; and whether it sits in the field's own box. */
 function messageOf(input: HTMLElement): { text: string; besideField: boolean } | null {

@@ -1,30 +1,12 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createContractClient } from '../../shared/contract-client.js';
 import type { DestinationInput } from '../../shared/contract.js';
-import { createAppServices, ServicesContext, type AppServices } from '../../renderer/src/app-services.js';
 import { authFieldsFor } from '../../renderer/src/views/settings/destination-form.js';
-import { SettingsView } from '../../renderer/src/views/settings/settings-view.js';
-import { createFakeHost, type FakeHost } from './fixtures/fake-host.js';
+import type { FakeHost } from './fixtures/fake-host.js';
+import { disposeSettings, renderSettings } from './fixtures/render-settings.js';
 
-let services: AppServices | null = null;
-afterEach(() => {
-  cleanup();
-  services?.dispose();
-  services = null;
-});
-
-async function renderSettings(host: FakeHost = createFakeHost()) {
-  services = createAppServices(createContractClient(host.transport), 'browser');
-  render(
-    <ServicesContext.Provider value={services}>
-      <SettingsView />
-    </ServicesContext.Provider>,
-  );
-  await screen.findByRole('heading', { name: 'Settings' });
-  return host;
-}
+afterEach(disposeSettings);
 
 function lastUpdate(host: FakeHost) {
   return host.calls.filter((c) => c.channel === 'settings:update').at(-1)?.input as {

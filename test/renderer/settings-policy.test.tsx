@@ -1,29 +1,14 @@
 // @vitest-environment jsdom
 // Settings under a managed policy: what it locks is shown, disabled and marked "Set by your
 // organisation"; the rest stays editable; About shows the version and a waiting update.
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createContractClient } from '../../shared/contract-client.js';
-import { createAppServices, ServicesContext, type AppServices } from '../../renderer/src/app-services.js';
-import { SettingsView } from '../../renderer/src/views/settings/settings-view.js';
 import { createFakeHost } from './fixtures/fake-host.js';
+import { disposeSettings, renderSettings } from './fixtures/render-settings.js';
 
-let services: AppServices | null = null;
-afterEach(() => {
-  cleanup();
-  services?.dispose();
-  services = null;
-});
+afterEach(disposeSettings);
 
-async function renderWith(policy: Parameters<typeof createFakeHost>[0]) {
-  services = createAppServices(createContractClient(createFakeHost(policy).transport), 'browser');
-  render(
-    <ServicesContext.Provider value={services}>
-      <SettingsView />
-    </ServicesContext.Provider>,
-  );
-  await screen.findByRole('heading', { name: 'Settings' });
-}
+const renderWith = (policy: Parameters<typeof createFakeHost>[0]) => renderSettings(createFakeHost(policy));
 
 describe('settings under a managed policy', () => {
   it('locks what the policy enforces and leaves the rest editable', async () => {

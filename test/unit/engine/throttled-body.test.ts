@@ -31,70 +31,6 @@ function fixture(size: number, bytesPerSec: number | null) {
   return { content, path: rec.path, bucket };
 }
 
-describe('throttled body', () => {
-  it('streams the file from an offset and counts every byte', async () => {
-    const { content, path, bucket } = fixture(300_000, null);
-    let counted = 0;
-    const body = openThrottledBody({
-      path,
-      start: 123_456,
-      bucket,
-      clock: systemClock,
-      signal: new AbortController().signal,
-      stallTimeoutMs: 5000,
-      onBytes: (n) => (counted += n),
-      onStall: () => {
-        throw new Error('no stall expected');
-      },
-    });
-    const got = await collect(body);
-    expect(got.equals(content.subarray(123_456))).toBe(true);
-    expect(counted).toBe(content.length - 123_456);
-  });
-
-  it('does not call waiting for bandwidth a stall', async () => {
-    // 48 KB at 32 KB/s takes about a second, twice the 500 ms stall timeout.
-    const { content, path, bucket } = fixture(48 * 1024, 32 * 1024);
-    let stalled = false;
-    const body = openThrottledBody({
-      path,
-      start: 0,
-      bucket,
-      clock: systemClock,
-      signal: new AbortController().signal,
-      stallTimeoutMs: 500,
-      onBytes: () => {},
-      onStall: () => (stalled = true),
-    });
-    expect((await collect(body)).length).toBe(content.length);
-    expect(stalled).toBe(false);
-  });
-
-  it('reports a stall when the reader stops taking bytes, and ends on abort', async () => {
-    const { path, bucket } = fixture(4 * 1024 * 1024, null);
-    const controller = new AbortController();
-    const stalled = new Promise<void>((resolve) => {
-      const body = openThrottledBody({
-        path,
-        start: 0,
-        bucket,
-        clock: systemClock,
-        signal: controller.signal,
-        stallTimeoutMs: 150,
-        onBytes: () => {},
-        onStall: () => {
-          controller.abort(new Error('stalled'));
-          resolve();
-        },
-      });
-      body.once('data', () => body.pause());
-      cleanups.push(() => body.destroy());
-    });
-    await stalled;
-    expect(controller.signal.aborted).toBe(true);
-  });
-});
-
 function open(
   path: string,
   bucket: ReturnType<typeof createTokenBucket>,
@@ -112,6 +48,52 @@ function open(
     ...extra,
   });
 }
+
+describe('throttled body', () => {
+  it('streams the file from an offset and counts every byte', async () => {
+    const { content, path, bucket } = fixture(300_000, null);
+    let counted = 0;
+    const body = open(path, bucket, {
+      start: 123_456,
+      stallTimeoutMs: 5000,
+      onBytes: (n) => (counted += n),
+      onStall: () => {
+        throw new Error('no stall expected');
+      },
+    });
+    const got = await collect(body);
+    expect(got.equals(content.subarray(123_456))).toBe(true);
+    expect(counted).toBe(content.length - 123_456);
+  });
+
+  it('does not call waiting for bandwidth a stall', async () => {
+    // 48 KB at 32 KB/s takes about a second, twice the 500 ms stall timeout.
+    const { content, path, bucket } = fixture(48 * 1024, 32 * 1024);
+    let stalled = false;
+    const body = open(path, bucket, { stallTimeoutMs: 500, onStall: () => (stalled = true) });
+    expect((await collect(body)).length).toBe(content.length);
+    expect(stalled).toBe(false);
+  });
+
+  it('reports a stall when the reader stops taking bytes, and ends on abort', async () => {
+    const { path, bucket } = fixture(4 * 1024 * 1024, null);
+    const controller = new AbortController();
+    const stalled = new Promise<void>((resolve) => {
+      const body = open(path, bucket, {
+        signal: controller.signal,
+        stallTimeoutMs: 150,
+        onStall: () => {
+          controller.abort(new Error('stalled'));
+          resolve();
+        },
+      });
+      body.once('data', () => body.pause());
+      cleanups.push(() => body.destroy());
+    });
+    await stalled;
+    expect(controller.signal.aborted).toBe(true);
+  });
+});
 
 const MiB = 1024 * 1024;
 

@@ -36,22 +36,23 @@ afterEach(async () => {
   calls.length = 0;
 });
 
-function start(token: string = TOKEN, bindHost = '127.0.0.1') {
+function start(options: Partial<Parameters<typeof startHttpHost>[0]> = {}) {
   return startHttpHost({
     dispatcher,
     subscribe,
     staticDir,
-    host: bindHost,
+    host: '127.0.0.1',
     port: 0,
-    token,
+    token: TOKEN,
     logger: createSilentLogger(),
+    ...options,
   });
 }
 
 describe('headless host', () => {
   it('refuses to listen without a token', async () => {
-    await expect(start('', '0.0.0.0')).rejects.toThrow(HostStartError);
-    await expect(start('', '127.0.0.1')).rejects.toThrow(HostStartError);
+    await expect(start({ token: '', host: '0.0.0.0' })).rejects.toThrow(HostStartError);
+    await expect(start({ token: '' })).rejects.toThrow(HostStartError);
   });
 
   it('passes contract calls to the dispatcher and answers with its envelope', async () => {
@@ -101,14 +102,7 @@ describe('headless host', () => {
   });
 
   it('puts extra routes (e.g. GET /metrics) behind the same guard', async () => {
-    host = await startHttpHost({
-      dispatcher,
-      subscribe,
-      staticDir,
-      host: '127.0.0.1',
-      port: 0,
-      token: TOKEN,
-      logger: createSilentLogger(),
+    host = await start({
       extraRoutes: [
         {
           matches: (p) => p === '/metrics',
@@ -151,14 +145,8 @@ describe('headless host /metrics', () => {
   const scrape = async () => '# TYPE callrelay_up gauge\ncallrelay_up 1\n';
 
   it('serves the exposition behind the same token as the API', async () => {
-    host = await startHttpHost({
-      dispatcher,
-      subscribe,
-      staticDir,
-      host: '127.0.0.1',
-      port: 0,
+    host = await start({
       token: 'metrics-secret-token',
-      logger: createSilentLogger(),
       metrics: scrape,
     });
     expect((await fetch(`${host.url}metrics`)).status).toBe(401);
