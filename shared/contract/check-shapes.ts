@@ -27,6 +27,16 @@ export const NetworkStep = z.object({
 });
 export type NetworkStep = z.infer<typeof NetworkStep>;
 
+/** How each step is named to a person, in the doctor's first-failure line and the Settings table. */
+export const networkStepLabels: Record<NetworkStep['step'], string> = {
+  proxy: 'Proxy',
+  dns: 'DNS',
+  tcp: 'Connection',
+  tunnel: 'Proxy tunnel',
+  tls: 'Certificate',
+  request: 'Signed-in request',
+};
+
 export const NetworkDiagnosis = z.object({
   destination: z.string(),
   url: z.string(),

@@ -3,8 +3,12 @@
 // the first that fails and saying what it means. Nothing here carries a secret: decisions are
 // reported without credentials, and the request step is the destination's own connection test.
 import { isIP } from 'node:net';
-import type { NetworkDiagnosis, NetworkStep } from '../../../shared/contract.js';
-import type { ConnectionTest } from '../../../shared/contract.js';
+import {
+  networkStepLabels,
+  type ConnectionTest,
+  type NetworkDiagnosis,
+  type NetworkStep,
+} from '../../../shared/contract.js';
 import type { NetworkRoute } from './network.js';
 import { certificateProblem, describeCertificateProblem, describeProxyProblem } from './network-errors.js';
 import { describeDecision, publicDecision, type ProxyDecision } from './proxy-decision.js';
@@ -17,15 +21,6 @@ export interface DiagnoseTarget {
   route: NetworkRoute;
   testConnection(signal: AbortSignal): Promise<ConnectionTest>;
 }
-
-const LABELS: Record<NetworkStep['step'], string> = {
-  proxy: 'Proxy',
-  dns: 'DNS',
-  tcp: 'Connection',
-  tunnel: 'Proxy tunnel',
-  tls: 'Certificate',
-  request: 'Signed-in request',
-};
 
 export async function diagnoseDestination(
   target: DiagnoseTarget,
@@ -181,6 +176,6 @@ export async function diagnoseDestination(
     tls: tlsReport,
     steps,
     ok: !first,
-    firstFailure: first ? `${LABELS[first.step]}: ${first.detail}` : null,
+    firstFailure: first ? `${networkStepLabels[first.step]}: ${first.detail}` : null,
   };
 }

@@ -2,18 +2,9 @@
 // go (direct or which proxy, and why), then DNS, connection, proxy tunnel, certificate and a
 // signed-in request, each with its time; the first failing step is said in plain words on top.
 import { useState } from 'react';
-import type { NetworkDiagnosis, NetworkReport, NetworkStep } from '../../../../shared/contract.js';
+import { networkStepLabels, type NetworkDiagnosis, type NetworkReport } from '../../../../shared/contract.js';
 import { useServices } from '../../app-services.js';
 import { SimpleTable } from '../../components/simple-table.js';
-
-const STEP_LABELS: Record<NetworkStep['step'], string> = {
-  proxy: 'Proxy',
-  dns: 'DNS',
-  tcp: 'Connection',
-  tunnel: 'Proxy tunnel',
-  tls: 'Certificate',
-  request: 'Signed-in request',
-};
 
 const SOURCE_LABELS: Record<NonNullable<NetworkDiagnosis['proxy']>['source'], string> = {
   config: 'the configuration',
@@ -56,7 +47,7 @@ function DestinationDiagnosis({ d }: { d: NetworkDiagnosis }) {
       <SimpleTable columns={['Step', 'Result', 'Time', 'Details']} caption={`Network steps for ${d.destination}`}>
         {d.steps.map((s) => (
           <tr key={s.step}>
-            <td>{STEP_LABELS[s.step]}</td>
+            <td>{networkStepLabels[s.step]}</td>
             <td>{s.status}</td>
             <td>{s.ms === null ? '—' : `${Math.round(s.ms)} ms`}</td>
             <td>{s.detail}</td>
