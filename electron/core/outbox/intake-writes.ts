@@ -1,7 +1,7 @@
 // How a recording becomes a job row: the content rule (one job per content and destination,
 // resends numbered apart), the call's indexed copies and the row's first timeline entry.
 import { randomUUID } from 'node:crypto';
-import type { CallDraft, JobState } from '../../../shared/model.js';
+import type { CallDraft, JobState, RecordingInfo } from '../../../shared/model.js';
 import type { EnqueueInput } from './intake-port.js';
 import type { OutboxDb } from './outbox-db.js';
 
@@ -56,6 +56,18 @@ export function callColumns(call: CallDraft) {
   };
 }
 
+/** The columns a job's recording fills, the same for a new row and a live job's completion. */
+export function recordingColumns(r: RecordingInfo) {
+  return {
+    sha256: r.sha256,
+    path: r.path,
+    file_name: r.fileName,
+    size: r.sizeBytes,
+    mtime: r.mtimeMs,
+    recording: JSON.stringify(r),
+  };
+}
+
 export function createIntakeWrites({ db, clock, events }: OutboxDb): IntakeWrites {
   const seenFile = db.prepare('SELECT 1 FROM jobs WHERE path = ? AND size = ? AND mtime = ? LIMIT 1');
   // Duplicate rows and empty files are outside the content rule (migration 5).
@@ -91,12 +103,7 @@ export function createIntakeWrites({ db, clock, events }: OutboxDb): IntakeWrite
           state: input.state,
           destination: input.destination,
           folder: input.folder,
-          sha256: r.sha256,
-          path: r.path,
-          file_name: r.fileName,
-          size: r.sizeBytes,
-          mtime: r.mtimeMs,
-          recording: JSON.stringify(r),
+          ...recordingColumns(r),
           call: JSON.stringify(input.call),
           review_issues: JSON.stringify(input.reviewIssues),
           last_error:

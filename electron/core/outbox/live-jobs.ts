@@ -8,7 +8,7 @@ import { guardSql, mayMove } from './job-states.js';
 import type { EventInput } from './job-events.js';
 import type { JobRecord } from './job-row.js';
 import { provisionalSha256, type LiveCompletion, type LiveCompletionResult, type LiveJobInput } from './intake-port.js';
-import { callColumns, type IntakeWrites } from './intake-writes.js';
+import { callColumns, recordingColumns, type IntakeWrites } from './intake-writes.js';
 import type { OutboxDb } from './outbox-db.js';
 import type { Lease } from './leases.js';
 
@@ -169,12 +169,7 @@ export function createLiveJobs(ctx: OutboxDb, intake: IntakeWrites): LiveJobs {
       const info = completeTo[completion.state].run({
         id,
         state: completion.state,
-        sha256: r.sha256,
-        path: r.path,
-        file_name: r.fileName,
-        size: r.sizeBytes,
-        mtime: r.mtimeMs,
-        recording: JSON.stringify(r),
+        ...recordingColumns(r),
         call: JSON.stringify(call),
         ...callColumns(call),
         review_issues: JSON.stringify(completion.reviewIssues),
