@@ -99,7 +99,8 @@ export function createIntake(options: IntakeOptions): Intake {
   const folders = options.folders.map(watchedFolder);
   let closed = false;
   const diskFullTries = new Map<string, number>();
-  const commits = createGroupCommit(port);
+  // A batch is written once no other file is being read (declared below; read only later).
+  const commits = createGroupCommit(port, { moreComing: () => work.inHand() > 0 });
   const live = createLiveIntake({
     port,
     getDestination,

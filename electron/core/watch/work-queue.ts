@@ -23,6 +23,8 @@ export interface WorkQueue<T> {
   push(item: T): void;
   /** Items waiting (not counting those being run). */
   waiting(): number;
+  /** Items being run and not yet released, plus those waiting. */
+  inHand(): number;
   /** Resolves when nothing waits and nothing runs. */
   drained(): Promise<void>;
   /** Drops what waits and resolves once the items being run have ended. */
@@ -100,6 +102,7 @@ export function createWorkQueue<T>(options: WorkQueueOptions<T>): WorkQueue<T> {
       pump();
     },
     waiting,
+    inHand: () => active + waiting(),
     drained() {
       if (active === 0 && held === 0 && waiting() === 0) return Promise.resolve();
       return new Promise<void>((resolve) => waiters.push(resolve));

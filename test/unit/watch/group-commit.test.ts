@@ -27,7 +27,7 @@ function countingPort(refuse?: (i: EnqueueInput) => boolean) {
 describe('group commit', () => {
   it('writes recordings described together in one transaction, acknowledging each only after it', async () => {
     const { port, transactions, committed } = countingPort();
-    const commits = createGroupCommit(port, { maxBatch: 500, maxDelayMs: 5 });
+    const commits = createGroupCommit(port, { maxBatch: 500, maxDelayMs: 5, moreComing: () => true });
     const acknowledged: boolean[] = [];
     const all = Array.from({ length: 1200 }, (_, n) =>
       commits.enqueue(input(n)).then((r) => acknowledged.push(committed.has(r.id))),
@@ -38,9 +38,24 @@ describe('group commit', () => {
     expect(acknowledged.every(Boolean)).toBe(true);
   });
 
+  it('writes at once when no other recording is being read, and the batch that waited with the last one', async () => {
+    const { port, transactions } = countingPort();
+    let reading = 3;
+    // A long window: only "nothing more is coming" can explain a write before it ends.
+    const commits = createGroupCommit(port, { maxDelayMs: 60_000, moreComing: () => reading > 0 });
+    const first = [0, 1, 2].map((n) => {
+      reading -= 1;
+      return commits.enqueue(input(n));
+    });
+    await Promise.all(first);
+    expect(transactions).toEqual([['/r/0.wav', '/r/1.wav', '/r/2.wav']]);
+    await commits.enqueue(input(3));
+    expect(transactions).toHaveLength(2);
+  });
+
   it('retries a refused batch row by row, so only the bad recording fails', async () => {
     const { port, transactions } = countingPort((i) => i.recording.path === '/r/3.wav');
-    const commits = createGroupCommit(port, { maxDelayMs: 5 });
+    const commits = createGroupCommit(port, { maxDelayMs: 5, moreComing: () => true });
     const results = await Promise.allSettled(Array.from({ length: 6 }, (_, n) => commits.enqueue(input(n))));
     expect(results.map((r) => r.status)).toEqual([
       'fulfilled',
