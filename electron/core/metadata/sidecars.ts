@@ -9,6 +9,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { z } from 'zod';
 import type { FieldIssue } from '../../../shared/model.js';
 import type { FieldLayer, RawValue } from './call-fields.js';
+import { createDirectoryNames, type DirectoryNames, type DirectoryNamesOptions } from './directory-names.js';
 import { checkTimeZone } from './zoned-time.js';
 
 /** Manifest file names looked for in the recording's folder, first found wins. */
@@ -203,18 +204,27 @@ interface ManifestEntry {
   error: string | null;
 }
 
-/** Caches parsed manifests by path, size and mtime, so a folder of 10,000 files parses it once. */
-export interface ManifestCache {
+/**
+ * Caches parsed manifests by path, size and mtime, so a folder of 10,000 files parses it once, and
+ * which names a settled folder holds (directory-names.ts), so absent sidecars cost no look-up.
+ */
+export interface ManifestCache extends DirectoryNames {
+  /** `present`: the folder's names when the caller already asked for them. */
   get(
     dir: string,
+    present?: ReadonlySet<string> | null,
   ): Promise<{ file: string; rows: Map<string, Record<string, string>> | null; error: string | null } | null>;
 }
 
-export function createManifestCache(): ManifestCache {
+export function createManifestCache(options: DirectoryNamesOptions = {}): ManifestCache {
   const entries = new Map<string, ManifestEntry & { file: string }>();
+  const listings = createDirectoryNames(options);
   return {
-    async get(dir) {
+    names: listings.names,
+    async get(dir, known) {
+      const present = known === undefined ? await listings.names(dir) : known;
       for (const name of manifestNames) {
+        if (present && !present.has(name)) continue;
         const file = path.join(dir, name);
         let info;
         try {
@@ -280,7 +290,8 @@ export async function readSidecars(recordingPath: string, manifests: ManifestCac
   const ext = path.extname(base);
   const stem = ext ? base.slice(0, -ext.length) : base;
 
-  const manifest = await manifests.get(dir);
+  const present = await manifests.names(dir);
+  const manifest = await manifests.get(dir, present);
   if (manifest?.error) out.blocking.push(manifest.error);
   const row = manifest?.rows?.get(base.toLowerCase());
   if (row) out.layers.push(toLayer(path.basename(manifest!.file), row, out.issues));
@@ -290,6 +301,7 @@ export async function readSidecars(recordingPath: string, manifests: ManifestCac
     ['json', readJson],
   ] as const) {
     for (const candidate of new Set([`${stem}.${kind}`, `${base}.${kind}`])) {
+      if (present && !present.has(candidate.toLowerCase())) continue;
       let text: string | null;
       try {
         const size = await sizeIfExists(path.join(dir, candidate));
