@@ -61,9 +61,13 @@ export async function readSmallFile(file: string, sizeBytes: number): Promise<Bu
     const buffer = Buffer.allocUnsafe(sizeBytes + 1);
     let filled = 0;
     while (filled < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+      const wanted = buffer.length - filled;
+      const { bytesRead } = await handle.read(buffer, filled, wanted, filled);
       if (bytesRead === 0) break;
       filled += bytesRead;
+      // A short read that ends exactly at the stated size is the end of the file: asking again
+      // only to be told so was one file operation in ten of a backlog's intake.
+      if (bytesRead < wanted && filled === sizeBytes) break;
     }
     return filled > sizeBytes ? null : buffer.subarray(0, filled);
   } finally {
