@@ -11,23 +11,26 @@ import type { Logger } from '../logger.js';
 import { CREATE_CALL_STEP, TUS_UPLOAD_STEP, sentMarker } from '../step-names.js';
 import type { ProgressWitness, WitnessEntry } from './progress-witness.js';
 
-/** Jobs whose create the outbox knows about: committed, or at least marked as sent. */
+/**
+ * Of the call ids given, the jobs whose create the outbox knows about: committed, or at least
+ * marked as sent. Only rows with a witnessed call id have their steps read (json_type on every
+ * row's steps was 108 ms of a 300 ms `callrelay status` on 100,000 jobs).
+ */
 const KNOWN_CREATES_SQL = `SELECT destination, call_id AS callId FROM jobs
-  WHERE json_type(steps, '$."${CREATE_CALL_STEP}"') IS NOT NULL OR json_type(steps, '$."${sentMarker(CREATE_CALL_STEP)}"') IS NOT NULL
-     OR json_type(steps, '$."${TUS_UPLOAD_STEP}"') IS NOT NULL`;
+  WHERE call_id IN (SELECT value FROM json_each(?))
+    AND (json_type(steps, '$."${CREATE_CALL_STEP}"') IS NOT NULL OR json_type(steps, '$."${sentMarker(CREATE_CALL_STEP)}"') IS NOT NULL
+     OR json_type(steps, '$."${TUS_UPLOAD_STEP}"') IS NOT NULL)`;
 
 export const RECOVERY_META_KEY = 'outbox.recovery';
 
 const key = (destination: string, callId: string) => `${destination}\u0000${callId}`;
 
-export function knownCreates(db: Database.Database): Set<string> {
-  const rows = db.prepare(KNOWN_CREATES_SQL).all() as { destination: string; callId: string }[];
-  return new Set(rows.map((r) => key(r.destination, r.callId)));
-}
-
 /** Witnessed creates the outbox does not remember. */
 export function lostCreates(db: Database.Database, witnessed: WitnessEntry[]): WitnessEntry[] {
-  const known = knownCreates(db);
+  if (witnessed.length === 0) return [];
+  const callIds = JSON.stringify([...new Set(witnessed.map((e) => e.callId))]);
+  const rows = db.prepare(KNOWN_CREATES_SQL).all(callIds) as { destination: string; callId: string }[];
+  const known = new Set(rows.map((r) => key(r.destination, r.callId)));
   return witnessed.filter((e) => !known.has(key(e.destination, e.callId)));
 }
 
