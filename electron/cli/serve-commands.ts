@@ -1,8 +1,8 @@
 // `callrelay serve`, `token` and `sandbox`: the long-running hosts and the token serve signs in with.
 import path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { configFile as defaultConfigFile } from '../core/config/default-paths.js';
 import type { Core } from '../core/create-core.js';
+import { useLeanHeap } from '../core/lean-heap.js';
 import type { startSandbox } from '../headless/sandbox/sandbox.js';
 import {
   createLogger,
@@ -16,11 +16,8 @@ import {
 } from './cli-common.js';
 
 export async function serve(values: Values, context: CliContext): Promise<void> {
-  // Before undici's first request: it parses HTTP with llhttp compiled to WebAssembly, which V8
-  // compiles at once (Liftoff) and then again, optimised, in the background (TurboFan). That
-  // second compile took ~30 MB for a moment, serve's peak RSS on a 1 GiB upload (149 against
-  // 124 MB); platform answers are small, and the first code parses them as fast.
-  setFlagsFromString('--liftoff-only');
+  // Before undici's first request and before the core allocates (core/lean-heap.ts).
+  useLeanHeap();
   const [{ createCore }, { assertBindAllowed, startHttpHost }, { loadOrCreateToken }, { startMetricsListener }] =
     await Promise.all([load.core(), load.httpHost(), load.serveToken(), load.metricsListener()]);
   const logger = await createLogger();

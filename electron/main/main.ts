@@ -20,6 +20,7 @@ import {
 import { createCore } from '../core/create-core.js';
 import { defaultDataDir } from '../core/config/default-paths.js';
 import { systemClock } from '../core/clock.js';
+import { useLeanHeap } from '../core/lean-heap.js';
 import { createAppLogger } from './app-logger.js';
 import { registerAppScheme, setupAppProtocol } from './app-protocol.js';
 import { dataDirOverride, resolveAppPaths } from './app-paths.js';
@@ -37,6 +38,8 @@ import { setupPermissionGuards, setupWebContentsGuards } from './web-contents-gu
 import type { SecretCodec } from '../core/secrets/secret-codec.js';
 
 const mainDir = path.dirname(fileURLToPath(import.meta.url));
+// The core runs in this process, as in `callrelay serve`: the same memory settings (core/lean-heap.ts).
+useLeanHeap();
 
 // scripts/build-electron.mjs defines it false for packaged builds, so the demo and the sandbox
 // (fixed credentials, an HTTP server) are not in the app at all. Unbundled (tests), it is there.
