@@ -15,6 +15,14 @@ export type DestinationKind = z.infer<typeof DestinationKind>;
 
 export { E164, IsoUtc, Sha256 };
 
+/**
+ * Which file on disk a recording was, as stated right after it was hashed: its inode and change
+ * time, beside the size and modification time. Any write moves the change time (setting the
+ * times by hand does too), so a file with the same identity holds the bytes that were hashed.
+ */
+export const FileIdentity = z.object({ ino: z.number().nonnegative(), ctimeMs: z.number().nonnegative() });
+export type FileIdentity = z.infer<typeof FileIdentity>;
+
 export const RecordingInfo = z.object({
   path: z.string().min(1),
   fileName: z.string().min(1),
@@ -26,6 +34,8 @@ export const RecordingInfo = z.object({
   channels: z.number().int().positive().nullable(),
   sampleRate: z.number().int().positive().nullable(),
   codec: z.string().nullable(),
+  /** Set by the watched-folder intake; without it the upload hashes the bytes it sends. */
+  fileId: FileIdentity.optional(),
 });
 export type RecordingInfo = z.infer<typeof RecordingInfo>;
 

@@ -1,6 +1,6 @@
 // Intake against real folders: chokidar, the stability gate, metadata and an in-memory outbox port.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { appendFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -85,6 +85,9 @@ describe('watch intake', () => {
     expect(sizesAtEnqueue).toEqual([wav.length]);
     expect(port.jobs[0]?.recording).toMatchObject({ sizeBytes: wav.length, sha256: sha(wav), durationSec: 5 });
     expect(port.jobs[0]?.state).toBe('queued');
+    // The file as it was hashed, which lets the upload send it without hashing it again.
+    const s = statSync(file);
+    expect(port.jobs[0]?.recording.fileId).toEqual({ ino: s.ino, ctimeMs: s.ctimeMs });
   }, 60_000);
 
   it('finds each of 10,000 files present at start-up exactly once, and none again after a restart', async () => {

@@ -176,7 +176,20 @@ export function createAttemptRunner(options: AttemptRunnerOptions) {
         clock,
         signal: controller.signal,
         stallTimeoutMs,
-        verify: { sizeBytes: job.recording.sizeBytes, sha256: job.recording.sha256, states: hashStates },
+        verify: {
+          sizeBytes: job.recording.sizeBytes,
+          sha256: job.recording.sha256,
+          states: hashStates,
+          ...(job.recording.fileId
+            ? {
+                identity: {
+                  ...job.recording.fileId,
+                  sizeBytes: job.recording.sizeBytes,
+                  mtimeMs: job.recording.mtimeMs,
+                },
+              }
+            : {}),
+        },
         onBytes: (n) => {
           progress.add(job.id, n);
           options.observer?.bytesSent(job.destination, n);

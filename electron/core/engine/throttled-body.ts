@@ -4,6 +4,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
+import type { FileIdentity } from '../../../shared/model.js';
 import { RecordingChangedError } from '../delivery-errors.js';
 import type { Clock } from '../clock.js';
 import type { TokenBucket } from './token-bucket.js';
@@ -59,7 +60,28 @@ export interface ThrottledBodyOptions {
      * earlier one read to (the next tus chunk) continues that hash instead of reading the prefix again.
      */
     states?: Map<number, Hash>;
+    /**
+     * The file as the intake last saw it, after hashing it (shared/model.ts, FileIdentity): when
+     * the open file is still that one (same inode, size, modification and change times), the
+     * bytes are the ones hashed and are not hashed again; they are stated again before the last
+     * read goes out. SHA-256 was 0.7 of serve's 1.9 CPU seconds per GiB, the difference to curl
+     * on 2 cores. Any difference, or none given, and the bytes are hashed as they stream.
+     */
+    identity?: FileIdentity & { sizeBytes: number; mtimeMs: number };
   };
+}
+
+/** Same file, unchanged, as far as the file system can tell: any write moves the change time. */
+function sameFile(
+  s: fs.Stats,
+  identity: NonNullable<NonNullable<ThrottledBodyOptions['verify']>['identity']>,
+): boolean {
+  return (
+    s.ino === identity.ino &&
+    s.size === identity.sizeBytes &&
+    s.mtimeMs === identity.mtimeMs &&
+    s.ctimeMs === identity.ctimeMs
+  );
 }
 
 const KEPT_STATES = 4;
@@ -75,9 +97,17 @@ function createVerifier(expected: NonNullable<ThrottledBodyOptions['verify']>, s
     for (const key of states.keys()) if (states.size > KEPT_STATES) states.delete(key);
   };
   const changed = (message: string, sizeChanged: boolean) => new RecordingChangedError(message, sizeChanged);
+  let trusted = false;
   return {
     /** True when the bytes before `start` still have to be hashed from the file. */
-    needsPrefix: start > 0 && !known,
+    get needsPrefix() {
+      return start > 0 && !known && !trusted;
+    },
+    /** Whether the open file can be trusted to be the one hashed at intake (see `identity`). */
+    identity: expected.identity,
+    trust(opened: fs.Stats) {
+      trusted = expected.identity !== undefined && sameFile(opened, expected.identity);
+    },
     prefix: (chunk: Buffer) => hash.update(chunk),
     /** Called with each read at its offset; returns the error that must stop the body, if any. */
     read(chunk: Buffer, position: number, fd: number): RecordingChangedError | null {
@@ -89,6 +119,15 @@ function createVerifier(expected: NonNullable<ThrottledBodyOptions['verify']>, s
       }
       if (end > expected.sizeBytes) {
         return changed(`it grew past the ${expected.sizeBytes} bytes it had when it was queued`, true);
+      }
+      if (trusted) {
+        if (end < expected.sizeBytes) return null;
+        // The last read: the file must still be the one it was when it was opened.
+        const after = fs.fstatSync(fd);
+        if (sameFile(after, expected.identity!)) return null;
+        return after.size !== expected.sizeBytes
+          ? changed(`it is now ${after.size} bytes, it was ${expected.sizeBytes} when it was queued`, true)
+          : changed('it was written to while it was being sent', false);
       }
       hash.update(chunk);
       if (end < expected.sizeBytes) {
@@ -257,13 +296,20 @@ export function openThrottledBody(options: ThrottledBodyOptions): Readable {
       fs.open(options.path, 'r', (error, opened) => {
         if (error) return callback(error);
         fd = opened;
-        if (!verifier?.needsPrefix) return callback();
-        hashPrefix(
-          opened,
-          options.start,
-          (chunk) => verifier.prefix(chunk),
-          (failed) => callback(failed ?? undefined),
-        );
+        const prefixed = () => {
+          if (!verifier?.needsPrefix) return callback();
+          hashPrefix(
+            opened,
+            options.start,
+            (chunk) => verifier.prefix(chunk),
+            (failed) => callback(failed ?? undefined),
+          );
+        };
+        if (!verifier?.identity) return prefixed();
+        fs.fstat(opened, (statError, stats) => {
+          if (!statError) verifier.trust(stats);
+          prefixed();
+        });
       });
     },
     read() {

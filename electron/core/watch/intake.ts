@@ -179,6 +179,9 @@ export function createIntake(options: IntakeOptions): Intake {
         folder.watcher?.recheck(file.path);
         return;
       }
+      // Not even its change time moved while it was read: the file as it was hashed, which the
+      // upload sends without hashing again while it is still this file (engine/throttled-body.ts).
+      if (after.ctimeMs === file.ctimeMs) described.recording.fileId = { ino: after.ino, ctimeMs: after.ctimeMs };
       const liveJob = live.find(folder, file.path);
       if (liveJob) {
         live.complete(folder, file, liveJob.id, described);

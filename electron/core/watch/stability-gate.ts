@@ -11,11 +11,14 @@ export interface StableFile {
   path: string;
   sizeBytes: number;
   mtimeMs: number;
+  /** The change time as the gate last saw it, when the file system gave one. */
+  ctimeMs?: number;
 }
 
 export interface FileStat {
   size: number;
   mtimeMs: number;
+  ctimeMs?: number;
   mode: number;
   isFile(): boolean;
 }
@@ -146,7 +149,12 @@ export function createStabilityGate(options: StabilityGateOptions): StabilityGat
       if (!free || candidates.get(path) !== c) return;
     }
     candidates.delete(path);
-    onStable({ path, sizeBytes: s.size, mtimeMs: s.mtimeMs });
+    onStable({
+      path,
+      sizeBytes: s.size,
+      mtimeMs: s.mtimeMs,
+      ...(s.ctimeMs === undefined ? {} : { ctimeMs: s.ctimeMs }),
+    });
   }
 
   async function round(): Promise<void> {

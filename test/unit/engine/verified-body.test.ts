@@ -16,7 +16,9 @@ afterEach(() => {
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-function open(path: string, start: number, verify: { sizeBytes: number; sha256: string; states?: Map<number, Hash> }) {
+type Verify = NonNullable<Parameters<typeof openThrottledBody>[0]['verify']>;
+
+function open(path: string, start: number, verify: Verify) {
   const bucket = createTokenBucket({ config: { defaultBytesPerSec: null, schedule: [] }, clock: systemClock });
   cleanups.push(() => bucket.close());
   return openThrottledBody({
@@ -94,5 +96,58 @@ describe('verified body', () => {
     fs.writeFileSync(path, changed);
     const resumed = await drain(open(path, 400_000, { sizeBytes: content.length, sha256: sha(content) }));
     expect(resumed.error).toBeInstanceOf(RecordingChangedError);
+  });
+
+  describe('a file still as it was hashed (its identity)', () => {
+    const identityOf = (path: string) => {
+      const s = fs.statSync(path);
+      return { ino: s.ino, ctimeMs: s.ctimeMs, sizeBytes: s.size, mtimeMs: s.mtimeMs };
+    };
+
+    it('is sent without hashing again: a hash that would not match is never consulted', async () => {
+      const { content, path } = recording(2_500_000);
+      const wrong = sha(Buffer.from('not this recording'));
+      const got = await drain(open(path, 0, { sizeBytes: content.length, sha256: wrong, identity: identityOf(path) }));
+      expect(got).toEqual({ bytes: content.length, error: null });
+      // A body resumed in the middle needs no prefix read either.
+      const resumed = await drain(
+        open(path, 1_000_000, { sizeBytes: content.length, sha256: wrong, identity: identityOf(path) }),
+      );
+      expect(resumed).toEqual({ bytes: content.length - 1_000_000, error: null });
+    });
+
+    it('written to while it is sent: the last read is withheld', async () => {
+      const { content, path } = recording(2_500_000);
+      const verify = { sizeBytes: content.length, sha256: sha(content), identity: identityOf(path) };
+      const body = open(path, 0, verify);
+      let bytes = 0;
+      let error: unknown = null;
+      try {
+        for await (const chunk of body) {
+          if (bytes === 0) {
+            // Same bytes written in place: only the change time tells.
+            const fd = fs.openSync(path, 'r+');
+            fs.writeSync(fd, content.subarray(0, 10), 0, 10, 0);
+            fs.closeSync(fd);
+          }
+          bytes += (chunk as Buffer).length;
+        }
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(RecordingChangedError);
+      expect(String((error as Error).message)).toMatch(/written to while it was being sent/);
+      expect(bytes).toBeLessThan(content.length);
+    });
+
+    it('another file, or one changed since: hashed as it streams, and other bytes are refused', async () => {
+      const { content, path } = recording(700_000);
+      const identity = identityOf(path);
+      fs.writeFileSync(path, randomBytes(content.length));
+      fs.utimesSync(path, new Date(identity.mtimeMs), new Date(identity.mtimeMs));
+      const got = await drain(open(path, 0, { sizeBytes: content.length, sha256: sha(content), identity }));
+      expect(got.error).toBeInstanceOf(RecordingChangedError);
+      expect((got.error as RecordingChangedError).sizeChanged).toBe(false);
+    });
   });
 });
