@@ -6,7 +6,8 @@
 //   npx tsx bench/pipeline-bench.ts                 every case
 //   npx tsx bench/pipeline-bench.ts --only=big      1 GiB (and 4 GiB) vs curl, serve's peak RSS
 //   npx tsx bench/pipeline-bench.ts --only=small    200 × 5 MB, all three comswise steps, 4 at a time
-// Options: --rounds=N (big case, default 3), --sizes=1024,4096 (MiB), --count=200, --profile=DIR.
+// Options: --rounds=N (big case, default 3), --sizes=1024,4096 (MiB), --count=200, --profile=DIR,
+// --serve-root=DIR (serve from another checkout, built with `npm run build:cli`, for a before/after pair).
 // Recordings are WAV headers over random bytes (incompressible, unique per round), written and
 // read once before the drop so the page cache, not the disk, is what the transfer reads.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -32,6 +33,8 @@ const PROFILE_DIR = arg('profile');
 /** `--node-flags="--trace-gc ..."` starts serve with these V8/Node flags; `--serve-log=FILE` keeps its output. */
 const NODE_FLAGS = (arg('node-flags') ?? '').split(' ').filter(Boolean);
 const SERVE_LOG = arg('serve-log');
+// Another checkout's serve (built with `npm run build:cli`), e.g. the code before a change.
+const SERVE_ROOT = arg('serve-root');
 const SMALL = 5 * 1000 * 1000;
 const MiB = 1024 * 1024;
 const CONCURRENCY = 4;
@@ -140,7 +143,11 @@ async function startServe(sandbox: SandboxChild, label: string): Promise<Serve> 
       '--token',
       TOKEN,
     ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } },
+    {
+      cwd: SERVE_ROOT ? path.resolve(SERVE_ROOT) : root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+    },
   );
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
