@@ -111,6 +111,8 @@ export interface DescribeInput {
   form?: CallPatch | undefined;
   /** Size and mtime already known (from the stability gate); read from disk when omitted. */
   stat?: { sizeBytes: number; mtimeMs: number } | undefined;
+  /** The whole file, already read (the intake's file worker); read here when omitted. */
+  bytes?: Buffer | undefined;
   manifests?: ManifestCache | undefined;
   /** The folder's CDR and agent directory, when it has them. */
   enrichment?: CallEnrichment | undefined;
@@ -143,7 +145,7 @@ export async function describeRecording(input: DescribeInput): Promise<Recording
     const s = await stat(file);
     info = { sizeBytes: s.size, mtimeMs: s.mtimeMs };
   }
-  const bytes = await readSmallFile(file, info.sizeBytes);
+  const bytes = input.bytes ?? (await readSmallFile(file, info.sizeBytes));
   const sha256 = bytes ? sha256Bytes(bytes) : await sha256File(file, info.sizeBytes);
   const { probe, problem: probeProblem } = await probeAudio(file, info.sizeBytes, bytes ?? undefined);
   const named = readFileName(file, input.settings);

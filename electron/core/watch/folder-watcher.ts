@@ -54,6 +54,8 @@ export interface FolderWatcherOptions {
   rescanMs?: number;
   platform?: NodeJS.Platform;
   exclusiveOpen?: StabilityGateOptions['exclusiveOpen'];
+  /** How the gate states its candidates (the intake's file worker); fs.stat when omitted. */
+  statFile?: StabilityGateOptions['statFile'];
 }
 
 export interface FolderWatcher {
@@ -103,6 +105,7 @@ export function createFolderWatcher(options: FolderWatcherOptions): FolderWatche
     ...(options.onAppear ? { onFirstSeen: options.onAppear } : {}),
     ...(options.platform ? { platform: options.platform } : {}),
     ...(options.exclusiveOpen ? { exclusiveOpen: options.exclusiveOpen } : {}),
+    ...(options.statFile ? { statFile: options.statFile } : {}),
   });
   const healthCheckMs = options.healthCheckMs ?? 2000;
   let chokidar: DirectoryEvents | null = null;

@@ -18,6 +18,7 @@ import { isDiskFull, type DiskSpace } from '../health/disk-space.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { CallEnrichment } from '../metadata/call-enrichment.js';
+import { WHOLE_READ_MAX_BYTES } from '../metadata/content-hash.js';
 import { describeRecording } from '../metadata/describe-recording.js';
 import { createManifestCache } from '../metadata/sidecars.js';
 import type { EnqueueInput, IntakePort } from '../outbox/intake-port.js';
@@ -30,6 +31,7 @@ import {
   type ReexamineTarget,
 } from './dropped-files.js';
 import { createFolderWatcher, type FolderWatcherOptions } from './folder-watcher.js';
+import { createFileWorker } from './file-worker.js';
 import { createGroupCommit } from './group-commit.js';
 import { createLiveIntake } from './live-intake.js';
 import { outsideLinkJob, outsideLinkTarget } from './outside-link.js';
@@ -101,6 +103,7 @@ export function createIntake(options: IntakeOptions): Intake {
   const diskFullTries = new Map<string, number>();
   // A batch is written once no other file is being read (declared below; read only later).
   const commits = createGroupCommit(port, { moreComing: () => work.inHand() > 0 });
+  const files = createFileWorker();
   const live = createLiveIntake({
     port,
     getDestination,
@@ -146,7 +149,13 @@ export function createIntake(options: IntakeOptions): Intake {
         options.onHandled?.({ kind: 'known', path: file.path, jobId: null });
         return;
       }
-      const target = folder.config.followSymlinks ? null : await outsideLinkTarget(folder.root, file.path);
+      const read = await files.readSmall(file.path, file.sizeBytes, {
+        maxBytes: WHOLE_READ_MAX_BYTES,
+        followLinks: folder.config.followSymlinks === true,
+      });
+      // A symlink, or a file too large to hold: looked at and read the way they always were.
+      const target =
+        read.kind === 'file' || folder.config.followSymlinks ? null : await outsideLinkTarget(folder.root, file.path);
       if (target !== null) {
         folder.filesSeen += 1;
         const input = outsideLinkJob({
@@ -172,9 +181,11 @@ export function createIntake(options: IntakeOptions): Intake {
         stat: { sizeBytes: file.sizeBytes, mtimeMs: file.mtimeMs },
         manifests,
         enrichment: options.enrichmentFor?.(folder.config),
+        ...(read.kind === 'file' && read.bytes ? { bytes: read.bytes } : {}),
       });
       // Written to again while it was read: its hash is of a half-state, so wait for it anew.
-      const after = await stat(file.path);
+      // (A small file was stated before it was closed; its bytes are the ones described.)
+      const after = read.kind === 'file' ? read.after : await stat(file.path);
       if (after.size !== file.sizeBytes || after.mtimeMs !== file.mtimeMs) {
         folder.watcher?.recheck(file.path);
         return;
@@ -293,6 +304,7 @@ export function createIntake(options: IntakeOptions): Intake {
             logger: log,
             clock,
             ...(archive ? { skipDirs: [archive] } : {}),
+            statFile: files.stat,
             ...options.watcher,
             onFile: (file) => work.push({ folder, file }),
             onAppear: (file) => live.open(folder, file),
@@ -311,6 +323,7 @@ export function createIntake(options: IntakeOptions): Intake {
       await Promise.all(folders.map((f) => f.watcher?.close()));
       await opening;
       await working;
+      await files.close();
     },
 
     statuses() {
