@@ -12,8 +12,14 @@
 // disk a sidecar spelt `CALL.JSON` is still looked for; a name listed is always read for real.
 import { readdir, stat } from 'node:fs/promises';
 
+/** The names asked about end so (sidecars.ts: `.json`, `.xml`, and the `.csv` manifests). */
+const keptExtensions = ['.json', '.xml', '.csv'];
+
 export interface DirectoryNames {
-  /** The folder's entry names, lower-cased, or null when they must be looked up one by one. */
+  /**
+   * The folder's sidecar and manifest names (`.json`, `.xml`, `.csv`), lower-cased, or null when
+   * they must be looked up one by one.
+   */
   names(dir: string): Promise<ReadonlySet<string> | null>;
 }
 
@@ -83,7 +89,13 @@ export function createDirectoryNames(options: DirectoryNamesOptions = {}): Direc
       // Changed while it was listed: the listing may be half of either state.
       const after = await stat(dir).catch(() => null);
       if (!after || after.mtimeMs !== mtimeMs) return null;
-      const names = new Set(entries.map((e) => e.toLowerCase()));
+      // Only what a sidecar or a manifest can be named: a folder of 1,000 recordings and no
+      // sidecars keeps an empty set, not 1,000 names.
+      const names = new Set<string>();
+      for (const entry of entries) {
+        const lower = entry.toLowerCase();
+        if (keptExtensions.some((ext) => lower.endsWith(ext))) names.add(lower);
+      }
       keep(dir, { mtimeMs, names });
       return names;
     },

@@ -11,19 +11,21 @@ import { makeTempDir } from '../../fixtures/engine/recordings.js';
 const hourAgo = () => new Date(Date.now() - 3_600_000);
 
 describe('directory names', () => {
-  it('lists a settled folder once, keeps names lower-cased, and lists it again once it changed', async () => {
+  it('lists a settled folder once, keeps sidecar names lower-cased, and lists it again once it changed', async () => {
     const tmp = makeTempDir();
     fs.writeFileSync(path.join(tmp.dir, 'Call-1.WAV'), 'x');
+    fs.writeFileSync(path.join(tmp.dir, 'Call-1.WAV.XML'), '<call/>');
     fs.utimesSync(tmp.dir, hourAgo(), hourAgo());
     const names = createDirectoryNames({ recheckMs: 0 });
     const first = await names.names(tmp.dir);
-    expect(first && [...first]).toEqual(['call-1.wav']);
+    // Recordings are never asked about: only sidecar and manifest names are kept.
+    expect(first && [...first]).toEqual(['call-1.wav.xml']);
     expect(await names.names(tmp.dir)).toBe(first);
     fs.writeFileSync(path.join(tmp.dir, 'call-1.json'), '{}');
     // Just changed: looked up name by name until it has settled again.
     expect(await names.names(tmp.dir)).toBeNull();
     fs.utimesSync(tmp.dir, hourAgo(), new Date(Date.now() - 60_000));
-    expect([...((await names.names(tmp.dir)) ?? [])].sort()).toEqual(['call-1.json', 'call-1.wav']);
+    expect([...((await names.names(tmp.dir)) ?? [])].sort()).toEqual(['call-1.json', 'call-1.wav.xml']);
     tmp.remove();
   });
 
@@ -60,19 +62,23 @@ describe('directory names', () => {
     for (const dir of dirs) {
       fs.mkdirSync(dir);
       fs.writeFileSync(path.join(dir, 'r.wav'), 'x');
+      fs.writeFileSync(path.join(dir, 'r.json'), '{"notes": "from the sidecar"}');
       fs.writeFileSync(path.join(dir, 'manifest.csv'), 'file,from\nr.wav,+15550000003\n');
       fs.utimesSync(dir, hourAgo(), hourAgo());
     }
     const manifests = createManifestCache({ recheckMs: 0, maxNames: 4 });
     for (const dir of dirs) {
       const reading = await readSidecars(path.join(dir, 'r.wav'), manifests);
-      expect(reading.layers.map((l) => l.values['from'])).toEqual(['+15550000003']);
+      expect(reading.layers.map((l) => [l.label, l.values['from'] ?? l.values['notes']])).toEqual([
+        ['manifest.csv', '+15550000003'],
+        ['r.json', 'from the sidecar'],
+      ]);
     }
     const names = createDirectoryNames({ recheckMs: 0, maxNames: 4 });
     const one = await names.names(dirs[0]!);
     await names.names(dirs[1]!);
     await names.names(dirs[2]!);
-    // Two names a folder, four at most: the first folder was forgotten and is listed anew.
+    // Two names a folder (manifest.csv, r.json), four at most: the first folder was forgotten.
     expect(await names.names(dirs[0]!)).not.toBe(one);
     tmp.remove();
   });
