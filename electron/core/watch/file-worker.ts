@@ -36,9 +36,8 @@ export interface FileWorker {
   close(): Promise<void>;
 }
 
-type Request =
-  | { id: number; op: 'stat'; path: string }
-  | { id: number; op: 'read'; path: string; size: number; max: number; follow: boolean };
+type Asked = { op: 'stat'; path: string } | { op: 'read'; path: string; size: number; max: number; follow: boolean };
+type Request = Asked & { id: number };
 
 interface RawStat {
   size: number;
@@ -182,12 +181,12 @@ export function createFileWorker(): FileWorker {
     w.postMessage(batch);
   }
 
-  function ask<T>(request: Omit<Request, 'id'>): Promise<T> {
+  function ask<T>(request: Asked): Promise<T> {
     if (closed) return Promise.reject(new Error('the file reader is closed'));
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      queue.push({ ...request, id } as Request);
+      queue.push({ ...request, id });
       // Everything asked in this tick goes in one message.
       if (queue.length === 1) queueMicrotask(send);
     });
