@@ -135,7 +135,17 @@ export function createFileWorker(): FileWorker {
   let nextId = 0;
   const waiting = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
 
-  function failAll(error: unknown): void {
+  /**
+   * What a request fails with when the worker itself failed: EBUSY, a passing state to the gate
+   * and the intake alike, so the file is looked at again later instead of being called unreadable.
+   */
+  function stopped(message: string, cause?: unknown): NodeJS.ErrnoException {
+    const e = new Error(message, cause === undefined ? undefined : { cause }) as NodeJS.ErrnoException;
+    e.code = 'EBUSY';
+    return e;
+  }
+
+  function failAll(error: NodeJS.ErrnoException): void {
     worker = null;
     inFlight = false;
     for (const w of waiting.values()) w.reject(error);
@@ -158,9 +168,9 @@ export function createFileWorker(): FileWorker {
       send();
     });
     // A worker that died (out of memory, killed) fails what it held; the next request starts another.
-    w.on('error', (error) => failAll(error));
+    w.on('error', (error) => failAll(stopped(`the file reader failed (${error.message}); trying again`, error)));
     w.on('exit', (code) => {
-      if (worker === w) failAll(new Error(`the file reader stopped (exit code ${code})`));
+      if (worker === w) failAll(stopped(`the file reader stopped (exit code ${code}); trying again`));
     });
     worker = w;
     return w;
@@ -182,7 +192,7 @@ export function createFileWorker(): FileWorker {
   }
 
   function ask<T>(request: Asked): Promise<T> {
-    if (closed) return Promise.reject(new Error('the file reader is closed'));
+    if (closed) return Promise.reject(stopped('the file reader is closed'));
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
@@ -214,7 +224,7 @@ export function createFileWorker(): FileWorker {
     async close() {
       closed = true;
       const w = worker;
-      failAll(new Error('the file reader is closed'));
+      failAll(stopped('the file reader is closed'));
       await w?.terminate();
     },
   };
