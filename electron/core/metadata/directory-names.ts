@@ -12,6 +12,8 @@
 // disk a sidecar spelt `CALL.JSON` is still looked for; a name listed is always read for real.
 import { readdir, stat } from 'node:fs/promises';
 
+const MAX_FOLDERS = 10_000;
+
 /** The names asked about end so (sidecars.ts: `.json`, `.xml`, and the `.csv` manifests). */
 const keptExtensions = ['.json', '.xml', '.csv'];
 
@@ -56,7 +58,8 @@ export function createDirectoryNames(options: DirectoryNamesOptions = {}): Direc
     listings.set(dir, listing);
     kept += listing.names.size;
     for (const [key, value] of listings) {
-      if (kept <= maxNames) break;
+      // Folders without sidecars keep no names, so their number is bounded too.
+      if (kept <= maxNames && listings.size <= MAX_FOLDERS) break;
       listings.delete(key);
       kept -= value.names.size;
     }
