@@ -5,12 +5,12 @@
 //   RSS on a 1 GiB upload (149 against 124 MB). Platform answers are small; the first code is
 //   fast enough for them.
 // - The old generation is collected when it has grown by a quarter since the last collection.
-//   V8's own factor reaches 4× when collections are quick, so a 20,000-file intake with ~40 MB
-//   live let the heap reach 155 MB of garbage before collecting it (serve's peak RSS 273 MB; 189
-//   MB at a half). At 100,000 files ~70 MB is live; a half peaked at 240–254 MB, a quarter at
-//   224 MB, for about twice as many (short) collections.
+//   V8's own factor reaches 4× when collections are quick: a 20,000-file intake with ~40 MB live
+//   let the heap reach 155 MB before collecting it (serve's peak RSS 273 MB). At 100,000 files
+//   (~70 MB live) a half peaked at 240–254 MB and a quarter at 224 MB, for about twice as many
+//   short collections.
 // - The young generation keeps its starting size instead of doubling under load (32 MB grown
-//   during start-up and kept; the same intake peaks at 153 MB with both).
+//   during start-up and kept).
 // They are read when V8 next needs them, so setting them at run time takes effect (measured).
 import { setFlagsFromString } from 'node:v8';
 

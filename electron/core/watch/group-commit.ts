@@ -4,8 +4,8 @@
 // holds `maxBatch` recordings, or `maxDelayMs` after its first one, or as soon as no other
 // recording is being read that could join it (`moreComing`), whichever comes first: a lone file
 // is written at once, and a burst fills batches of tens to hundreds (a 10 ms window left a
-// 20,000-file intake committing batches of about five, one fsync and one search-index segment
-// each, which was a quarter of its time). A
+// 20,000-file intake committing batches of about five, each one fsync and one search-index
+// segment; ~60 now). A
 // file's promise resolves only after its batch committed, so nothing is acknowledged (counted as
 // taken, its event sent) before it is on disk, and a crash before the commit loses nothing that
 // was acknowledged: the file is simply found again at the next start.
