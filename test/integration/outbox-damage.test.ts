@@ -23,6 +23,13 @@ const configFile = path.join(tmp, 'config.json');
 const PER_KIND = 20;
 let sandbox: Sandbox;
 let serve: ServeProcess | null = null;
+// Every serve this file starts, so none outlives it whichever assertion fails.
+const started: ServeProcess[] = [];
+async function startTracked(files: Parameters<typeof startServe>[0]): Promise<ServeProcess> {
+  const s = await startServe(files);
+  started.push(s);
+  return s;
+}
 
 type Page = ChannelOutput<'queue:list'>;
 
@@ -100,7 +107,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await serve?.kill();
+  await Promise.all(started.map((s) => s.kill()));
   await sandbox?.close();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
@@ -110,7 +117,7 @@ describe('a damaged outbox is detected, and deliveries after it look up before t
     'WAL cut in half and -shm deleted after SIGKILL: no duplicate call, warning visible',
     { timeout: 240_000 },
     async () => {
-      serve = await startServe({ configFile, dataDir });
+      serve = await startTracked({ configFile, dataDir });
       const s1 = serve;
       // Kill once a good part has been delivered and the rest is in flight.
       // Early, while the WAL has not wrapped round yet: cutting its second half then loses the
@@ -140,7 +147,7 @@ describe('a damaged outbox is detected, and deliveries after it look up before t
           `${lost} witnessed creates lost`,
       );
 
-      serve = await startServe({ configFile, dataDir });
+      serve = await startTracked({ configFile, dataDir });
       const s2 = serve;
       const jobs = await settled(s2);
       const comswise = perCallId(sandbox.calls().comswise, 'callId');
@@ -188,7 +195,7 @@ describe('a damaged outbox is detected, and deliveries after it look up before t
       console.log(`outbox damage: clean stop left outbox.db at ${sizeBefore} B (checkpointed)`);
 
       const callsBefore = { comswise: sandbox.calls().comswise.length, agent: sandbox.calls()['agent-calls'].length };
-      serve = await startServe({ configFile, dataDir });
+      serve = await startTracked({ configFile, dataDir });
       const s3 = serve;
       const again = await settled(s3);
       console.log(
@@ -200,6 +207,7 @@ describe('a damaged outbox is detected, and deliveries after it look up before t
       expect(again.filter((j) => j.state !== 'done')).toEqual([]);
       expect(s3.output()).toMatch(/behind its progress witness/);
       expect(sizeBefore).toBeGreaterThan(4096);
+      await s3.stop();
     },
   );
 
@@ -233,7 +241,7 @@ describe('a damaged outbox is detected, and deliveries after it look up before t
         agent: sandbox.calls()['agent-calls'].length,
         tus: sandbox.calls().tus.length,
       };
-      serve = await startServe({ configFile: file, dataDir: data });
+      serve = await startTracked({ configFile: file, dataDir: data });
       await pollUntil('8 comswise calls', async () =>
         sandbox.calls().comswise.length - seen.comswise >= 8 ? true : undefined,
       );
@@ -241,7 +249,7 @@ describe('a damaged outbox is detected, and deliveries after it look up before t
       fs.rmSync(path.join(data, 'outbox.db-wal'), { force: true });
       fs.rmSync(path.join(data, 'outbox.db-shm'), { force: true });
       const lost = inspectOutbox(path.join(data, 'outbox.db')).recovery.lost;
-      serve = await startServe({ configFile: file, dataDir: data });
+      serve = await startTracked({ configFile: file, dataDir: data });
       const s = serve;
       const jobs = await settled(s, 3 * PER_KIND);
       const uploads = perCallId(
