@@ -153,9 +153,9 @@ export function createIntake(options: IntakeOptions): Intake {
         maxBytes: WHOLE_READ_MAX_BYTES,
         followLinks: folder.config.followSymlinks === true,
       });
-      // A symlink, or a file too large to hold: looked at and read the way they always were.
-      const target =
-        read.kind === 'file' || folder.config.followSymlinks ? null : await outsideLinkTarget(folder.root, file.path);
+      // The worker has already told a link apart (lstat, then a no-follow open): only a link is
+      // looked at for where it leads. A file too large to hold is read the way it always was.
+      const target = read.kind === 'link' ? await outsideLinkTarget(folder.root, file.path) : null;
       if (target !== null) {
         folder.filesSeen += 1;
         const input = outsideLinkJob({
